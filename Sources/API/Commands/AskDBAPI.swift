@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `askdb-api`: serves the REST API and runs the app database's migrations.
+@main
+struct AskDBAPI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "askdb-api",
+        abstract: "AskDB's API server: accounts, connections, questions and job status.",
+        subcommands: [ServeCommand.self, MigrateCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

