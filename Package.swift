@@ -82,6 +82,8 @@ let package = Package(
                 "Core",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -94,6 +96,7 @@ let package = Package(
             dependencies: [
                 "API",
                 "Core",
+                "Jobs",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -28,13 +28,7 @@ struct AskDBIndexer: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config: AppConfig
-        do {
-            config = try AppConfig(environment: EnvironmentVariables(ProcessInfo.processInfo.environment))
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let config = EnvironmentVariables.parseOrExit { try AppConfig(environment: $0) }
         config.logging.bootstrap()
         let worker = WorkerInfo.current(concurrency: concurrency)
         var logger = Logger(label: "askdb.indexer")

@@ -4,12 +4,13 @@ import Logging
 
 /// Builds the HTTP application: every route, behind the error and logging middleware.
 ///
-/// The clients in `services` must be run by the caller (the PostgreSQL client is a service).
+/// The application runs the PostgreSQL client as one of its services, so both start and stop
+/// together; the Redis client is closed by the caller after the application stops.
 func buildApplication(config: APIConfig, services: APIServices) -> some ApplicationProtocol {
-    let router = buildRouter(services: services)
-    return Application(
-        router: router,
+    Application(
+        router: buildRouter(services: services),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "askdb"),
+        services: [services.postgres],
         logger: services.logger
     )
 }

@@ -13,7 +13,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Only the database is needed to migrate.
-        let database = try loadConfig { environment throws(ConfigError) in
+        let database = EnvironmentVariables.parseOrExit { environment throws(ConfigError) in
             let raw = try environment.required("DATABASE_URL")
             do {
                 return try PostgresURL(raw)
@@ -21,7 +21,7 @@ struct MigrateCommand: AsyncParsableCommand {
                 throw ConfigError(variable: "DATABASE_URL", reason: "is malformed: \(error)")
             }
         }
-        let logging = try loadConfig { try LoggingConfig(environment: $0) }
+        let logging = EnvironmentVariables.parseOrExit { try LoggingConfig(environment: $0) }
         logging.bootstrap()
         let logger = Logger(label: "askdb.migrate")
 

@@ -46,3 +46,16 @@ public struct EnvironmentVariables: Sendable {
         return value
     }
 }
+
+extension EnvironmentVariables {
+    /// Parses configuration from this process's environment, or prints the one line that names
+    /// the bad variable to standard error and exits with status 2. For use at start only.
+    public static func parseOrExit<T>(_ parse: (EnvironmentVariables) throws -> T) -> T {
+        do {
+            return try parse(EnvironmentVariables(ProcessInfo.processInfo.environment))
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(2)
+        }
+    }
+}

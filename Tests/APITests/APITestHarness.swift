@@ -1,0 +1,56 @@
+@testable import API
+import Core
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import TestSupport
+
+/// Builds the real application against the test servers, for route tests.
+enum APITestHarness {
+    static func environment(database: PostgresURL, redis: RedisURL) -> [String: String] {
+        [
+            "DATABASE_URL": "postgres://\(database.username):\(database.password ?? "")@\(database.host):\(database.port)/\(database.database)",
+            "REDIS_URL": "redis://\(redis.host):\(redis.port)/\(redis.database)",
+            "JWT_SECRET": String(repeating: "j", count: 40),
+            "ASKDB_ENCRYPTION_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
+            "ASKDB_HOST": "127.0.0.1",
+            "ASKDB_PORT": "0",
+        ]
+    }
+
+    /// Runs `body` against the application wired to `database` and `redis` (defaults: the test servers).
+    static func withApplication<T: Sendable>(
+        database: PostgresURL? = nil,
+        redis: RedisURL? = nil,
+        mode: TestingSetup = .router,
+        _ body: @Sendable (any TestClientProtocol, APIServices) async throws -> T
+    ) async throws -> T {
+        let config = try APIConfig(environment: EnvironmentVariables(
+            environment(database: try database ?? TestServers.postgresAdminURL, redis: try redis ?? TestServers.redisURL)
+        ))
+        var postgresConfiguration = config.app.database.clientConfiguration(connectTimeout: .seconds(1))
+        postgresConfiguration.options.keepAliveBehavior = nil
+        let services = APIServices(
+            postgres: PostgresClient(configuration: postgresConfiguration, backgroundLogger: TestServers.logger),
+            redis: RedisClient(configuration: .init(url: config.app.redis, connectTimeout: .seconds(1))),
+            logger: TestServers.logger
+        )
+        let application = buildApplication(config: config, services: services)
+        do {
+            let result = try await application.test(mode) { client in try await body(client, services) }
+            await services.redis.shutdown()
+            return result
+        } catch {
+            await services.redis.shutdown()
+            throw error
+        }
+    }
+
+    /// Decodes a JSON response body.
+    static func json(_ response: TestResponse) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
+        guard let dictionary = object as? [String: Any] else { throw TestSetupError("body is not a JSON object") }
+        return dictionary
+    }
+}

@@ -1,0 +1,119 @@
+import Core
+import Foundation
+import Jobs
+import TestSupport
+import Testing
+
+/// The built `askdb-api` and `askdb-indexer` executables, run as an operator would.
+@Suite struct ExecutableTests {
+    func executable(_ name: String) -> String {
+        TestServers.binaryFolder.appendingPathComponent(name).path
+    }
+
+    /// PATH and friends, without any AskDB settings from the test's own environment.
+    func environment(_ values: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment
+            .filter { !$0.key.hasPrefix("ASKDB_") && !["DATABASE_URL", "REDIS_URL", "JWT_SECRET"].contains($0.key) }
+            .merging(values) { _, new in new }
+    }
+
+    func validEnvironment(database: PostgresURL) throws -> [String: String] {
+        APITestHarness.environment(database: database, redis: try TestServers.redisURL)
+    }
+
+    @Test func aMissingVariableStopsTheAPIWithOneClearLine() async throws {
+        var values = try validEnvironment(database: TestServers.postgresAdminURL)
+        values["DATABASE_URL"] = nil
+        let api = try ChildProcess(executable: executable("askdb-api"), arguments: ["serve"], environment: environment(values))
+        #expect(try await api.waitForExit() == 2)
+        #expect(api.output == "configuration error: DATABASE_URL is required but not set\n")
+    }
+
+    @Test func aMalformedVariableIsNamedAndItsValueNotPrinted() async throws {
+        var values = try validEnvironment(database: TestServers.postgresAdminURL)
+        values["JWT_SECRET"] = "short-secret-x7"
+        let api = try ChildProcess(executable: executable("askdb-api"), arguments: ["serve"], environment: environment(values))
+        #expect(try await api.waitForExit() == 2)
+        #expect(api.output.hasPrefix("configuration error: JWT_SECRET must be at least 32 characters"))
+        #expect(!api.output.contains("short-secret-x7"))
+
+        values = try validEnvironment(database: TestServers.postgresAdminURL)
+        values["REDIS_URL"] = "http://cache"
+        let indexer = try ChildProcess(executable: executable("askdb-indexer"), arguments: [], environment: environment(values))
+        #expect(try await indexer.waitForExit() == 2)
+        #expect(indexer.output.hasPrefix("configuration error: REDIS_URL is malformed"))
+    }
+
+    @Test func migrateThenServeThenStopGracefully() async throws {
+        try await TestDatabase.with { database, client throws in
+            var values = try validEnvironment(database: database.url)
+            values["ASKDB_MIGRATIONS_DIR"] = TestServers.migrationsFolder.path
+            let migrate = try ChildProcess(executable: executable("askdb-api"), arguments: ["migrate"], environment: environment(values))
+            #expect(try await migrate.waitForExit() == 0, "\(migrate.output)")
+            let rows = try await client.query("SELECT count(*) FROM schema_migrations", logger: TestServers.logger)
+            for try await count in rows.decode(Int.self) { #expect(count >= 1) }
+
+            let port = try FreePort.find()
+            values["ASKDB_PORT"] = "\(port)"
+            values["ASKDB_LOG_FORMAT"] = "json"
+            let api = try ChildProcess(executable: executable("askdb-api"), arguments: ["serve"], environment: environment(values))
+            try await waitForHTTP("http://127.0.0.1:\(port)/ready", status: 200)
+            api.send(SIGTERM)
+            #expect(try await api.waitForExit(timeout: .seconds(15)) == 0, "\(api.output)")
+            // JSON log lines, one object each.
+            let lines = api.output.split(separator: "\n").filter { $0.hasPrefix("{") }
+            #expect(!lines.isEmpty)
+            for line in lines {
+                #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
+            }
+            #expect(!api.output.contains("askdb-test"), "the database password reached the log")
+        }
+    }
+
+    @Test func anIndexerWorkerHeartbeatsServesHealthAndLeavesCleanly() async throws {
+        let prefix = "test-\(UUID().uuidString.prefix(8))"
+        var values = try validEnvironment(database: TestServers.postgresAdminURL)
+        values["ASKDB_REDIS_PREFIX"] = prefix
+        let port = try FreePort.find()
+        let indexer = try ChildProcess(
+            executable: executable("askdb-indexer"),
+            arguments: ["--concurrency", "2", "--health-port", "\(port)"],
+            environment: environment(values)
+        )
+        try await waitForHTTP("http://127.0.0.1:\(port)/ready", status: 200)
+        try await waitForHTTP("http://127.0.0.1:\(port)/health", status: 200)
+
+        let redis = RedisClient(configuration: .init(url: try TestServers.redisURL))
+        let registry = WorkerRegistry(redis: redis, keys: RedisKeyspace(prefix: prefix))
+        let workers = try await registry.liveWorkers()
+        #expect(workers.count == 1)
+        #expect(workers.first?.pid == indexer.pid)
+        #expect(workers.first?.concurrency == 2)
+
+        indexer.send(SIGTERM)
+        #expect(try await indexer.waitForExit(timeout: .seconds(15)) == 0, "\(indexer.output)")
+        #expect(try await registry.liveWorkers().isEmpty)
+        await redis.shutdown()
+    }
+
+    @Test func badCommandLineOptionsAreRefused() async throws {
+        let values = try validEnvironment(database: TestServers.postgresAdminURL)
+        let indexer = try ChildProcess(executable: executable("askdb-indexer"), arguments: ["--concurrency", "0"], environment: environment(values))
+        #expect(try await indexer.waitForExit() != 0)
+        #expect(indexer.output.contains("--concurrency must be from 1 to 64"))
+    }
+
+    /// Polls `url` until it answers `status`, failing after ten seconds.
+    func waitForHTTP(_ url: String, status: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        var last = "no answer"
+        while ContinuousClock.now < deadline {
+            if let code = await HTTPProbe.status(of: url) {
+                if code == status { return }
+                last = "HTTP \(code)"
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestSetupError("\(url) did not answer \(status) in time (last: \(last))")
+    }
+}
