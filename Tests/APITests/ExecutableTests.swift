@@ -70,6 +70,31 @@ import Testing
         }
     }
 
+    @Test func createAdminMakesAnAdminWhoCanLogIn() async throws {
+        try await TestDatabase.with(migrated: true) { database, _ throws in
+            var values = try validEnvironment(database: database.url)
+            values["ASKDB_ADMIN_PASSWORD"] = "operator chosen secret"
+            let create = try ChildProcess(
+                executable: executable("askdb-api"), arguments: ["create-admin", "--email", "Ops@Example.com"], environment: environment(values)
+            )
+            #expect(try await create.waitForExit() == 0, "\(create.output)")
+            #expect(create.output.contains("created admin ops@example.com"))
+            #expect(!create.output.contains("operator chosen secret"))
+
+            values["ASKDB_ADMIN_PASSWORD"] = "short"
+            let weak = try ChildProcess(
+                executable: executable("askdb-api"), arguments: ["create-admin", "--email", "other@example.com"], environment: environment(values)
+            )
+            #expect(try await weak.waitForExit() == 1)
+            #expect(weak.output.contains("at least 10 characters"))
+
+            try await APITestHarness.withApplication(database: database.url) { client, _ in
+                let token = try await client.logIn("ops@example.com", password: "operator chosen secret")
+                #expect(try await client.call(.get, "/api/me", token: token)["role"] as? String == "admin")
+            }
+        }
+    }
+
     @Test func anIndexerWorkerHeartbeatsServesHealthAndLeavesCleanly() async throws {
         let prefix = "test-\(UUID().uuidString.prefix(8))"
         var values = try validEnvironment(database: TestServers.postgresAdminURL)

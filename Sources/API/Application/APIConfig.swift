@@ -8,6 +8,12 @@ struct APIConfig: Sendable {
     /// Listen address: `ASKDB_HOST` (default 127.0.0.1) and `ASKDB_PORT` (default 8080).
     var host: String
     var port: Int
+    /// Who may register: `ASKDB_REGISTRATION` = open (default), closed or invite.
+    var registration: RegistrationMode
+    /// Access-token lifetime: `ASKDB_TOKEN_TTL` seconds, default one day.
+    var tokenLifetime: Duration
+    /// bcrypt work factor: `ASKDB_BCRYPT_COST`, default 11 (≥ 50 ms a hash).
+    var bcryptCost: UInt8
 
     init(environment: EnvironmentVariables) throws(ConfigError) {
         app = try AppConfig(environment: environment)
@@ -18,5 +24,8 @@ struct APIConfig: Sendable {
         jwtSecret = SecretKey(bytes: Array(secret.utf8))
         host = environment.optional("ASKDB_HOST") ?? "127.0.0.1"
         port = try environment.integer("ASKDB_PORT", default: 8080, in: 0...65535)
+        registration = try environment.choice("ASKDB_REGISTRATION", default: RegistrationMode.open)
+        tokenLifetime = .seconds(try environment.integer("ASKDB_TOKEN_TTL", default: 86_400, in: 60...2_592_000))
+        bcryptCost = UInt8(try environment.integer("ASKDB_BCRYPT_COST", default: 11, in: 4...16))
     }
 }

@@ -2,13 +2,36 @@ import Core
 import Logging
 import PostgresNIO
 
-/// The long-lived clients the API's routes share; made once at start.
+/// The long-lived clients and services the API's routes share; made once at start.
 struct APIServices: Sendable {
     let postgres: PostgresClient
     let redis: RedisClient
+    let hasher: PasswordHasher
+    let accounts: AccountService
     let logger: Logger
+
+    /// Creates the services over running-to-be clients.
+    static func make(config: APIConfig, postgres: PostgresClient, redis: RedisClient, logger: Logger) async -> APIServices {
+        let hasher = PasswordHasher(cost: config.bcryptCost)
+        let keys = RedisKeyspace(prefix: config.app.redisKeyPrefix)
+        let accounts = AccountService(
+            postgres: postgres,
+            hasher: hasher,
+            tokens: await AccessTokens(secret: config.jwtSecret, lifetime: config.tokenLifetime),
+            limiter: RateLimiter(redis: redis, keys: keys),
+            registration: config.registration,
+            logger: logger
+        )
+        return APIServices(postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, logger: logger)
+    }
 
     var readiness: ReadinessProbe {
         ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
+    }
+
+    /// Closes what the application does not run itself.
+    func shutdown() async {
+        await redis.shutdown()
+        await hasher.shutdown()
     }
 }

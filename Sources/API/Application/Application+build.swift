@@ -15,10 +15,19 @@ func buildApplication(config: APIConfig, services: APIServices) -> some Applicat
     )
 }
 
-func buildRouter(services: APIServices) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+func buildRouter(services: APIServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
     HealthRoutes(probe: services.readiness).register(on: router)
+
+    let api = router.group("api")
+    let accountRoutes = AccountRoutes(accounts: services.accounts)
+    accountRoutes.registerPublic(on: api)
+
+    let authenticated = api.group().add(middleware: AuthenticationMiddleware(accounts: services.accounts))
+    accountRoutes.registerProtected(on: authenticated)
+    APIKeyRoutes(keys: services.accounts.apiKeys).register(on: authenticated)
+    AdminRoutes(invites: services.accounts.invites).register(on: authenticated)
     return router
 }

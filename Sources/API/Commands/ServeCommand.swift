@@ -16,15 +16,15 @@ struct ServeCommand: AsyncParsableCommand {
 
         let postgres = PostgresClient(configuration: config.app.database.clientConfiguration(), backgroundLogger: logger)
         let redis = RedisClient(configuration: .init(url: config.app.redis))
-        let services = APIServices(postgres: postgres, redis: redis, logger: logger)
+        let services = await APIServices.make(config: config, postgres: postgres, redis: redis, logger: logger)
         let application = buildApplication(config: config, services: services)
 
         do {
             try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
-            await redis.shutdown()
+            await services.shutdown()
             throw error
         }
-        await redis.shutdown()
+        await services.shutdown()
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 
@@ -35,4 +36,24 @@ extension APIError {
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad_request", message: message) }
     static func notFound(_ message: String = "not found") -> APIError { APIError(.notFound, code: "not_found", message: message) }
     static let internalError = APIError(.internalServerError, code: "internal_error", message: "internal error: the server logged the details")
+}
+
+extension APIError {
+    /// The HTTP answer to a domain error.
+    init(_ error: AskDBError) {
+        let status: HTTPResponse.Status = switch error.kind {
+        case .invalidInput: .unprocessableContent
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .rateLimited: .tooManyRequests
+        default: .badRequest
+        }
+        var headers: HTTPFields = [:]
+        if let retryAfter = error.retryAfter {
+            headers[.retryAfter] = "\(retryAfter)"
+        }
+        self.init(status, code: error.code, message: error.message, headers: headers)
+    }
 }

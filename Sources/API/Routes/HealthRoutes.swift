@@ -2,10 +2,10 @@ import Core
 import Hummingbird
 
 /// `/health`: the process is alive. `/ready`: its servers answer; 503 names those that don't.
-struct HealthRoutes<Context: RequestContext>: Sendable {
+struct HealthRoutes: Sendable {
     let probe: ReadinessProbe
 
-    func register(on router: Router<Context>) {
+    func register(on router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
             try APIJSON.response(["status": "ok"])
         }

@@ -1,0 +1,55 @@
+import Foundation
+import JWTKit
+
+/// Claims of an access token: who, at which token version, until when.
+public struct AccessTokenClaims: JWTPayload, Equatable {
+    public var sub: SubjectClaim
+    /// The user's token version when it was issued; a later logout or password change bumps it.
+    public var ver: Int
+    public var iat: IssuedAtClaim
+    public var exp: ExpirationClaim
+    public var jti: IDClaim
+
+    public func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+
+    public var userID: UUID? { UUID(uuidString: sub.value) }
+}
+
+/// Issues and verifies HS256 access tokens.
+public struct AccessTokens: Sendable {
+    private let keys: JWTKeyCollection
+    /// How long a token is valid.
+    public let lifetime: Duration
+
+    public init(secret: SecretKey, lifetime: Duration) async {
+        self.keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(key: .init(data: secret.bytes)), digestAlgorithm: .sha256)
+        self.lifetime = lifetime
+    }
+
+    /// A signed token for `user` and when it expires.
+    public func issue(for user: User, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
+        let expiresAt = now.addingTimeInterval(TimeInterval(lifetime.components.seconds))
+        let claims = AccessTokenClaims(
+            sub: .init(value: user.id.uuidString.lowercased()),
+            ver: user.tokenVersion,
+            iat: .init(value: now),
+            exp: .init(value: expiresAt),
+            jti: .init(value: UUID().uuidString.lowercased())
+        )
+        return (try await keys.sign(claims), expiresAt)
+    }
+
+    /// The claims of a valid, unexpired token signed with our key; anything else is unauthorized.
+    public func verify(_ token: String) async throws(AskDBError) -> AccessTokenClaims {
+        do {
+            return try await keys.verify(token, as: AccessTokenClaims.self)
+        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
+            throw AskDBError(.unauthorized, code: "token_expired", message: "the access token has expired: log in again")
+        } catch {
+            throw AskDBError(.unauthorized, code: "invalid_token", message: "the access token is not valid")
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// Fixed-window counters in Redis, shared by every API process.
+public struct RateLimiter: Sendable {
+    /// A limit: at most `limit` events per `window`.
+    public struct Rule: Sendable {
+        public var limit: Int
+        public var window: Duration
+
+        public init(limit: Int, window: Duration) {
+            self.limit = limit
+            self.window = window
+        }
+    }
+
+    private let redis: RedisClient
+    private let keys: RedisKeyspace
+
+    public init(redis: RedisClient, keys: RedisKeyspace) {
+        self.redis = redis
+        self.keys = keys
+    }
+
+    /// Seconds until `name` may act again, or nil when it is under `rule`'s limit. Counts nothing.
+    public func blockedFor(_ name: String, rule: Rule) async throws -> Int? {
+        let key = RedisArgument(keys.key("ratelimit", name))
+        let replies = try await redis.pipeline([["GET", key], ["PTTL", key]])
+        guard let count = replies[0].int, count >= rule.limit else { return nil }
+        return Self.seconds(replies[1].int)
+    }
+
+    /// Counts one event for `name`.
+    public func record(_ name: String, rule: Rule) async throws {
+        _ = try await increment(name, rule: rule)
+    }
+
+    /// Counts one event and throws a rate-limited error once `rule`'s limit is passed.
+    public func hit(_ name: String, rule: Rule, message: String) async throws {
+        let (count, ttl) = try await increment(name, rule: rule)
+        if count > rule.limit {
+            throw AskDBError(.rateLimited, code: "rate_limited", message: message, retryAfter: Self.seconds(ttl))
+        }
+    }
+
+    /// Forgets `name`'s events.
+    public func reset(_ name: String) async throws {
+        try await redis.send("DEL", RedisArgument(keys.key("ratelimit", name)))
+    }
+
+    private func increment(_ name: String, rule: Rule) async throws -> (count: Int, ttl: Int?) {
+        let key = RedisArgument(keys.key("ratelimit", name))
+        let milliseconds = Int(rule.window.components.seconds * 1000)
+        let replies = try await redis.pipeline([
+            ["INCR", key],
+            ["PEXPIRE", key, RedisArgument(milliseconds), "NX"],
+            ["PTTL", key],
+        ])
+        guard let count = replies[0].int else {
+            throw RedisError(.unexpectedReply, "INCR answered \(replies[0])")
+        }
+        return (count, replies[2].int)
+    }
+
+    private static func seconds(_ milliseconds: Int?) -> Int {
+        max(1, ((milliseconds ?? 1000) + 999) / 1000)
+    }
+}
