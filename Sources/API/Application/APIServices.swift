@@ -8,21 +8,31 @@ struct APIServices: Sendable {
     let redis: RedisClient
     let hasher: PasswordHasher
     let accounts: AccountService
+    let connections: ConnectionService
     let logger: Logger
 
     /// Creates the services over running-to-be clients.
     static func make(config: APIConfig, postgres: PostgresClient, redis: RedisClient, logger: Logger) async -> APIServices {
         let hasher = PasswordHasher(cost: config.bcryptCost)
         let keys = RedisKeyspace(prefix: config.app.redisKeyPrefix)
+        let limiter = RateLimiter(redis: redis, keys: keys)
         let accounts = AccountService(
             postgres: postgres,
             hasher: hasher,
             tokens: await AccessTokens(secret: config.jwtSecret, lifetime: config.tokenLifetime),
-            limiter: RateLimiter(redis: redis, keys: keys),
+            limiter: limiter,
             registration: config.registration,
             logger: logger
         )
-        return APIServices(postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, logger: logger)
+        let connections = ConnectionService(
+            postgres: postgres,
+            keyRing: config.app.keyRing,
+            hostPolicy: config.app.hostPolicy,
+            limiter: limiter,
+            connectTimeout: config.app.sourceConnectTimeout,
+            logger: logger
+        )
+        return APIServices(postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections, logger: logger)
     }
 
     var readiness: ReadinessProbe {

@@ -29,5 +29,6 @@ func buildRouter(services: APIServices) -> Router<AppRequestContext> {
     accountRoutes.registerProtected(on: authenticated)
     APIKeyRoutes(keys: services.accounts.apiKeys).register(on: authenticated)
     AdminRoutes(invites: services.accounts.invites).register(on: authenticated)
+    ConnectionRoutes(connections: services.connections).register(on: authenticated)
     return router
 }

@@ -11,6 +11,13 @@ public struct AppConfig: Sendable {
     public var redisKeyPrefix: String
     /// Key that encrypts stored connection URLs, 32 bytes in base64: `ASKDB_ENCRYPTION_KEY`.
     public var encryptionKey: SecretKey
+    /// Earlier keys, still able to decrypt until `rotate-key` has run:
+    /// `ASKDB_ENCRYPTION_PREVIOUS_KEYS`, comma-separated.
+    public var previousEncryptionKeys: [SecretKey]
+    /// Which hosts user databases may be on: `ASKDB_ALLOWED_HOSTS` (empty: any).
+    public var hostPolicy: HostPolicy
+    /// How long connecting to a user database may take: `ASKDB_SOURCE_CONNECT_TIMEOUT` seconds, default 5.
+    public var sourceConnectTimeout: Duration
     /// Where and how logs are written.
     public var logging: LoggingConfig
 
@@ -22,15 +29,27 @@ public struct AppConfig: Sendable {
         guard redisKeyPrefix.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw ConfigError(variable: "ASKDB_REDIS_PREFIX", reason: "may only hold letters, digits, '-', '_' and '.'")
         }
-        let key = try environment.required("ASKDB_ENCRYPTION_KEY")
-        guard let bytes = Data(base64Encoded: key), bytes.count == 32 else {
-            throw ConfigError(
-                variable: "ASKDB_ENCRYPTION_KEY",
-                reason: "must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)"
-            )
+        encryptionKey = try Self.key(try environment.required("ASKDB_ENCRYPTION_KEY"), variable: "ASKDB_ENCRYPTION_KEY")
+        previousEncryptionKeys = []
+        for entry in (environment.optional("ASKDB_ENCRYPTION_PREVIOUS_KEYS") ?? "").split(separator: ",") {
+            let base64 = entry.trimmingCharacters(in: .whitespaces)
+            previousEncryptionKeys.append(try Self.key(base64, variable: "ASKDB_ENCRYPTION_PREVIOUS_KEYS"))
         }
-        encryptionKey = SecretKey(bytes: Array(bytes))
+        hostPolicy = try HostPolicy(list: environment.optional("ASKDB_ALLOWED_HOSTS") ?? "")
+        sourceConnectTimeout = .seconds(try environment.integer("ASKDB_SOURCE_CONNECT_TIMEOUT", default: 5, in: 1...120))
         logging = try LoggingConfig(environment: environment)
+    }
+
+    /// The key ring that seals stored secrets.
+    public var keyRing: KeyRing {
+        KeyRing(current: encryptionKey, previous: previousEncryptionKeys)
+    }
+
+    private static func key(_ base64: String, variable: String) throws(ConfigError) -> SecretKey {
+        guard let bytes = Data(base64Encoded: base64), bytes.count == 32 else {
+            throw ConfigError(variable: variable, reason: "must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)")
+        }
+        return SecretKey(bytes: Array(bytes))
     }
 
     private static func parse<T>(

@@ -2,8 +2,13 @@ import NIOSSL
 import PostgresNIO
 
 extension PostgresURL {
-    /// A postgres-nio client configuration for this URL, honouring `sslmode` the way libpq does.
+    /// A postgres-nio pool configuration for this URL, honouring `sslmode` the way libpq does.
     public func clientConfiguration(connectTimeout: Duration = .seconds(10)) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = switch tlsPolicy {
+        case nil: .disable
+        case (let configuration, false)?: .prefer(configuration)
+        case (let configuration, true)?: .require(configuration)
+        }
         var configuration = PostgresClient.Configuration(
             host: host,
             port: port,
@@ -16,22 +21,25 @@ extension PostgresURL {
         return configuration
     }
 
-    private var tls: PostgresClient.Configuration.TLS {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
+    /// The TLS configuration `sslmode` asks for, and whether TLS is required; nil for `disable`.
+    /// `verify-ca` checks the chain, `verify-full` the host name too; the others encrypt without
+    /// verifying, as libpq does.
+    public var tlsPolicy: (configuration: TLSConfiguration, required: Bool)? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
         switch tlsMode {
         case .disable:
-            return .disable
+            return nil
         case .allow, .prefer:
-            return .prefer(unverified)
+            configuration.certificateVerification = .none
+            return (configuration, false)
         case .require:
-            return .require(unverified)
+            configuration.certificateVerification = .none
+            return (configuration, true)
         case .verifyCA:
-            var verified = TLSConfiguration.makeClientConfiguration()
-            verified.certificateVerification = .noHostnameVerification
-            return .require(verified)
+            configuration.certificateVerification = .noHostnameVerification
+            return (configuration, true)
         case .verifyFull:
-            return .require(TLSConfiguration.makeClientConfiguration())
+            return (configuration, true)
         }
     }
 }

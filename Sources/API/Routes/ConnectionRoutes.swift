@@ -1,0 +1,104 @@
+import Core
+import Foundation
+import Hummingbird
+
+/// A user's database connections: create (tested), list, read, change, delete, test.
+struct ConnectionRoutes: Sendable {
+    let connections: ConnectionService
+
+    struct NewConnection: Decodable {
+        var name: String
+        var kind: ConnectionKind
+        var url: String
+        var saveUntested: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, url
+            case saveUntested = "save_untested"
+        }
+    }
+
+    struct ConnectionChange: Decodable {
+        var name: String?
+        var url: String?
+        var saveUntested: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case name, url
+            case saveUntested = "save_untested"
+        }
+    }
+
+    /// A connection and, when one ran, what its test found.
+    struct OutcomeBody: ResponseEncodable {
+        var connection: ConnectionRecord
+        var test: TestBody?
+    }
+
+    struct TestBody: Encodable, Sendable {
+        var ok: Bool
+        var probe: SourceProbe?
+        var error: APIError.ErrorBody.Detail?
+
+        init(_ outcome: ConnectionService.Outcome) {
+            ok = outcome.testFailure == nil
+            probe = outcome.probe
+            error = outcome.testFailure.map { .init(code: $0.code, message: $0.message) }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(ok, forKey: .ok)
+            if let probe {
+                try container.encode(probe.serverVersion, forKey: .serverVersion)
+                try container.encode(probe.database, forKey: .database)
+                try container.encode(probe.user, forKey: .user)
+                try container.encode(probe.warnings, forKey: .warnings)
+            }
+            try container.encodeIfPresent(error, forKey: .error)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case ok, database, user, warnings, error
+            case serverVersion = "server_version"
+        }
+    }
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.post("connections") { request, context in
+            let owner = try context.requireIdentity().user.id
+            let body = try await request.decode(as: NewConnection.self, context: context)
+            let outcome = try await connections.create(
+                ownerID: owner, name: body.name, kind: body.kind, url: body.url, saveUntested: body.saveUntested ?? false
+            )
+            return EditedResponse(status: .created, response: OutcomeBody(connection: outcome.connection, test: TestBody(outcome)))
+        }
+        group.get("connections") { _, context in
+            ListBody(items: try await connections.store.list(ownerID: try context.requireIdentity().user.id))
+        }
+        group.get("connections/:id") { _, context in
+            try await connections.store.get(id: try context.uuid("id", what: "connection"), ownerID: try context.requireIdentity().user.id)
+        }
+        group.patch("connections/:id") { request, context in
+            let owner = try context.requireIdentity().user.id
+            let id = try context.uuid("id", what: "connection")
+            let body = try await request.decode(as: ConnectionChange.self, context: context)
+            let outcome = try await connections.update(
+                ownerID: owner, id: id, name: body.name, url: body.url, saveUntested: body.saveUntested ?? false
+            )
+            return OutcomeBody(connection: outcome.connection, test: body.url == nil ? nil : TestBody(outcome))
+        }
+        group.delete("connections/:id") { _, context in
+            try await connections.delete(ownerID: try context.requireIdentity().user.id, id: try context.uuid("id", what: "connection"))
+            return Response(status: .noContent)
+        }
+        group.post("connections/:id/test") { _, context in
+            let owner = try context.requireIdentity().user.id
+            let id = try context.uuid("id", what: "connection")
+            let outcome = try await connections.test(ownerID: owner, id: id)
+            return OutcomeBody(connection: outcome.connection, test: TestBody(outcome))
+        }
+    }
+}
+
+extension ConnectionRecord: ResponseEncodable {}

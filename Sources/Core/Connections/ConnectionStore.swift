@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A saved database connection as its owner sees it: never with its password.
+public struct ConnectionRecord: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var kind: ConnectionKind
+    /// The URL with its password replaced by `***`.
+    public var url: String
+    /// The index questions are answered from; 0 until the first indexing run finishes.
+    public var indexVersion: Int
+    public var indexedAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, kind, url
+        case indexVersion = "index_version"
+        case indexedAt = "indexed_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// A connection's URL as stored: sealed, with the id of the key that sealed it.
+public struct SealedURL: Sendable {
+    public var ciphertext: Data
+    public var keyID: String
+}
+
+/// Connections in the app database. Every read and write is scoped to the owner, so another
+/// user's connection is indistinguishable from a missing one.
+public struct ConnectionStore: Sendable {
+    private let postgres: PostgresClient
+    private let logger: Logger
+    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at"
+
+    public init(postgres: PostgresClient, logger: Logger) {
+        self.postgres = postgres
+        self.logger = logger
+    }
+
+    public func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedURL, redacted: String) async throws -> ConnectionRecord {
+        do {
+            return try await one(postgres.query(
+                """
+                INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, key_id, url_redacted)
+                VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.ciphertext), \(sealed.keyID), \(redacted))
+                RETURNING \(unescaped: Self.columns)
+                """,
+                logger: logger
+            ))
+        } catch where error.isUniqueViolation {
+            throw Self.nameTaken(name)
+        }
+    }
+
+    public func list(ownerID: UUID) async throws -> [ConnectionRecord] {
+        try await Self.records(postgres.query(
+            "SELECT \(unescaped: Self.columns) FROM connections WHERE owner_id = \(ownerID) ORDER BY created_at DESC, id",
+            logger: logger
+        ))
+    }
+
+    public func get(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
+        try await one(postgres.query(
+            "SELECT \(unescaped: Self.columns) FROM connections WHERE id = \(id) AND owner_id = \(ownerID)", logger: logger
+        ))
+    }
+
+    public func sealedURL(id: UUID, ownerID: UUID) async throws -> (ConnectionKind, SealedURL) {
+        let rows = try await postgres.query(
+            "SELECT kind, url_ciphertext, key_id FROM connections WHERE id = \(id) AND owner_id = \(ownerID)", logger: logger
+        )
+        for try await (kind, ciphertext, keyID) in rows.decode((String, Data, String).self) {
+            return (ConnectionKind(rawValue: kind) ?? .postgres, SealedURL(ciphertext: ciphertext, keyID: keyID))
+        }
+        throw AskDBError.notFound("connection")
+    }
+
+    /// Renames and/or replaces the URL.
+    public func update(id: UUID, ownerID: UUID, name: String?, url: (sealed: SealedURL, redacted: String)?) async throws -> ConnectionRecord {
+        do {
+            return try await one(postgres.query(
+                """
+                UPDATE connections SET
+                    name = coalesce(\(name), name),
+                    url_ciphertext = coalesce(\(url?.sealed.ciphertext), url_ciphertext),
+                    key_id = coalesce(\(url?.sealed.keyID), key_id),
+                    url_redacted = coalesce(\(url?.redacted), url_redacted),
+                    updated_at = now()
+                WHERE id = \(id) AND owner_id = \(ownerID)
+                RETURNING \(unescaped: Self.columns)
+                """,
+                logger: logger
+            ))
+        } catch where error.isUniqueViolation {
+            throw Self.nameTaken(name ?? "")
+        }
+    }
+
+    /// Deletes the connection; its chunks, jobs and history go with it (foreign keys cascade).
+    public func delete(id: UUID, ownerID: UUID) async throws {
+        let rows = try await postgres.query(
+            "DELETE FROM connections WHERE id = \(id) AND owner_id = \(ownerID) RETURNING id", logger: logger
+        )
+        for try await _ in rows.decode(UUID.self) { return }
+        throw AskDBError.notFound("connection")
+    }
+
+    /// Every sealed URL whose key is not `currentKeyID`, for key rotation.
+    public func sealedWithOtherKeys(than currentKeyID: String) async throws -> [(id: UUID, sealed: SealedURL)] {
+        var result: [(UUID, SealedURL)] = []
+        let rows = try await postgres.query(
+            "SELECT id, url_ciphertext, key_id FROM connections WHERE key_id <> \(currentKeyID)", logger: logger
+        )
+        for try await (id, ciphertext, keyID) in rows.decode((UUID, Data, String).self) {
+            result.append((id, SealedURL(ciphertext: ciphertext, keyID: keyID)))
+        }
+        return result
+    }
+
+    /// Replaces a sealed URL if it is still sealed with `previousKeyID` (another rotation may have run).
+    public func reseal(id: UUID, previousKeyID: String, with sealed: SealedURL) async throws {
+        try await postgres.query(
+            """
+            UPDATE connections SET url_ciphertext = \(sealed.ciphertext), key_id = \(sealed.keyID)
+            WHERE id = \(id) AND key_id = \(previousKeyID)
+            """,
+            logger: logger
+        )
+    }
+
+    private func one(_ rows: PostgresRowSequence) async throws -> ConnectionRecord {
+        guard let record = try await Self.records(rows).first else { throw AskDBError.notFound("connection") }
+        return record
+    }
+
+    private static func nameTaken(_ name: String) -> AskDBError {
+        AskDBError(.conflict, code: "name_taken", message: "you already have a connection named \(name)")
+    }
+
+    static func records(_ rows: PostgresRowSequence) async throws -> [ConnectionRecord] {
+        var records: [ConnectionRecord] = []
+        for try await (id, name, kind, url, version, indexedAt, created, updated) in rows.decode((UUID, String, String, String, Int, Date?, Date, Date).self) {
+            records.append(ConnectionRecord(
+                id: id, name: name, kind: ConnectionKind(rawValue: kind) ?? .postgres, url: url,
+                indexVersion: version, indexedAt: indexedAt, createdAt: created, updatedAt: updated
+            ))
+        }
+        return records
+    }
+}

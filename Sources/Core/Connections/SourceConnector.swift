@@ -1,0 +1,39 @@
+/// What a successful connection test learned about a user's database.
+public struct SourceProbe: Sendable, Equatable, Codable {
+    /// The server's own version string.
+    public var serverVersion: String
+    /// The database connected to (for MongoDB, the URL's database, if any).
+    public var database: String?
+    /// The user AskDB connects as.
+    public var user: String?
+    /// Things the owner should know, e.g. that the user is a superuser.
+    public var warnings: [String]
+
+    public init(serverVersion: String, database: String?, user: String?, warnings: [String]) {
+        self.serverVersion = serverVersion
+        self.database = database
+        self.user = user
+        self.warnings = warnings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case database, user, warnings
+        case serverVersion = "server_version"
+    }
+}
+
+/// A user's database, seen through one driver. Sampling and running queries join later.
+public protocol SourceConnector: Sendable {
+    /// Connects within the time limit and describes the server; a failure is an ``AskDBError``
+    /// whose code classifies it (`host_not_found`, `connection_refused`, `tls_failed`,
+    /// `authentication_failed`, `database_not_found`, `connection_timeout`, `connection_failed`)
+    /// and whose message carries the server's own words.
+    func test() async throws -> SourceProbe
+}
+
+extension AskDBError {
+    /// A connection attempt that failed for the reason `code` names.
+    static func connection(_ code: String, _ message: String) -> AskDBError {
+        AskDBError(.invalidInput, code: code, message: message)
+    }
+}
