@@ -16,6 +16,7 @@ mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
 ensure_apt_packages
 ensure_venv "$STATE"
+ensure_secantus "$STATE"
 ensure_pg_user
 PG_BIN="$(pg_bindir "$STATE")"
 check_traversable "$PG_BIN"
@@ -29,6 +30,7 @@ PG_PASSWORD="askdb-test"
 cleanup() {
     pg_stop "$WORK/postgres" "$PG_BIN"
     stop_pidfile "$WORK/redis/redis.pid" 5
+    stop_pidfile "$WORK/secantus.pid" 5
     if [ -n "${SMOKE_STATE:-}" ]; then
         ASKDB_STATE_DIR="$SMOKE_STATE" "$ASKDB_ROOT/scripts/down.sh" >/dev/null 2>&1 || true
     fi
@@ -43,10 +45,14 @@ pg_init "$WORK/postgres" "$WORK/pgpass" "$PG_BIN" --no-sync
 pg_start "$WORK/postgres" "$PG_PORT" "$PG_BIN" "$WORK/postgres.log" \
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
 redis_start "$REDIS_PORT" "$WORK/redis"
+MONGO_PORT="$(secantus_start "$STATE" "$WORK/secantus.log" "$WORK/secantus.pid")"
+log "started SecantusDB (MongoDB-compatible) on 127.0.0.1:$MONGO_PORT"
 
 export ASKDB_TEST_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
 export ASKDB_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export ASKDB_TEST_REDIS_SERVER="$(command -v redis-server)"
+export ASKDB_TEST_MONGO_URL="mongodb://127.0.0.1:$MONGO_PORT/"
+export ASKDB_TEST_SECANTUS="$STATE/venv/bin/secantusd-py"
 export ASKDB_MIGRATIONS_DIR="$ASKDB_ROOT/migrations"
 
 cd "$ASKDB_ROOT"

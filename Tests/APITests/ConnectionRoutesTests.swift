@@ -243,3 +243,32 @@ final class SilentServer: @unchecked Sendable {
 
     deinit { close(descriptor) }
 }
+
+@Suite struct MongoConnectionTests {
+    @Test func aMongoDBConnectionIsTestedThroughLibmongoc() async throws {
+        try await APITestHarness.withFreshApplication(settings: ["ASKDB_SOURCE_CONNECT_TIMEOUT": "2"]) { client, _ in
+            let token = try await client.signUp("owner@example.com")
+            let url = try TestServers.mongoURL + "shop"
+            let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "shop", "kind": "mongodb", "url": url])
+            #expect(created.status == .created, "\(created.object)")
+            let test = try #require(created["test"] as? [String: Any])
+            #expect(test["ok"] as? Bool == true)
+            #expect((test["server_version"] as? String)?.hasPrefix("MongoDB ") == true)
+            #expect(test["database"] as? String == "shop")
+            let id = try #require((created["connection"] as? [String: Any])?["id"] as? String)
+            #expect(try await client.call(.post, "/api/connections/\(id)/test", token: token).status == .ok)
+
+            let refused = try await client.call(.post, "/api/connections", token: token, body: [
+                "name": "gone", "kind": "mongodb", "url": "mongodb://user:pw-secret@127.0.0.1:\(try FreePort.find())/shop",
+            ])
+            #expect(refused.status == .unprocessableContent)
+            #expect(["connection_refused", "connection_timeout"].contains(refused.errorCode ?? ""), "\(refused.errorCode ?? "") \(refused.errorMessage ?? "")")
+            #expect(!(refused.errorMessage ?? "").contains("pw-secret"))
+
+            let metadata = try await client.call(.post, "/api/connections", token: token, body: [
+                "name": "m", "kind": "mongodb", "url": "mongodb://127.0.0.1:27017,169.254.169.254:27017/x",
+            ])
+            #expect(metadata.status == .forbidden)
+        }
+    }
+}

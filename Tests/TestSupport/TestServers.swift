@@ -15,6 +15,11 @@ public enum TestServers {
         get throws { try RedisURL(variable("ASKDB_TEST_REDIS_URL")) }
     }
 
+    /// The MongoDB-compatible test server (SecantusDB), without authentication.
+    public static var mongoURL: String {
+        get throws { try variable("ASKDB_TEST_MONGO_URL") }
+    }
+
     /// The `redis-server` executable, for tests that start and stop a Redis of their own.
     public static var redisServerPath: String {
         get throws { try variable("ASKDB_TEST_REDIS_SERVER") }

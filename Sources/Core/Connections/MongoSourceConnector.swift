@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+
+/// A user's MongoDB database, reached through libmongoc at addresses the host policy approved.
+public struct MongoSourceConnector: SourceConnector {
+    private let url: MongoURL
+    /// What libmongoc is given: the checked addresses in place of names when TLS does not need
+    /// the names (for certificate checks).
+    private let connectURI: String
+    private let timeout: Duration
+
+    public init(url: MongoURL, connectURI: String, timeout: Duration = .seconds(5)) {
+        self.url = url
+        self.connectURI = connectURI
+        self.timeout = timeout
+    }
+
+    public func test() async throws -> SourceProbe {
+        let client: MongoClient
+        do {
+            client = try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)
+        } catch {
+            throw AskDBError.invalid("invalid_url", "the URL is not a valid MongoDB URL: \(error.message)")
+        }
+        defer { Task { await client.shutdown() } }
+        let database = url.database ?? "admin"
+        do {
+            _ = try await client.command(#"{"ping": 1}"#, database: database)
+            let buildInfo = try Self.object(try await client.command(#"{"buildInfo": 1}"#, database: database))
+            let status = try Self.object(try await client.command(#"{"connectionStatus": 1}"#, database: database))
+            let authInfo = status["authInfo"] as? [String: Any]
+            let user = (authInfo?["authenticatedUsers"] as? [[String: Any]])?.first?["user"] as? String
+            let roles = (authInfo?["authenticatedUserRoles"] as? [[String: Any]])?.compactMap { $0["role"] as? String } ?? []
+            var warnings: [String] = []
+            if let powerful = roles.first(where: { ["root", "__system", "dbOwner", "readWriteAnyDatabase", "clusterAdmin"].contains($0) }) {
+                warnings.append("\(user ?? "this user") has the \(powerful) role: connect AskDB with a user that has only the read role.")
+            }
+            let version = buildInfo["version"] as? String ?? "unknown"
+            return SourceProbe(serverVersion: "MongoDB \(version)", database: url.database, user: user, warnings: warnings)
+        } catch let error as MongoError {
+            throw classify(error)
+        }
+    }
+
+    private func classify(_ error: MongoError) -> AskDBError {
+        let hosts = url.hosts.map { "\($0.name):\($0.port)" }.joined(separator: ",")
+        let text = error.message.lowercased()
+        switch error.kind {
+        case .authentication:
+            return .connection("authentication_failed", "authentication failed: \(error.message)")
+        case .nameResolution:
+            return .connection("host_not_found", "host not found: \(error.message)")
+        default:
+            if text.contains("tls") || text.contains("ssl") || text.contains("certificate") {
+                return .connection("tls_failed", "TLS with \(hosts) failed: \(error.message)")
+            }
+            if text.contains("refused") {
+                return .connection("connection_refused", "connection refused by \(hosts)")
+            }
+            if text.contains("authenticat") {
+                return .connection("authentication_failed", "authentication failed: \(error.message)")
+            }
+            if text.contains("timed out") || text.contains("timeout") || error.kind == .serverSelection {
+                return .connection("connection_timeout", "no usable answer from \(hosts) within \(timeout): \(error.message)")
+            }
+            return .connection("connection_failed", "\(hosts): \(error.message)")
+        }
+    }
+
+    private static func object(_ json: String) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw MongoError(kind: .other, code: 0, message: "the server's reply is not a document")
+        }
+        return object
+    }
+}
