@@ -52,7 +52,8 @@ public struct PostgresSourceConnector: SourceConnector {
             database: url.database,
             tls: try tls()
         )
-        configuration.options.connectTimeout = .seconds(Int64(timeout.components.seconds))
+        // Our own limit below covers the whole handshake; the driver's is only a backstop.
+        configuration.options.connectTimeout = .seconds(Int64(timeout.components.seconds) + 5)
         if IPAddress(url.host) == nil {
             configuration.options.tlsServerName = url.host
         }

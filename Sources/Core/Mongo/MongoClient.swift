@@ -12,7 +12,11 @@ final class MongoClient: @unchecked Sendable {
     private let uri: OpaquePointer
     private let threads: NIOThreadPool
 
-    private static let initializeDriver: Void = { mongoc_init() }()
+    // The driver's own log lines go nowhere: its errors reach callers, classified, instead.
+    private static let initializeDriver: Void = {
+        mongoc_init()
+        mongoc_log_set_handler(nil, nil)
+    }()
 
     /// A pool for `uri` whose server selection, connect and socket waits are bounded by `timeout`.
     init(uri uriString: String, timeout: Duration, maxClients: Int = 4) throws(MongoError) {
