@@ -14,6 +14,8 @@ SMOKE=yes
 STATE="${ASKDB_STATE_DIR:-$ASKDB_ROOT/.askdb}"
 mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
+# Debian's PostgreSQL 15 has OpenSSL (the embedded 18 does not): it is the TLS test server.
+APT_RUNTIME_PACKAGES+=(postgresql-15 openssl)
 ensure_apt_packages
 ensure_venv "$STATE"
 ensure_secantus "$STATE"
@@ -29,6 +31,7 @@ PG_PASSWORD="askdb-test"
 
 cleanup() {
     pg_stop "$WORK/postgres" "$PG_BIN"
+    pg_stop "$WORK/pg15-tls" "$PG15_BIN"
     stop_pidfile "$WORK/redis/redis.pid" 5
     stop_pidfile "$WORK/secantus.pid" 5
     if [ -n "${SMOKE_STATE:-}" ]; then
@@ -45,12 +48,25 @@ pg_init "$WORK/postgres" "$WORK/pgpass" "$PG_BIN" --no-sync
 pg_start "$WORK/postgres" "$PG_PORT" "$PG_BIN" "$WORK/postgres.log" \
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
 redis_start "$REDIS_PORT" "$WORK/redis"
+# A TLS-enabled PostgreSQL 15 with a throwaway self-signed certificate.
+PG15_BIN=/usr/lib/postgresql/15/bin
+TLS_PORT="$(free_port)"
+pg_init "$WORK/pg15-tls" "$WORK/pgpass" "$PG15_BIN" --no-sync
+openssl req -new -x509 -days 2 -nodes -subj "/CN=askdb-test-server" \
+    -keyout "$WORK/pg15-tls/server.key" -out "$WORK/pg15-tls/server.crt" >/dev/null 2>&1 \
+    || die "openssl could not make a test certificate"
+chmod 600 "$WORK/pg15-tls/server.key"
+pg_own "$WORK/pg15-tls"
+pg_start "$WORK/pg15-tls" "$TLS_PORT" "$PG15_BIN" "$WORK/pg15-tls.log" \
+    "-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key -c fsync=off"
+log "started TLS PostgreSQL 15 on 127.0.0.1:$TLS_PORT"
 MONGO_PORT="$(secantus_start "$STATE" "$WORK/secantus.log" "$WORK/secantus.pid")"
 log "started SecantusDB (MongoDB-compatible) on 127.0.0.1:$MONGO_PORT"
 
 export ASKDB_TEST_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$PG_PORT/postgres"
 export ASKDB_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export ASKDB_TEST_REDIS_SERVER="$(command -v redis-server)"
+export ASKDB_TEST_TLS_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$TLS_PORT/postgres"
 export ASKDB_TEST_MONGO_URL="mongodb://127.0.0.1:$MONGO_PORT/"
 export ASKDB_TEST_SECANTUS="$STATE/venv/bin/secantusd-py"
 export ASKDB_MIGRATIONS_DIR="$ASKDB_ROOT/migrations"

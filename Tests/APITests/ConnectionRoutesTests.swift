@@ -272,3 +272,28 @@ final class SilentServer: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct TLSConnectionTests {
+    @Test func sslModesAgainstATLSServerWithASelfSignedCertificate() async throws {
+        try await APITestHarness.withFreshApplication { client, _ in
+            let token = try await client.signUp("owner@example.com")
+            let base = try TestServers.tlsPostgresURL
+            func create(_ name: String, _ query: String) async throws -> APIAnswer {
+                try await client.call(.post, "/api/connections", token: token, body: ["name": name, "kind": "postgres", "url": base + query])
+            }
+            for mode in ["require", "prefer"] {
+                let answer = try await create(mode, "?sslmode=\(mode)")
+                #expect(answer.status == .created, "\(mode): \(answer.object)")
+                #expect((answer["test"] as? [String: Any])?["encrypted"] as? Bool == true, "\(mode)")
+            }
+            let plain = try await create("disable", "?sslmode=disable")
+            #expect((plain["test"] as? [String: Any])?["encrypted"] as? Bool == false)
+            // The certificate is self-signed: verifying it must fail, and say so.
+            for mode in ["verify-full", "verify-ca"] {
+                let answer = try await create(mode, "?sslmode=\(mode)")
+                #expect(answer.status == .unprocessableContent, "\(mode)")
+                #expect(answer.errorCode == "tls_failed", "\(mode): \(answer.errorMessage ?? "")")
+            }
+        }
+    }
+}

@@ -10,6 +10,11 @@ public enum TestServers {
         get throws { try PostgresURL(variable("ASKDB_TEST_DATABASE_URL")) }
     }
 
+    /// A PostgreSQL 15 with TLS on and a self-signed certificate (superuser URL, no sslmode).
+    public static var tlsPostgresURL: String {
+        get throws { try variable("ASKDB_TEST_TLS_DATABASE_URL") }
+    }
+
     /// The shared test Redis; tests keep to keys under a prefix of their own.
     public static var redisURL: RedisURL {
         get throws { try RedisURL(variable("ASKDB_TEST_REDIS_URL")) }

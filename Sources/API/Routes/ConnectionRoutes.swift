@@ -53,13 +53,14 @@ struct ConnectionRoutes: Sendable {
                 try container.encode(probe.serverVersion, forKey: .serverVersion)
                 try container.encode(probe.database, forKey: .database)
                 try container.encode(probe.user, forKey: .user)
+                try container.encode(probe.encrypted, forKey: .encrypted)
                 try container.encode(probe.warnings, forKey: .warnings)
             }
             try container.encodeIfPresent(error, forKey: .error)
         }
 
         enum CodingKeys: String, CodingKey {
-            case ok, database, user, warnings, error
+            case ok, database, user, warnings, error, encrypted
             case serverVersion = "server_version"
         }
     }

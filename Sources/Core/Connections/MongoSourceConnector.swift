@@ -36,7 +36,7 @@ public struct MongoSourceConnector: SourceConnector {
                 warnings.append("\(user ?? "this user") has the \(powerful) role: connect AskDB with a user that has only the read role.")
             }
             let version = buildInfo["version"] as? String ?? "unknown"
-            return SourceProbe(serverVersion: "MongoDB \(version)", database: url.database, user: user, warnings: warnings)
+            return SourceProbe(serverVersion: "MongoDB \(version)", database: url.database, user: user, encrypted: url.usesTLS, warnings: warnings)
         } catch let error as MongoError {
             throw classify(error)
         }

@@ -26,18 +26,19 @@ public struct PostgresSourceConnector: SourceConnector {
         let rows = try await connection.query(
             """
             SELECT version(), current_database(), current_user,
-                   coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
+                   coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false),
+                   (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())
             """,
             logger: logger
         )
-        for try await (version, database, user, superuser) in rows.decode((String, String, String, Bool).self) {
+        for try await (version, database, user, superuser, encrypted) in rows.decode((String, String, String, Bool, Bool?).self) {
             var warnings: [String] = []
             if superuser {
                 warnings.append(
                     "\(user) is a superuser: read-only transactions do not stop a superuser (COPY … TO PROGRAM runs shell commands). Connect AskDB with a read-only role."
                 )
             }
-            return SourceProbe(serverVersion: version, database: database, user: user, warnings: warnings)
+            return SourceProbe(serverVersion: version, database: database, user: user, encrypted: encrypted, warnings: warnings)
         }
         throw AskDBError.connection("connection_failed", "the server answered no version")
     }

@@ -6,18 +6,21 @@ public struct SourceProbe: Sendable, Equatable, Codable {
     public var database: String?
     /// The user AskDB connects as.
     public var user: String?
+    /// Whether the connection is encrypted, when the server says.
+    public var encrypted: Bool?
     /// Things the owner should know, e.g. that the user is a superuser.
     public var warnings: [String]
 
-    public init(serverVersion: String, database: String?, user: String?, warnings: [String]) {
+    public init(serverVersion: String, database: String?, user: String?, encrypted: Bool?, warnings: [String]) {
         self.serverVersion = serverVersion
         self.database = database
         self.user = user
+        self.encrypted = encrypted
         self.warnings = warnings
     }
 
     enum CodingKeys: String, CodingKey {
-        case database, user, warnings
+        case database, user, warnings, encrypted
         case serverVersion = "server_version"
     }
 }
