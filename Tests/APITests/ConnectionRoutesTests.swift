@@ -1,5 +1,5 @@
 @testable import API
-import Core
+@testable import Core
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -295,5 +295,42 @@ final class SilentServer: @unchecked Sendable {
                 #expect(answer.errorCode == "tls_failed", "\(mode): \(answer.errorMessage ?? "")")
             }
         }
+    }
+}
+
+@Suite struct MongoAuthenticationTests {
+    @Test func scramUsersRolesAndWrongPasswords() async throws {
+        let server = try SecantusServerProcess()
+        try await server.start(auth: false)
+        let setup = try MongoClient(uri: "mongodb://127.0.0.1:\(server.port)/admin", timeout: .seconds(5))
+        _ = try await setup.command(#"{"createUser": "reader", "pwd": "reader-pass-1", "roles": [{"role": "read", "db": "shop"}]}"#, database: "admin")
+        _ = try await setup.command(#"{"createUser": "boss", "pwd": "boss-pass-1", "roles": [{"role": "root", "db": "admin"}]}"#, database: "admin")
+        await setup.shutdown()
+        try await server.stop()
+        try await server.start(auth: true)
+
+        try await APITestHarness.withFreshApplication(settings: ["ASKDB_SOURCE_CONNECT_TIMEOUT": "3"]) { client, _ in
+            let token = try await client.signUp("owner@example.com")
+            func create(_ name: String, _ userinfo: String) async throws -> APIAnswer {
+                try await client.call(.post, "/api/connections", token: token, body: [
+                    "name": name, "kind": "mongodb", "url": "mongodb://\(userinfo)@127.0.0.1:\(server.port)/shop?authSource=admin",
+                ])
+            }
+            let reader = try await create("reader", "reader:reader-pass-1")
+            #expect(reader.status == .created, "\(reader.object)")
+            let readerTest = try #require(reader["test"] as? [String: Any])
+            #expect(readerTest["user"] as? String == "reader")
+            #expect((readerTest["warnings"] as? [String])?.isEmpty == true)
+            #expect((reader["connection"] as? [String: Any])?["url"] as? String == "mongodb://reader:***@127.0.0.1:\(server.port)/shop?authSource=admin")
+
+            let boss = try await create("boss", "boss:boss-pass-1")
+            #expect(((boss["test"] as? [String: Any])?["warnings"] as? [String])?.first?.contains("root") == true)
+
+            let wrong = try await create("wrong", "reader:not-the-pass-9")
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.errorCode == "authentication_failed", "\(wrong.errorMessage ?? "")")
+            #expect(!(wrong.errorMessage ?? "").contains("not-the-pass-9"))
+        }
+        try await server.stop()
     }
 }
