@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func renameRepointAndDelete() async throws {
-        try await APITestHarness.withFreshApplication { client, _ in
+        try await APITestHarness.withFreshApplication { client, services in
             let token = try await client.signUp("owner@example.com")
             let first = try await client.call(.post, "/api/connections", token: token, body: ["name": "a", "kind": "postgres", "url": try sourceURL("postgres")])
             _ = try await client.call(.post, "/api/connections", token: token, body: ["name": "b", "kind": "postgres", "url": try sourceURL("postgres")])
@@ -150,7 +150,28 @@ import Testing
             #expect((renamed["connection"] as? [String: Any])?["name"] as? String == "renamed")
             let badURL = try await client.call(.patch, "/api/connections/\(id)", token: token, body: ["url": try sourceURL("postgres", password: "nope-nope")])
             #expect(badURL.errorCode == "authentication_failed")
+            // What hangs off a connection goes with it.
+            let connectionID = UUID(uuidString: id)!
+            try await services.postgres.query(
+                """
+                WITH c AS (SELECT id, owner_id FROM connections WHERE id = \(connectionID)),
+                chunk AS (INSERT INTO chunks (connection_id, key, index_version, content, content_hash, embedding)
+                          SELECT id, 'table:x', 1, 'x', 'h', array_fill(0.1, ARRAY[384])::vector FROM c),
+                job AS (INSERT INTO jobs (kind, connection_id, owner_id) SELECT 'index_connection', id, owner_id FROM c)
+                INSERT INTO query_history (user_id, connection_id, question) SELECT owner_id, id, 'q?' FROM c
+                """,
+                logger: TestServers.logger
+            )
             #expect(try await client.call(.delete, "/api/connections/\(id)", token: token).status == .noContent)
+            let leftovers = try await services.postgres.query(
+                """
+                SELECT (SELECT count(*) FROM chunks WHERE connection_id = \(connectionID))
+                     + (SELECT count(*) FROM jobs WHERE connection_id = \(connectionID))
+                     + (SELECT count(*) FROM query_history WHERE connection_id = \(connectionID))
+                """,
+                logger: TestServers.logger
+            )
+            for try await count in leftovers.decode(Int.self) { #expect(count == 0) }
             #expect(try await client.call(.get, "/api/connections/\(id)", token: token).status == .notFound)
             #expect((try await client.call(.get, "/api/connections", token: token)["items"] as? [Any])?.count == 1)
         }

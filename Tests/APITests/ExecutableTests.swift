@@ -58,6 +58,20 @@ import Testing
             values["ASKDB_LOG_FORMAT"] = "json"
             let api = try ChildProcess(executable: executable("askdb-api"), arguments: ["serve"], environment: environment(values))
             try await waitForHTTP("http://127.0.0.1:\(port)/ready", status: 200)
+
+            // Secrets never reach the log: a password in a connection URL, a login password, a token.
+            let base = "http://127.0.0.1:\(port)"
+            let credentials = #"{"email": "logs@example.com", "password": "login-secret-p4ss"}"#
+            #expect(try await HTTPProbe.request("POST", base + "/api/auth/register", json: credentials).status == 201)
+            let login = try await HTTPProbe.request("POST", base + "/api/auth/login", json: credentials)
+            let token = try #require(
+                (try JSONSerialization.jsonObject(with: Data(login.body.utf8)) as? [String: Any])?["token"] as? String
+            )
+            var sourceURL = try TestServers.postgresAdminURL
+            sourceURL.password = "url-secret-w0rd"
+            let connection = #"{"name": "x", "kind": "postgres", "save_untested": true, "url": "postgres://askdb:url-secret-w0rd@127.0.0.1:\#(sourceURL.port)/postgres"}"#
+            let created = try await HTTPProbe.request("POST", base + "/api/connections", headers: ["Authorization": "Bearer \(token)"], json: connection)
+            #expect(created.status == 201, "\(created.body)")
             api.send(SIGTERM)
             #expect(try await api.waitForExit(timeout: .seconds(15)) == 0, "\(api.output)")
             // JSON log lines, one object each.
@@ -66,7 +80,10 @@ import Testing
             for line in lines {
                 #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
             }
-            #expect(!api.output.contains("askdb-test"), "the database password reached the log")
+            for secret in ["askdb-test", "url-secret-w0rd", "login-secret-p4ss", token] {
+                #expect(!api.output.contains(secret), "a secret reached the log")
+            }
+            #expect(api.output.contains("askdb:***@"), "the redacted URL should be logged")
         }
     }
 

@@ -91,6 +91,12 @@ public struct ConnectionService: Sendable {
         case .postgres(let url):
             let address = try await hostPolicy.resolve(url.host)
             return PostgresSourceConnector(url: url, address: address, timeout: connectTimeout, logger: logger)
+        case .mongodb(let url) where url.isSRV:
+            // libmongoc resolves SRV records itself: only the name can be checked here.
+            guard hostPolicy.allowsName(url.hosts[0].name) else {
+                throw AskDBError(.forbidden, code: "host_not_allowed", message: "\(url.hosts[0].name) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS)")
+            }
+            return MongoSourceConnector(url: url, connectURI: source.raw, timeout: connectTimeout)
         case .mongodb(let url):
             var hosts: [String] = []
             for host in url.hosts {
@@ -98,7 +104,7 @@ public struct ConnectionService: Sendable {
                 hosts.append(address.isIPv4 ? "\(address):\(host.port)" : "[\(address)]:\(host.port)")
             }
             // With TLS the names stay, for certificate checks; a rebinding attacker would also
-            // need a certificate for the name. mongodb+srv names are resolved by libmongoc.
+            // need a certificate for the name.
             let uri = url.usesTLS ? source.raw : url.uri(hosts: hosts)
             return MongoSourceConnector(url: url, connectURI: uri, timeout: connectTimeout)
         }

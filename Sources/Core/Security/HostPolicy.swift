@@ -66,13 +66,7 @@ public struct HostPolicy: Sendable {
         } else {
             addresses = try await Self.lookUp(name)
         }
-        let nameAllowed = allowed.isEmpty || allowed.contains { rule in
-            switch rule {
-            case .name(let allowedName): allowedName == name
-            case .suffix(let suffix): name.hasSuffix(suffix)
-            case .range: false
-            }
-        }
+        let nameAllowed = allowsName(name)
         for address in addresses {
             if let refused = Self.alwaysRefused.first(where: { $0.contains(address) }) {
                 throw AskDBError(.forbidden, code: "host_not_allowed", message: "\(host) resolves to \(address), in \(refused), which is never allowed (cloud metadata or link-local)")
@@ -89,6 +83,19 @@ public struct HostPolicy: Sendable {
             throw Self.notFound(host)
         }
         return first
+    }
+
+    /// Whether an allow-list rule names `host` (always true with no allow list). For names that
+    /// only a driver resolves (mongodb+srv), this is the check that can be made.
+    public func allowsName(_ host: String) -> Bool {
+        let name = host.lowercased()
+        return allowed.isEmpty || allowed.contains { rule in
+            switch rule {
+            case .name(let allowedName): allowedName == name
+            case .suffix(let suffix): name.hasSuffix(suffix)
+            case .range: false
+            }
+        }
     }
 
     private static func notFound(_ host: String) -> AskDBError {
