@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "askdb-api", targets: ["API"]),
         .executable(name: "askdb-indexer", targets: ["Indexer"]),
+        .executable(name: "askdb-bench", targets: ["Benchmarks"]),
         .library(name: "Core", targets: ["Core"]),
         .library(name: "Jobs", targets: ["Jobs"]),
     ],
@@ -96,6 +97,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport"
+        ),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: [
+                "Core",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(
             name: "CoreTests",

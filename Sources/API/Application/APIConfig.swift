@@ -26,6 +26,6 @@ struct APIConfig: Sendable {
         port = try environment.integer("ASKDB_PORT", default: 8080, in: 0...65535)
         registration = try environment.choice("ASKDB_REGISTRATION", default: RegistrationMode.open)
         tokenLifetime = .seconds(try environment.integer("ASKDB_TOKEN_TTL", default: 86_400, in: 60...2_592_000))
-        bcryptCost = UInt8(try environment.integer("ASKDB_BCRYPT_COST", default: 11, in: 4...16))
+        bcryptCost = UInt8(try environment.integer("ASKDB_BCRYPT_COST", default: Int(PasswordHasher.defaultCost), in: 4...16))
     }
 }
