@@ -78,6 +78,73 @@ final class MongoClient: @unchecked Sendable {
         return String(cString: text)
     }
 
+    /// Runs command `name` (its value first, as MongoDB requires) with `arguments`; returns the reply.
+    func run(_ name: String, _ value: JSONValue, _ arguments: [String: JSONValue] = [:], database: String) async throws -> JSONValue {
+        let rest = arguments.sorted { $0.key < $1.key }.map { "\(JSONValue.string($0.key).jsonText):\($0.value.jsonText)" }
+        let text = "{" + ([JSONValue.string(name).jsonText + ":" + value.jsonText] + rest).joined(separator: ",") + "}"
+        let reply = try JSONValue(parsing: try await command(text, database: database))
+        if reply["ok"]?.int == 0 || reply["ok"] == .bool(false) {
+            throw MongoError(kind: .server, code: UInt32(reply["code"]?.int ?? 0), message: reply["errmsg"]?.string ?? "command failed")
+        }
+        return reply
+    }
+
+    /// Collections (and views) of `database`, as `listCollections` describes them.
+    func listCollections(database: String) async throws -> [JSONValue] {
+        try await drain(try await run("listCollections", .int(1), ["cursor": .object([:])], database: database),
+                        database: database, limit: .max)
+    }
+
+    /// Runs `pipeline` on `collection` and returns at most `limit` documents; the server stops
+    /// the query after `maxTime`.
+    func aggregate(database: String, collection: String, pipeline: [JSONValue], limit: Int, maxTime: Duration) async throws -> [JSONValue] {
+        let reply = try await run("aggregate", .string(collection), [
+            "pipeline": .array(pipeline),
+            "cursor": .object(["batchSize": .int(Int64(min(limit, 1000)))]),
+            "maxTimeMS": .int(Int64(maxTime.components.seconds * 1000)),
+        ], database: database)
+        return try await drain(reply, database: database, limit: limit)
+    }
+
+    /// Documents matching `filter`, at most `limit`.
+    func find(database: String, collection: String, filter: JSONValue = .object([:]), limit: Int) async throws -> [JSONValue] {
+        let reply = try await run("find", .string(collection), [
+            "filter": filter,
+            "limit": .int(Int64(limit)),
+            "batchSize": .int(Int64(min(limit, 1000))),
+        ], database: database)
+        return try await drain(reply, database: database, limit: limit)
+    }
+
+    /// The collection's document count from its metadata (cheap; may be approximate).
+    func estimatedCount(database: String, collection: String) async throws -> Int {
+        let reply = try await run("count", .string(collection), database: database)
+        return Int(reply["n"]?.int ?? 0)
+    }
+
+    /// Reads a cursor's batches until it is exhausted or `limit` documents are in hand, then
+    /// closes it if it is still open.
+    private func drain(_ reply: JSONValue, database: String, limit: Int) async throws -> [JSONValue] {
+        var documents = reply["cursor"]?["firstBatch"]?.array ?? []
+        var cursorID = reply["cursor"]?["id"]?.int ?? 0
+        let namespace = reply["cursor"]?["ns"]?.string ?? ""
+        let collection = String(namespace.drop(while: { $0 != "." }).dropFirst())
+        while cursorID != 0 && documents.count < limit {
+            let next = try await run("getMore", .object(["$numberLong": .string(String(cursorID))]), [
+                "collection": .string(collection),
+                "batchSize": .int(Int64(min(limit - documents.count, 1000))),
+            ], database: database)
+            documents += next["cursor"]?["nextBatch"]?.array ?? []
+            cursorID = next["cursor"]?["id"]?.int ?? 0
+        }
+        if cursorID != 0 {
+            _ = try? await run("killCursors", .string(collection), [
+                "cursors": .array([.object(["$numberLong": .string(String(cursorID))])]),
+            ], database: database)
+        }
+        return Array(documents.prefix(limit))
+    }
+
     func shutdown() async {
         try? await threads.shutdownGracefully()
     }
