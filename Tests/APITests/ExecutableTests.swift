@@ -112,6 +112,30 @@ import Testing
         }
     }
 
+    @Test func rotateKeyReEncryptsStoredURLs() async throws {
+        try await TestDatabase.with(migrated: true) { database, _ throws in
+            try await APITestHarness.withApplication(database: database.url) { client, _ in
+                let token = try await client.signUp("keys@example.com")
+                let url = try ConnectionRoutesTests().sourceURL("postgres")
+                #expect(try await client.call(.post, "/api/connections", token: token, body: ["name": "a", "kind": "postgres", "url": url]).status == .created)
+            }
+            var values = try validEnvironment(database: database.url)
+            let oldKey = values["ASKDB_ENCRYPTION_KEY"]!
+            values["ASKDB_ENCRYPTION_KEY"] = Data(repeating: 5, count: 32).base64EncodedString()
+            let withoutOld = try ChildProcess(executable: executable("askdb-api"), arguments: ["rotate-key"], environment: environment(values))
+            #expect(try await withoutOld.waitForExit() == 1)
+            #expect(withoutOld.output.contains("ASKDB_ENCRYPTION_PREVIOUS_KEYS"))
+
+            values["ASKDB_ENCRYPTION_PREVIOUS_KEYS"] = oldKey
+            let rotate = try ChildProcess(executable: executable("askdb-api"), arguments: ["rotate-key"], environment: environment(values))
+            #expect(try await rotate.waitForExit() == 0, "\(rotate.output)")
+            #expect(rotate.output.hasPrefix("re-encrypted 1 connection URL(s)"))
+            let again = try ChildProcess(executable: executable("askdb-api"), arguments: ["rotate-key"], environment: environment(values))
+            #expect(try await again.waitForExit() == 0)
+            #expect(again.output.hasPrefix("re-encrypted 0"))
+        }
+    }
+
     @Test func anIndexerWorkerHeartbeatsServesHealthAndLeavesCleanly() async throws {
         let prefix = "test-\(UUID().uuidString.prefix(8))"
         var values = try validEnvironment(database: TestServers.postgresAdminURL)

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Core
 import Foundation
-import Logging
-import PostgresNIO
 
 /// `askdb-api create-admin --email …`: makes the first admin (or promotes an existing user).
 ///
@@ -21,31 +19,15 @@ struct CreateAdminCommand: AsyncParsableCommand {
     var passwordStdin = false
 
     func run() async throws {
-        let config = EnvironmentVariables.parseOrExit { try APIConfig(environment: $0) }
-        config.app.logging.bootstrap()
-        var logger = Logger(label: "askdb.create-admin")
-        logger.logLevel = .error
         let password: String? = if passwordStdin {
             readLine(strippingNewline: true)
         } else {
             ProcessInfo.processInfo.environment["ASKDB_ADMIN_PASSWORD"]
         }
-
-        let postgres = PostgresClient(configuration: config.app.database.clientConfiguration(), backgroundLogger: logger)
-        let redis = RedisClient(configuration: .init(url: config.app.redis))
-        let services = await APIServices.make(config: config, postgres: postgres, redis: redis, logger: logger)
-        defer { Task { await services.shutdown() } }
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await postgres.run() }
-            defer { group.cancelAll() }
-            do {
-                let result = try await services.accounts.createAdmin(email: email, password: password)
-                print(result.created ? "created admin \(result.user.email) (\(result.user.id.uuidString.lowercased()))"
-                                     : "\(result.user.email) is now an admin")
-            } catch let error as AskDBError {
-                FileHandle.standardError.write(Data("create-admin: \(error.message)\n".utf8))
-                throw ExitCode(1)
-            }
+        try await runOperatorTask("create-admin") { [email] services, _ in
+            let result = try await services.accounts.createAdmin(email: email, password: password)
+            print(result.created ? "created admin \(result.user.email) (\(result.user.id.uuidString.lowercased()))"
+                                 : "\(result.user.email) is now an admin")
         }
     }
 }
