@@ -13,7 +13,8 @@ import Testing
             #expect(created.status == .created)
             #expect(created["email"] as? String == "alice@example.com")
             #expect(created["role"] as? String == "user")
-            #expect(UUID(uuidString: created["id"] as? String ?? "") != nil)
+            let id = created["id"] as? String ?? ""
+            #expect(UUID(uuidString: id) != nil && id == id.lowercased())
             #expect(created["password_hash"] == nil && !String(decoding: created.body, as: UTF8.self).contains("$2b$"))
 
             let duplicate = try await client.call(.post, "/api/auth/register", body: ["email": "alice@example.com", "password": "another good password"])

@@ -31,6 +31,7 @@ import Testing
             #expect(!text.contains("askdb-test"), "the password reached the response")
 
             let id = try #require(connection["id"] as? String)
+            #expect(id == id.lowercased(), "ids are lower-case UUIDs (docs/api.md)")
             let fetched = try await client.call(.get, "/api/connections/\(id)", token: token)
             #expect(fetched["url"] as? String == redacted)
             #expect(!String(decoding: fetched.body, as: UTF8.self).contains("askdb-test"))

@@ -18,7 +18,7 @@ struct AccountRoutes: Sendable {
     }
 
     struct UserBody: ResponseEncodable {
-        var id: UUID
+        @LowercaseUUID var id: UUID
         var email: String
         var role: Role
         var createdAt: Date

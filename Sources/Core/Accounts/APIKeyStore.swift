@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// A named key a user made for scripts; the key itself is shown once, at creation.
 public struct APIKey: Sendable, Codable, Equatable {
-    public var id: UUID
+    @LowercaseUUID public var id: UUID
     public var name: String
     /// The first characters of the key, to tell keys apart.
     public var prefix: String

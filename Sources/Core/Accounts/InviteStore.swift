@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// A one-time registration code an admin made; the code is shown once.
 public struct Invite: Sendable, Codable, Equatable {
-    public var id: UUID
+    @LowercaseUUID public var id: UUID
     /// When set, only this email may use the invite.
     public var email: String?
     public var expiresAt: Date

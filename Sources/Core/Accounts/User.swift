@@ -8,7 +8,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 
 /// An account.
 public struct User: Sendable, Equatable, Codable {
-    public var id: UUID
+    @LowercaseUUID public var id: UUID
     public var email: String
     public var role: Role
     /// Tokens issued at an older version are revoked.

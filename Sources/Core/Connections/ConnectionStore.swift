@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// A saved database connection as its owner sees it: never with its password.
 public struct ConnectionRecord: Sendable, Codable, Equatable {
-    public var id: UUID
+    @LowercaseUUID public var id: UUID
     public var name: String
     public var kind: ConnectionKind
     /// The URL with its password replaced by `***`.
