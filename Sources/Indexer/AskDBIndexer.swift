@@ -35,12 +35,33 @@ struct AskDBIndexer: AsyncParsableCommand {
         logger[metadataKey: "worker"] = "\(worker.id)"
 
         let postgres = PostgresClient(configuration: config.database.clientConfiguration(), backgroundLogger: logger)
-        let redis = RedisClient(configuration: .init(url: config.redis))
-        let registry = WorkerRegistry(redis: redis, keys: RedisKeyspace(prefix: config.redisKeyPrefix))
+        // One connection per job slot plus the claim loop, heartbeats and maintenance.
+        let redis = RedisClient(configuration: .init(url: config.redis, maxConnections: concurrency + 4))
+        let keys = RedisKeyspace(prefix: config.redisKeyPrefix)
+        let registry = WorkerRegistry(redis: redis, keys: keys)
+        let connections = ConnectionService(
+            postgres: postgres,
+            keyRing: config.keyRing,
+            hostPolicy: config.hostPolicy,
+            limiter: RateLimiter(redis: redis, keys: keys),
+            connectTimeout: config.sourceConnectTimeout,
+            logger: logger
+        )
+        let environment = ProcessInfo.processInfo.environment
+        let phaseDelay = Duration.milliseconds(Int(environment["ASKDB_DEBUG_PHASE_DELAY_MS"] ?? "") ?? 0)
+        let lease = Duration.seconds(Int(environment["ASKDB_JOB_LEASE_SECONDS"] ?? "") ?? 30)
+        let jobWorker = JobWorker(
+            queue: RedisJobQueue(redis: redis, keys: keys),
+            store: JobStore(postgres: postgres, logger: logger),
+            handlers: [IndexConnectionHandler(connections: connections, phaseDelay: phaseDelay)],
+            configuration: .init(workerID: worker.id, concurrency: concurrency, lease: lease),
+            logger: logger
+        )
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: postgres),
             .init(service: WorkerHeartbeatService(registry: registry, worker: worker, logger: logger)),
+            .init(service: jobWorker),
         ]
         if let healthPort {
             let host = ProcessInfo.processInfo.environment["ASKDB_INDEXER_HOST"] ?? "127.0.0.1"

@@ -1,4 +1,5 @@
 import Core
+import Jobs
 import Logging
 import PostgresNIO
 
@@ -9,6 +10,8 @@ struct APIServices: Sendable {
     let hasher: PasswordHasher
     let accounts: AccountService
     let connections: ConnectionService
+    let jobs: JobService
+    let workers: WorkerRegistry
     let logger: Logger
 
     /// Creates the services over running-to-be clients.
@@ -32,7 +35,15 @@ struct APIServices: Sendable {
             connectTimeout: config.app.sourceConnectTimeout,
             logger: logger
         )
-        return APIServices(postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections, logger: logger)
+        let jobs = JobService(
+            store: JobStore(postgres: postgres, logger: logger),
+            queue: RedisJobQueue(redis: redis, keys: keys),
+            logger: logger
+        )
+        return APIServices(
+            postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,
+            jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), logger: logger
+        )
     }
 
     var readiness: ReadinessProbe {

@@ -30,5 +30,7 @@ func buildRouter(services: APIServices) -> Router<AppRequestContext> {
     APIKeyRoutes(keys: services.accounts.apiKeys).register(on: authenticated)
     AdminRoutes(invites: services.accounts.invites).register(on: authenticated)
     ConnectionRoutes(connections: services.connections).register(on: authenticated)
+    JobRoutes(jobs: services.jobs, connections: services.connections).register(on: authenticated)
+    AdminQueueRoutes(jobs: services.jobs, workers: services.workers).register(on: authenticated)
     return router
 }

@@ -1,0 +1,36 @@
+import Core
+import Foundation
+import Hummingbird
+import Jobs
+
+/// Operators' view of the queue: depth, workers, every user's jobs, and retries.
+struct AdminQueueRoutes: Sendable {
+    let jobs: JobService
+    let workers: WorkerRegistry
+
+    struct QueueBody: ResponseEncodable {
+        var queue: QueueStats
+        var workers: [WorkerInfo]
+    }
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("admin/queue") { _, context in
+            _ = try context.requireAdmin()
+            return QueueBody(queue: try await jobs.queue.stats(), workers: try await workers.liveWorkers())
+        }
+        group.get("admin/jobs") { request, context in
+            _ = try context.requireAdmin()
+            let state = try request.uri.queryParameters.get("state").map { raw in
+                guard let state = JobState(rawValue: raw) else {
+                    throw AskDBError.invalid("invalid_parameter", "state must be one of: \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return state
+            }
+            return ListBody(items: try await jobs.store.listAll(state: state, limit: try Pagination.limit(request)))
+        }
+        group.post("admin/jobs/:id/retry") { _, context in
+            _ = try context.requireAdmin()
+            return try await jobs.retry(id: try context.uuid("id", what: "job"))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Jobs
+
+/// A job's progress as server-sent events (docs/api.md): `state` and `progress` events, a
+/// `: keep-alive` comment every 15 s of silence, and `done` with the final record when the job
+/// ends. Event ids are the Redis stream's, so `Last-Event-ID` resumes where a client left off.
+struct JobEventStream: Sendable {
+    let jobs: JobService
+    let job: JobRecord
+    let lastEventID: String?
+    var keepAlive: Duration = .seconds(15)
+
+    func response() -> Response {
+        var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await stream(to: &writer)
+            try await writer.finish(nil)
+        })
+    }
+
+    private func stream(to writer: inout any ResponseBodyWriter) async throws {
+        var cursor = lastEventID ?? "0"
+        var current = job
+        while !current.state.isTerminal {
+            let events = try await jobs.queue.events(of: job.id, after: cursor, block: keepAlive)
+            if events.isEmpty {
+                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+            }
+            for event in events {
+                cursor = event.id
+                try await writer.write(ByteBuffer(string: "event: \(event.type)\nid: \(event.id)\ndata: \(event.data)\n\n"))
+            }
+            // PostgreSQL has the final word on whether the job ended.
+            current = try await jobs.job(id: job.id, ownerID: nil)
+        }
+        let final = String(decoding: try APIJSON.encoder.encode(current), as: UTF8.self)
+        try await writer.write(ByteBuffer(string: "event: done\ndata: \(final)\n\n"))
+    }
+}

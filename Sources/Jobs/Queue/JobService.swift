@@ -1,0 +1,62 @@
+import Core
+import Foundation
+import Logging
+
+/// What the API does with jobs: enqueue, look up with live progress, cancel, retry.
+public struct JobService: Sendable {
+    public let store: JobStore
+    public let queue: RedisJobQueue
+    private let maxAttempts: Int
+    private let logger: Logger
+
+    public init(store: JobStore, queue: RedisJobQueue, maxAttempts: Int = 5, logger: Logger) {
+        self.store = store
+        self.queue = queue
+        self.maxAttempts = maxAttempts
+        self.logger = logger
+    }
+
+    /// Queues an indexing job for the connection, or returns the one already active.
+    ///
+    /// The record is written to PostgreSQL before the job goes on the stream, so a Redis outage
+    /// cannot lose an accepted job: workers republish records Redis does not know.
+    public func enqueueIndexing(connectionID: UUID, ownerID: UUID) async throws -> (job: JobRecord, created: Bool) {
+        let (job, created) = try await store.enqueue(kind: indexConnectionJobKind, connectionID: connectionID, ownerID: ownerID, maxAttempts: maxAttempts)
+        if created {
+            do {
+                try await queue.publish([(job.id, job.kind)])
+            } catch {
+                logger.warning("job recorded but not yet published; a worker will republish it", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            }
+        }
+        return (job, created)
+    }
+
+    /// The job with its freshest progress, if `ownerID` (when given) owns it.
+    public func job(id: UUID, ownerID: UUID?) async throws -> JobRecord {
+        guard var job = try await store.get(id: id, ownerID: ownerID) else { throw AskDBError.notFound("job") }
+        if job.state == .running, let live = try? await queue.liveProgress(id) {
+            job.progress = live
+        }
+        return job
+    }
+
+    /// Cancels: a queued job at once, a running one at its next checkpoint.
+    public func cancel(id: UUID, ownerID: UUID) async throws -> JobRecord {
+        guard let job = try await store.requestCancel(id: id, ownerID: ownerID) else { throw AskDBError.notFound("job") }
+        if job.state == .running || job.state == .cancelled {
+            try await queue.requestCancel(id)
+        }
+        return job
+    }
+
+    /// Queues a dead or failed job again (operators).
+    public func retry(id: UUID) async throws -> JobRecord {
+        guard let job = try await store.retry(id: id) else {
+            guard try await store.get(id: id) != nil else { throw AskDBError.notFound("job") }
+            throw AskDBError(.conflict, code: "job_not_retryable", message: "only dead or failed jobs can be retried")
+        }
+        try await queue.publish([(job.id, job.kind)])
+        return job
+    }
+}

@@ -1,0 +1,251 @@
+import Core
+import Foundation
+
+/// A job a worker holds a lease on.
+public struct JobClaim: Sendable, Hashable {
+    public var jobID: UUID
+    /// The stream entry, acknowledged when the run ends.
+    public var entryID: String
+    /// The fencing token: every write of this run carries it.
+    public var token: Int
+}
+
+/// What a lease check found.
+public enum LeaseStatus: Sendable, Equatable {
+    case held
+    case cancelRequested
+    /// Another worker took the job over: stop without writing anything.
+    case lost
+}
+
+/// Queue depth and health, for operators.
+public struct QueueStats: Sendable, Codable, Equatable {
+    /// Entries waiting on the stream, not yet handed to a worker.
+    public var waiting: Int
+    /// Entries handed to a worker and not yet acknowledged.
+    public var inFlight: Int
+    /// Retries waiting for their time.
+    public var delayed: Int
+    public var deadLetters: Int
+
+    public init(waiting: Int, inFlight: Int, delayed: Int, deadLetters: Int) {
+        self.waiting = waiting
+        self.inFlight = inFlight
+        self.delayed = delayed
+        self.deadLetters = deadLetters
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case waiting, delayed
+        case inFlight = "in_flight"
+        case deadLetters = "dead_letters"
+    }
+}
+
+/// The live side of the queue in Redis: a stream with a consumer group hands out job ids,
+/// a hash per job holds its lease, state and progress, a sorted set holds delayed retries, and
+/// a list holds dead letters. PostgreSQL (``JobStore``) keeps the authoritative records.
+public struct RedisJobQueue: Sendable {
+    public static let group = "workers"
+    private let redis: RedisClient
+    private let keys: RedisKeyspace
+    /// How long finished jobs' hashes and event streams are kept.
+    private let keepFinished = 3600
+
+    public init(redis: RedisClient, keys: RedisKeyspace) {
+        self.redis = redis
+        self.keys = keys
+    }
+
+    var stream: RedisArgument { RedisArgument(keys.key("jobs", "stream")) }
+    var delayedKey: RedisArgument { RedisArgument(keys.key("jobs", "delayed")) }
+    var deadKey: RedisArgument { RedisArgument(keys.key("jobs", "dead")) }
+    func hash(_ id: UUID) -> RedisArgument { RedisArgument(keys.key("job", id.uuidString.lowercased())) }
+    func events(_ id: UUID) -> RedisArgument { RedisArgument(keys.key("job", id.uuidString.lowercased(), "events")) }
+
+    /// Creates the stream and consumer group if they are missing.
+    public func prepare() async throws {
+        do {
+            try await redis.send("XGROUP", "CREATE", stream, RedisArgument(Self.group), "0", "MKSTREAM")
+        } catch let error as RedisError where error.message.hasPrefix("BUSYGROUP") {
+            // Already there.
+        }
+    }
+
+    /// Puts jobs on the stream. With `onlyIfMissing`, jobs Redis already knows are left alone
+    /// (for republishing what Redis may have lost).
+    public func publish(_ jobs: [(id: UUID, kind: String)], onlyIfMissing: Bool = false) async throws {
+        guard !jobs.isEmpty else { return }
+        let replies = try await redis.runAll(QueueScripts.publish, calls: jobs.map { job in
+            ([hash(job.id), stream, events(job.id)], [RedisArgument(job.id.uuidString.lowercased()), RedisArgument(job.kind), onlyIfMissing ? "1" : "0"])
+        })
+        try Self.check(replies)
+    }
+
+    /// Waits up to `block` for up to `count` new entries and takes leases on them.
+    public func claim(worker: String, count: Int, block: Duration, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
+        let reply = try await redis.send(
+            ["XREADGROUP", "GROUP", RedisArgument(Self.group), RedisArgument(worker), "COUNT", RedisArgument(count),
+             "BLOCK", RedisArgument(Self.milliseconds(block)),
+             "STREAMS", stream, ">"],
+            timeout: block + .seconds(5)
+        )
+        let entries = reply.array?.first?.array?.dropFirst().first?.array ?? []
+        return try await takeLeases(Self.parse(entries), worker: worker, lease: lease)
+    }
+
+    /// Takes over entries whose worker stopped renewing for `idle` (it died or hung).
+    public func takeOver(worker: String, idle: Duration, count: Int, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
+        let reply = try await redis.send([
+            "XAUTOCLAIM", stream, RedisArgument(Self.group), RedisArgument(worker),
+            RedisArgument(Self.milliseconds(idle)), "0-0", "COUNT", RedisArgument(count),
+        ])
+        let entries = reply.array?.dropFirst().first?.array ?? []
+        return try await takeLeases(Self.parse(entries), worker: worker, lease: lease)
+    }
+
+    /// Renews `claims` in one round trip, reporting each lease's status.
+    public func renew(_ claims: [JobClaim], worker: String, lease: Duration) async throws -> [LeaseStatus] {
+        let replies = try await redis.runAll(QueueScripts.renew, calls: claims.map { claim in
+            ([hash(claim.jobID), stream], [RedisArgument(claim.token), RedisArgument(Self.milliseconds(lease)), RedisArgument(Self.group), RedisArgument(worker), RedisArgument(claim.entryID)])
+        })
+        try Self.check(replies)
+        return replies.map(Self.leaseStatus)
+    }
+
+    /// Publishes progress under the lease.
+    public func progress(_ claim: JobClaim, _ progress: JobProgress) async throws -> LeaseStatus {
+        let json = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
+        let reply = try await redis.run(QueueScripts.progress, keys: [hash(claim.jobID), events(claim.jobID)],
+                                        arguments: [RedisArgument(claim.token), RedisArgument(json)])
+        return Self.leaseStatus(reply)
+    }
+
+    /// Ends runs under their leases. `retryAt` is for the `queued` state (a retry); returns
+    /// which claims still held their lease.
+    public func finish(_ outcomes: [(claim: JobClaim, state: JobState, retryAt: Date?)]) async throws -> [Bool] {
+        guard !outcomes.isEmpty else { return [] }
+        let replies = try await redis.runAll(QueueScripts.finish, calls: outcomes.map { outcome in
+            let event = #"{"state":"\#(outcome.state.rawValue)"}"#
+            let retryAt = Int((outcome.retryAt ?? Date()).timeIntervalSince1970 * 1000)
+            let id = outcome.claim.jobID
+            return ([hash(id), stream, events(id), deadKey, delayedKey],
+                    [RedisArgument(outcome.claim.token), RedisArgument(Self.group), RedisArgument(outcome.claim.entryID),
+                     RedisArgument(outcome.state.rawValue), RedisArgument(event), RedisArgument(id.uuidString.lowercased()),
+                     RedisArgument(retryAt), RedisArgument(keepFinished)])
+        })
+        try Self.check(replies)
+        return replies.map { $0.int == 1 }
+    }
+
+    /// Moves due retries back onto the stream; returns how many.
+    @discardableResult
+    public func promoteDueRetries(limit: Int = 100) async throws -> Int {
+        try await redis.run(QueueScripts.promote, keys: [delayedKey, stream], arguments: [RedisArgument(limit)]).int ?? 0
+    }
+
+    /// Flags a running job so it stops at its next checkpoint.
+    public func requestCancel(_ id: UUID) async throws {
+        try await redis.run(QueueScripts.cancel, keys: [hash(id), events(id)], arguments: [])
+    }
+
+    /// The live progress Redis holds for a job, if any.
+    public func liveProgress(_ id: UUID) async throws -> JobProgress? {
+        guard let bytes = try await redis.send("HGET", hash(id), "progress").bytes else { return nil }
+        return try? JSONDecoder().decode(JobProgress.self, from: Data(bytes))
+    }
+
+    /// A job's events after `after` ("0" for all), waiting up to `block` for new ones.
+    public func events(of id: UUID, after: String, block: Duration) async throws -> [(id: String, type: String, data: String)] {
+        let reply = try await redis.send(
+            ["XREAD", "COUNT", "100", "BLOCK", RedisArgument(Self.milliseconds(block)), "STREAMS", events(id), RedisArgument(after)],
+            timeout: block + .seconds(5)
+        )
+        let entries = reply.array?.first?.array?.dropFirst().first?.array ?? []
+        return entries.compactMap { entry in
+            guard let parts = entry.array, let entryID = parts.first?.string, let fields = parts.dropFirst().first?.array else { return nil }
+            var values: [String: String] = [:]
+            for pair in stride(from: 0, to: fields.count - 1, by: 2) {
+                if let key = fields[pair].string { values[key] = fields[pair + 1].string }
+            }
+            return (entryID, values["type"] ?? "state", values["data"] ?? "{}")
+        }
+    }
+
+    /// Depth, in-flight, delayed and dead-letter counts.
+    public func stats() async throws -> QueueStats {
+        let replies = try await redis.pipeline([
+            ["XINFO", "GROUPS", stream],
+            ["XPENDING", stream, RedisArgument(Self.group)],
+            ["ZCARD", delayedKey],
+            ["LLEN", deadKey],
+        ])
+        var waiting = 0
+        for group in replies[0].array ?? [] {
+            let fields = group.array ?? []
+            var values: [String: RedisReply] = [:]
+            for pair in stride(from: 0, to: fields.count - 1, by: 2) {
+                if let key = fields[pair].string { values[key] = fields[pair + 1] }
+            }
+            if values["name"]?.string == Self.group { waiting = values["lag"]?.int ?? 0 }
+        }
+        return QueueStats(
+            waiting: waiting,
+            inFlight: replies[1].array?.first?.int ?? 0,
+            delayed: replies[2].int ?? 0,
+            deadLetters: replies[3].int ?? 0
+        )
+    }
+
+    // MARK: - Helpers
+
+    private func takeLeases(_ entries: [(entryID: String, jobID: UUID?)], worker: String, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
+        guard !entries.isEmpty else { return ([], 0) }
+        var claims: [JobClaim] = []
+        var drop: [String] = entries.filter { $0.jobID == nil }.map(\.entryID)
+        let valid = entries.compactMap { entry in entry.jobID.map { (entry.entryID, $0) } }
+        let replies = try await redis.runAll(QueueScripts.claim, calls: valid.map { _, id in
+            ([hash(id), events(id)], [RedisArgument(worker), RedisArgument(Self.milliseconds(lease))])
+        })
+        try Self.check(replies)
+        for ((entryID, id), reply) in zip(valid, replies) {
+            if let token = reply.array?.first?.int, token > 0 {
+                claims.append(JobClaim(jobID: id, entryID: entryID, token: token))
+            } else {
+                drop.append(entryID)
+            }
+        }
+        if !drop.isEmpty {
+            let ids = drop.map { RedisArgument($0) }
+            _ = try await redis.pipeline([["XACK", stream, RedisArgument(Self.group)] + ids, ["XDEL", stream] + ids])
+        }
+        return (claims, drop.count)
+    }
+
+    private static func parse(_ entries: [RedisReply]) -> [(entryID: String, jobID: UUID?)] {
+        entries.compactMap { entry in
+            guard let parts = entry.array, let entryID = parts.first?.string else { return nil }
+            let fields = parts.dropFirst().first?.array ?? []
+            let id = fields.count >= 2 ? fields[1].string.flatMap(UUID.init(uuidString:)) : nil
+            return (entryID, id)
+        }
+    }
+
+    private static func leaseStatus(_ reply: RedisReply) -> LeaseStatus {
+        switch reply.int {
+        case 0: .held
+        case 1: .cancelRequested
+        default: .lost
+        }
+    }
+
+    private static func check(_ replies: [RedisReply]) throws {
+        for case .error(let message) in replies {
+            throw RedisError(.serverError, message)
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
