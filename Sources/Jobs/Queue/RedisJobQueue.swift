@@ -175,23 +175,16 @@ public struct RedisJobQueue: Sendable {
     /// Depth, in-flight, delayed and dead-letter counts.
     public func stats() async throws -> QueueStats {
         let replies = try await redis.pipeline([
-            ["XINFO", "GROUPS", stream],
+            ["XLEN", stream],
             ["XPENDING", stream, RedisArgument(Self.group)],
             ["ZCARD", delayedKey],
             ["LLEN", deadKey],
         ])
-        var waiting = 0
-        for group in replies[0].array ?? [] {
-            let fields = group.array ?? []
-            var values: [String: RedisReply] = [:]
-            for pair in stride(from: 0, to: fields.count - 1, by: 2) {
-                if let key = fields[pair].string { values[key] = fields[pair + 1] }
-            }
-            if values["name"]?.string == Self.group { waiting = values["lag"]?.int ?? 0 }
-        }
+        // Acknowledged entries are deleted, so the stream holds exactly the waiting and the in-flight.
+        let inFlight = replies[1].array?.first?.int ?? 0
         return QueueStats(
-            waiting: waiting,
-            inFlight: replies[1].array?.first?.int ?? 0,
+            waiting: max(0, (replies[0].int ?? 0) - inFlight),
+            inFlight: inFlight,
             delayed: replies[2].int ?? 0,
             deadLetters: replies[3].int ?? 0
         )
