@@ -1,3 +1,4 @@
+@testable import API
 import Core
 import Foundation
 import Jobs
@@ -160,6 +161,52 @@ import Testing
         #expect(try await indexer.waitForExit(timeout: .seconds(15)) == 0, "\(indexer.output)")
         #expect(try await registry.liveWorkers().isEmpty)
         await redis.shutdown()
+    }
+
+    /// A worker killed with SIGKILL mid-job: once its lease runs out another worker takes the
+    /// job over and finishes it, and the job ends once.
+    @Test func aKilledWorkersJobIsTakenOverByAnother() async throws {
+        try await TestDatabase.with(migrated: true) { database, _ throws in
+            let prefix = "test-\(UUID().uuidString.prefix(8))"
+            try await APITestHarness.withApplication(database: database.url, settings: ["ASKDB_REDIS_PREFIX": prefix]) { client, services in
+                let token = try await client.signUp("ops@example.com")
+                let url = try ConnectionRoutesTests().sourceURL("postgres")
+                let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "a", "kind": "postgres", "url": url])
+                let connectionID = try #require((created["connection"] as? [String: Any])?["id"] as? String)
+                let jobID = try #require((try await client.call(.post, "/api/connections/\(connectionID)/index", token: token)["job"] as? [String: Any])?["id"] as? String)
+
+                var values = try validEnvironment(database: database.url)
+                values["ASKDB_REDIS_PREFIX"] = prefix
+                values["ASKDB_JOB_LEASE_SECONDS"] = "2"
+                values["ASKDB_DEBUG_PHASE_DELAY_MS"] = "600"
+                let first = try ChildProcess(executable: executable("askdb-indexer"), arguments: [], environment: environment(values))
+                func job() async throws -> APIAnswer { try await client.call(.get, "/api/jobs/\(jobID)", token: token) }
+                let deadline = ContinuousClock.now + .seconds(20)
+                while ContinuousClock.now < deadline {
+                    let progress = try await job()["progress"] as? [String: Any]
+                    if (progress?["done"] as? Int ?? 0) >= 2 { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(try await job()["state"] as? String == "running")
+                first.send(SIGKILL)
+                let killedAt = ContinuousClock.now
+                try await first.waitForExit()
+
+                let second = try ChildProcess(executable: executable("askdb-indexer"), arguments: [], environment: environment(values))
+                var final = try await job()
+                while ContinuousClock.now < killedAt + .seconds(30), final["state"] as? String != "succeeded" {
+                    try await Task.sleep(for: .milliseconds(100))
+                    final = try await job()
+                }
+                #expect(final["state"] as? String == "succeeded", "\(final.object) \(second.output)")
+                #expect(final["attempts"] as? Int == 2)
+                #expect((final["result"] as? [String: Any])?["server_version"] != nil)
+                let events = try await services.jobs.queue.events(of: UUID(uuidString: jobID)!, after: "0", block: .milliseconds(10))
+                #expect(events.filter { $0.data.contains("succeeded") }.count == 1, "the job ended once")
+                second.send(SIGTERM)
+                #expect(try await second.waitForExit(timeout: .seconds(20)) == 0)
+            }
+        }
     }
 
     @Test func badCommandLineOptionsAreRefused() async throws {
