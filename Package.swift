@@ -105,7 +105,10 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "Core",
+                "Jobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -32,6 +32,13 @@ public struct JobService: Sendable {
         return (job, created)
     }
 
+    /// Queues many jobs of `kind` at once (PostgreSQL first, then one pipelined publish).
+    public func enqueueMany(kind: String, jobs: [(connectionID: UUID, ownerID: UUID)]) async throws -> [JobRecord] {
+        let records = try await store.enqueueMany(kind: kind, jobs: jobs, maxAttempts: maxAttempts)
+        try await queue.publish(records.map { ($0.id, $0.kind) })
+        return records
+    }
+
     /// The job with its freshest progress, if `ownerID` (when given) owns it.
     public func job(id: UUID, ownerID: UUID?) async throws -> JobRecord {
         guard var job = try await store.get(id: id, ownerID: ownerID) else { throw AskDBError.notFound("job") }

@@ -47,6 +47,22 @@ public struct JobStore: Sendable {
         throw AskDBError(.conflict, code: "job_conflict", message: "the connection's indexing job changed state repeatedly; try again")
     }
 
+    /// Records many queued jobs in one statement (jobs of an indexing kind whose connection
+    /// already has an active one are skipped); returns the records made.
+    public func enqueueMany(kind: String, jobs: [(connectionID: UUID, ownerID: UUID)], maxAttempts: Int) async throws -> [JobRecord] {
+        guard !jobs.isEmpty else { return [] }
+        return try await Self.records(postgres.query(
+            """
+            INSERT INTO jobs (kind, connection_id, owner_id, max_attempts, progress)
+            SELECT \(kind), t.connection_id, t.owner_id, \(maxAttempts), '{"phase":"queued","done":0,"total":0,"percent":0}'
+            FROM unnest(\(jobs.map(\.connectionID))::uuid[], \(jobs.map(\.ownerID))::uuid[]) AS t(connection_id, owner_id)
+            ON CONFLICT (connection_id) WHERE state IN ('queued', 'running') AND kind = 'index_connection' DO NOTHING
+            RETURNING \(unescaped: Self.columns)
+            """,
+            logger: logger
+        ))
+    }
+
     /// The job, if `ownerID` (when given) owns it.
     public func get(id: UUID, ownerID: UUID? = nil) async throws -> JobRecord? {
         try await Self.records(postgres.query(

@@ -50,6 +50,7 @@ public final class JobWorker: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let running = Mutex<[UUID: JobContext]>([:])
+    private let completions: CompletionBatcher
 
     public init(queue: RedisJobQueue, store: JobStore, handlers: [any JobHandler], configuration: Configuration, logger: Logger) {
         self.queue = queue
@@ -59,6 +60,7 @@ public final class JobWorker: Service, Sendable {
         var logger = logger
         logger[metadataKey: "worker"] = "\(configuration.workerID)"
         self.logger = logger
+        completions = CompletionBatcher(store: store, queue: queue, logger: logger)
     }
 
     public func run() async throws {
@@ -173,16 +175,9 @@ public final class JobWorker: Service, Sendable {
         if state == .succeeded {
             progress = JobProgress(phase: "done", done: max(progress.total, 1), total: max(progress.total, 1), message: progress.message)
         }
-        do {
-            let kept = try await store.finish([(context.job.id, context.claim.token, state, result, error, progress)])
-            guard kept.contains(context.job.id) else {
-                context.logger.warning("lease lost before the job could finish")
-                return
-            }
-            _ = try await queue.finish([(context.claim, state, nil)])
-        } catch {
-            // The entry stays pending; after the lease another worker re-runs the job.
-            context.logger.error("could not record the job's end", metadata: ["error": "\(error)"])
+        let written = await completions.finish(.init(claim: context.claim, state: state, result: result, error: error, progress: progress))
+        if !written {
+            context.logger.warning("the job's end was not recorded (lease lost, or the write failed and the job will run again)")
         }
     }
 
