@@ -113,10 +113,12 @@ struct QueueBenchmark: AsyncParsableCommand {
             let count = min(1000, jobs - batch)
             _ = try await service.enqueueMany(kind: BenchWorker.noopKind, jobs: Array(repeating: (connection, owner.id), count: count))
         }
+        let enqueued = ContinuousClock.now
         while try await count(postgres, owner: owner.id, state: "succeeded", logger: logger) < jobs {
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(100))
         }
         let rate = Double(jobs) / Self.seconds(ContinuousClock.now - started)
+        print(String(format: "  (all %d jobs enqueued after %.2f s)", jobs, Self.seconds(enqueued - started)))
 
         // Takeover: a slow job, its worker killed, the time until another worker runs it.
         let slow = try await service.enqueueMany(kind: BenchWorker.slowKind, jobs: [(connection, owner.id)])[0]

@@ -201,7 +201,7 @@ import Testing
                 #expect(final["state"] as? String == "succeeded", "\(final.object) \(second.output)")
                 #expect(final["attempts"] as? Int == 2)
                 #expect((final["result"] as? [String: Any])?["server_version"] != nil)
-                let events = try await services.jobs.queue.events(of: UUID(uuidString: jobID)!, after: "0", block: .milliseconds(10))
+                let events = try await services.jobs.queue.events(of: UUID(uuidString: jobID)!, after: "0", block: .milliseconds(10)).events
                 #expect(events.filter { $0.data.contains("succeeded") }.count == 1, "the job ended once")
                 second.send(SIGTERM)
                 #expect(try await second.waitForExit(timeout: .seconds(20)) == 0)

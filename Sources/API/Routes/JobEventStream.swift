@@ -25,14 +25,17 @@ struct JobEventStream: Sendable {
     private func stream(to writer: inout any ResponseBodyWriter) async throws {
         var cursor = lastEventID ?? "0"
         var current = job
+        var lastWrite = ContinuousClock.now
         while !current.state.isTerminal {
-            let events = try await jobs.queue.events(of: job.id, after: cursor, block: keepAlive)
-            if events.isEmpty {
-                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-            }
+            let (events, next) = try await jobs.queue.events(of: job.id, after: cursor, block: keepAlive)
+            cursor = next
             for event in events {
-                cursor = event.id
                 try await writer.write(ByteBuffer(string: "event: \(event.type)\nid: \(event.id)\ndata: \(event.data)\n\n"))
+                lastWrite = .now
+            }
+            if ContinuousClock.now - lastWrite >= keepAlive {
+                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                lastWrite = .now
             }
             // PostgreSQL has the final word on whether the job ended.
             current = try await jobs.job(id: job.id, ownerID: nil)

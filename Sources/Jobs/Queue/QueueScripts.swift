@@ -6,31 +6,45 @@ import Core
 /// even if Redis lost the job's hash: a new lease always outranks every older one, in Redis and
 /// in PostgreSQL's copy.
 enum QueueScripts {
-    /// Puts a job on the stream. KEYS: hash, stream, events. ARGV: job id, kind, only-if-missing.
+    /// Puts jobs on the stream. KEYS: stream, events, then one hash per job.
+    /// ARGV: only-if-missing, then job id and kind per job. Returns how many were published.
     static let publish = RedisScript("""
-        if ARGV[3] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        if redis.call('HGET', KEYS[1], 'state') == 'running' then return 0 end
-        redis.call('HSET', KEYS[1], 'state', 'queued', 'kind', ARGV[2], 'cancel', '0', 'owner', '')
-        redis.call('PERSIST', KEYS[1])
-        redis.call('XADD', KEYS[2], '*', 'job', ARGV[1])
-        redis.call('XADD', KEYS[3], 'MAXLEN', '~', '200', '*', 'type', 'state', 'data', '{"state":"queued"}')
-        return 1
+        local published = 0
+        for i = 3, #KEYS do
+            local id, kind = ARGV[2 * (i - 3) + 2], ARGV[2 * (i - 3) + 3]
+            local skip = (ARGV[1] == '1' and redis.call('EXISTS', KEYS[i]) == 1) or redis.call('HGET', KEYS[i], 'state') == 'running'
+            if not skip then
+                redis.call('HSET', KEYS[i], 'state', 'queued', 'kind', kind, 'cancel', '0', 'owner', '')
+                redis.call('PERSIST', KEYS[i])
+                redis.call('XADD', KEYS[1], '*', 'job', id)
+                redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'job', id, 'type', 'state', 'data', '{"state":"queued"}')
+                published = published + 1
+            end
+        end
+        return published
         """)
 
-    /// Takes a lease. KEYS: hash, events. ARGV: worker, lease ms.
-    /// Returns {token, state}; token "0" means: do not run (finished, cancelled or unknown).
+    /// Takes leases. KEYS: events, then one hash per job. ARGV: worker, lease ms, then the job ids.
+    /// Returns one token per job; "0" means: do not run (finished, cancelled or unknown).
+    /// Tokens come from Redis's clock in microseconds and never go below a job's last token.
     static let claim = RedisScript("""
-        local state = redis.call('HGET', KEYS[1], 'state')
-        if state ~= 'queued' and state ~= 'running' then return {'0', state or 'missing'} end
-        if redis.call('HGET', KEYS[1], 'cancel') == '1' then return {'0', 'cancelled'} end
         local t = redis.call('TIME')
         local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
-        local last = tonumber(redis.call('HGET', KEYS[1], 'lease') or '0')
-        local token = string.format('%.0f', math.max(last + 1, now_us))
-        redis.call('HSET', KEYS[1], 'state', 'running', 'owner', ARGV[1], 'lease', token,
-                   'lease_until', string.format('%.0f', math.floor(now_us / 1000) + tonumber(ARGV[2])))
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', '200', '*', 'type', 'state', 'data', '{"state":"running"}')
-        return {token, 'running'}
+        local until_ms = string.format('%.0f', math.floor(now_us / 1000) + tonumber(ARGV[2]))
+        local tokens = {}
+        for i = 2, #KEYS do
+            local state = redis.call('HGET', KEYS[i], 'state')
+            if (state ~= 'queued' and state ~= 'running') or redis.call('HGET', KEYS[i], 'cancel') == '1' then
+                tokens[#tokens + 1] = '0'
+            else
+                local last = tonumber(redis.call('HGET', KEYS[i], 'lease') or '0')
+                local token = string.format('%.0f', math.max(last + 1, now_us))
+                redis.call('HSET', KEYS[i], 'state', 'running', 'owner', ARGV[1], 'lease', token, 'lease_until', until_ms)
+                redis.call('XADD', KEYS[1], 'MAXLEN', '~', '10000', '*', 'job', ARGV[i + 1], 'type', 'state', 'data', '{"state":"running"}')
+                tokens[#tokens + 1] = token
+            end
+        end
+        return tokens
         """)
 
     /// Renews a lease and resets the stream entry's idle time. KEYS: hash, stream.
@@ -44,32 +58,38 @@ enum QueueScripts {
         return 0
         """)
 
-    /// Records progress under the lease. KEYS: hash, events. ARGV: token, progress JSON.
+    /// Records progress under the lease. KEYS: hash, events. ARGV: token, progress JSON, job id.
     /// Returns -1 lost, 1 cancel requested, 0 fine.
     static let progress = RedisScript("""
         if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return -1 end
         redis.call('HSET', KEYS[1], 'progress', ARGV[2])
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', '200', '*', 'type', 'progress', 'data', ARGV[2])
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'job', ARGV[3], 'type', 'progress', 'data', ARGV[2])
         if redis.call('HGET', KEYS[1], 'cancel') == '1' then return 1 end
         return 0
         """)
 
-    /// Ends a run under its lease: acknowledges the entry and records the new state; `queued`
-    /// schedules a retry, `dead` adds a dead letter. KEYS: hash, stream, events, dead, delayed.
-    /// ARGV: token, group, entry, state, event JSON, job id, retry-at ms, keep seconds.
+    /// Ends runs under their leases: acknowledges each entry and records the new state; `queued`
+    /// schedules a retry, `dead` adds a dead letter. KEYS: stream, events, dead, delayed, then one
+    /// hash per run. ARGV: group, keep seconds, then token, entry, state, job id, retry-at ms per run.
+    /// Returns 1 per run whose lease held, else 0.
     static let finish = RedisScript("""
-        if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
-        redis.call('XACK', KEYS[2], ARGV[2], ARGV[3])
-        redis.call('XDEL', KEYS[2], ARGV[3])
-        redis.call('HSET', KEYS[1], 'state', ARGV[4], 'owner', '')
-        if ARGV[4] == 'dead' then redis.call('LPUSH', KEYS[4], ARGV[6]) end
-        if ARGV[4] == 'queued' then redis.call('ZADD', KEYS[5], ARGV[7], ARGV[6]) end
-        redis.call('XADD', KEYS[3], 'MAXLEN', '~', '200', '*', 'type', 'state', 'data', ARGV[5])
-        if ARGV[4] ~= 'queued' then
-            redis.call('EXPIRE', KEYS[1], ARGV[8])
-            redis.call('EXPIRE', KEYS[3], ARGV[8])
+        local results = {}
+        for i = 5, #KEYS do
+            local base = 5 * (i - 5) + 2
+            local token, entry, state, id, retry_at = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4], ARGV[base + 5]
+            if redis.call('HGET', KEYS[i], 'lease') ~= token then
+                results[#results + 1] = 0
+            else
+                redis.call('XACK', KEYS[1], ARGV[1], entry)
+                redis.call('XDEL', KEYS[1], entry)
+                redis.call('HSET', KEYS[i], 'state', state, 'owner', '')
+                if state == 'dead' then redis.call('LPUSH', KEYS[3], id) end
+                if state == 'queued' then redis.call('ZADD', KEYS[4], retry_at, id) else redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+                redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'job', id, 'type', 'state', 'data', '{"state":"' .. state .. '"}')
+                results[#results + 1] = 1
+            end
         end
-        return 1
+        return results
         """)
 
     /// Moves retries that are due back onto the stream. KEYS: delayed, stream. ARGV: limit.
@@ -84,11 +104,11 @@ enum QueueScripts {
         return #due
         """)
 
-    /// Flags a job for cancellation. KEYS: hash, events.
+    /// Flags a job for cancellation. KEYS: hash, events. ARGV: job id.
     static let cancel = RedisScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
         redis.call('HSET', KEYS[1], 'cancel', '1')
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', '200', '*', 'type', 'cancel_requested', 'data', '{"cancel_requested":true}')
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', '10000', '*', 'job', ARGV[1], 'type', 'cancel_requested', 'data', '{"cancel_requested":true}')
         return 1
         """)
 }

@@ -61,7 +61,9 @@ public struct RedisJobQueue: Sendable {
     var delayedKey: RedisArgument { RedisArgument(keys.key("jobs", "delayed")) }
     var deadKey: RedisArgument { RedisArgument(keys.key("jobs", "dead")) }
     func hash(_ id: UUID) -> RedisArgument { RedisArgument(keys.key("job", id.uuidString.lowercased())) }
-    func events(_ id: UUID) -> RedisArgument { RedisArgument(keys.key("job", id.uuidString.lowercased(), "events")) }
+    /// One stream of state and progress events for all jobs: a key per job would cost Redis
+    /// memory for every job ever run, while watchers are few.
+    var eventsKey: RedisArgument { RedisArgument(keys.key("jobs", "events")) }
 
     /// Creates the stream and consumer group if they are missing.
     public func prepare() async throws {
@@ -75,11 +77,13 @@ public struct RedisJobQueue: Sendable {
     /// Puts jobs on the stream. With `onlyIfMissing`, jobs Redis already knows are left alone
     /// (for republishing what Redis may have lost).
     public func publish(_ jobs: [(id: UUID, kind: String)], onlyIfMissing: Bool = false) async throws {
-        guard !jobs.isEmpty else { return }
-        let replies = try await redis.runAll(QueueScripts.publish, calls: jobs.map { job in
-            ([hash(job.id), stream, events(job.id)], [RedisArgument(job.id.uuidString.lowercased()), RedisArgument(job.kind), onlyIfMissing ? "1" : "0"])
-        })
-        try Self.check(replies)
+        for chunk in stride(from: 0, to: jobs.count, by: 500).map({ Array(jobs[$0..<min($0 + 500, jobs.count)]) }) {
+            try await redis.run(
+                QueueScripts.publish,
+                keys: [stream, eventsKey] + chunk.map { hash($0.id) },
+                arguments: [onlyIfMissing ? "1" : "0"] + chunk.flatMap { [RedisArgument($0.id.uuidString.lowercased()), RedisArgument($0.kind)] }
+            )
+        }
     }
 
     /// Waits up to `block` for up to `count` new entries and takes leases on them.
@@ -116,8 +120,8 @@ public struct RedisJobQueue: Sendable {
     /// Publishes progress under the lease.
     public func progress(_ claim: JobClaim, _ progress: JobProgress) async throws -> LeaseStatus {
         let json = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
-        let reply = try await redis.run(QueueScripts.progress, keys: [hash(claim.jobID), events(claim.jobID)],
-                                        arguments: [RedisArgument(claim.token), RedisArgument(json)])
+        let reply = try await redis.run(QueueScripts.progress, keys: [hash(claim.jobID), eventsKey],
+                                        arguments: [RedisArgument(claim.token), RedisArgument(json), RedisArgument(claim.jobID.uuidString.lowercased())])
         return Self.leaseStatus(reply)
     }
 
@@ -125,17 +129,17 @@ public struct RedisJobQueue: Sendable {
     /// which claims still held their lease.
     public func finish(_ outcomes: [(claim: JobClaim, state: JobState, retryAt: Date?)]) async throws -> [Bool] {
         guard !outcomes.isEmpty else { return [] }
-        let replies = try await redis.runAll(QueueScripts.finish, calls: outcomes.map { outcome in
-            let event = #"{"state":"\#(outcome.state.rawValue)"}"#
+        let arguments = outcomes.flatMap { outcome -> [RedisArgument] in
             let retryAt = Int((outcome.retryAt ?? Date()).timeIntervalSince1970 * 1000)
-            let id = outcome.claim.jobID
-            return ([hash(id), stream, events(id), deadKey, delayedKey],
-                    [RedisArgument(outcome.claim.token), RedisArgument(Self.group), RedisArgument(outcome.claim.entryID),
-                     RedisArgument(outcome.state.rawValue), RedisArgument(event), RedisArgument(id.uuidString.lowercased()),
-                     RedisArgument(retryAt), RedisArgument(keepFinished)])
-        })
-        try Self.check(replies)
-        return replies.map { $0.int == 1 }
+            return [RedisArgument(outcome.claim.token), RedisArgument(outcome.claim.entryID), RedisArgument(outcome.state.rawValue),
+                    RedisArgument(outcome.claim.jobID.uuidString.lowercased()), RedisArgument(retryAt)]
+        }
+        let reply = try await redis.run(
+            QueueScripts.finish,
+            keys: [stream, eventsKey, deadKey, delayedKey] + outcomes.map { hash($0.claim.jobID) },
+            arguments: [RedisArgument(Self.group), RedisArgument(keepFinished)] + arguments
+        )
+        return (reply.array ?? []).map { $0.int == 1 }
     }
 
     /// Moves due retries back onto the stream; returns how many.
@@ -146,7 +150,7 @@ public struct RedisJobQueue: Sendable {
 
     /// Flags a running job so it stops at its next checkpoint.
     public func requestCancel(_ id: UUID) async throws {
-        try await redis.run(QueueScripts.cancel, keys: [hash(id), events(id)], arguments: [])
+        try await redis.run(QueueScripts.cancel, keys: [hash(id), eventsKey], arguments: [RedisArgument(id.uuidString.lowercased())])
     }
 
     /// The live progress Redis holds for a job, if any.
@@ -155,21 +159,28 @@ public struct RedisJobQueue: Sendable {
         return try? JSONDecoder().decode(JobProgress.self, from: Data(bytes))
     }
 
-    /// A job's events after `after` ("0" for all), waiting up to `block` for new ones.
-    public func events(of id: UUID, after: String, block: Duration) async throws -> [(id: String, type: String, data: String)] {
+    /// A job's events after stream id `after` ("0" for all still kept), waiting up to `block`
+    /// for new ones; returns them and the cursor to continue from.
+    public func events(of id: UUID, after: String, block: Duration) async throws -> (events: [(id: String, type: String, data: String)], cursor: String) {
         let reply = try await redis.send(
-            ["XREAD", "COUNT", "100", "BLOCK", RedisArgument(Self.milliseconds(block)), "STREAMS", events(id), RedisArgument(after)],
+            ["XREAD", "COUNT", "500", "BLOCK", RedisArgument(Self.milliseconds(block)), "STREAMS", eventsKey, RedisArgument(after)],
             timeout: block + .seconds(5)
         )
-        let entries = reply.array?.first?.array?.dropFirst().first?.array ?? []
-        return entries.compactMap { entry in
-            guard let parts = entry.array, let entryID = parts.first?.string, let fields = parts.dropFirst().first?.array else { return nil }
+        let job = id.uuidString.lowercased()
+        var cursor = after
+        var events: [(id: String, type: String, data: String)] = []
+        for entry in reply.array?.first?.array?.dropFirst().first?.array ?? [] {
+            guard let parts = entry.array, let entryID = parts.first?.string, let fields = parts.dropFirst().first?.array else { continue }
+            cursor = entryID
             var values: [String: String] = [:]
             for pair in stride(from: 0, to: fields.count - 1, by: 2) {
                 if let key = fields[pair].string { values[key] = fields[pair + 1].string }
             }
-            return (entryID, values["type"] ?? "state", values["data"] ?? "{}")
+            if values["job"] == job {
+                events.append((entryID, values["type"] ?? "state", values["data"] ?? "{}"))
+            }
         }
+        return (events, cursor)
     }
 
     /// Depth, in-flight, delayed and dead-letter counts.
@@ -196,16 +207,19 @@ public struct RedisJobQueue: Sendable {
         guard !entries.isEmpty else { return ([], 0) }
         var claims: [JobClaim] = []
         var drop: [String] = entries.filter { $0.jobID == nil }.map(\.entryID)
-        let valid = entries.compactMap { entry in entry.jobID.map { (entry.entryID, $0) } }
-        let replies = try await redis.runAll(QueueScripts.claim, calls: valid.map { _, id in
-            ([hash(id), events(id)], [RedisArgument(worker), RedisArgument(Self.milliseconds(lease))])
-        })
-        try Self.check(replies)
-        for ((entryID, id), reply) in zip(valid, replies) {
-            if let token = reply.array?.first?.int, token > 0 {
-                claims.append(JobClaim(jobID: id, entryID: entryID, token: token))
-            } else {
-                drop.append(entryID)
+        let valid = entries.compactMap { entry in entry.jobID.map { (entryID: entry.entryID, id: $0) } }
+        if !valid.isEmpty {
+            let reply = try await redis.run(
+                QueueScripts.claim,
+                keys: [eventsKey] + valid.map { hash($0.id) },
+                arguments: [RedisArgument(worker), RedisArgument(Self.milliseconds(lease))] + valid.map { RedisArgument($0.id.uuidString.lowercased()) }
+            )
+            for (entry, token) in zip(valid, reply.array ?? []) {
+                if let token = token.int, token > 0 {
+                    claims.append(JobClaim(jobID: entry.id, entryID: entry.entryID, token: token))
+                } else {
+                    drop.append(entry.entryID)
+                }
             }
         }
         if !drop.isEmpty {
