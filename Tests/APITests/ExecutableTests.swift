@@ -200,6 +200,7 @@ import Testing
                 }
                 #expect(final["state"] as? String == "succeeded", "\(final.object) \(second.output)")
                 #expect(final["attempts"] as? Int == 2)
+                #expect((final["progress"] as? [String: Any])?["percent"] as? Double == 100)
                 #expect((final["result"] as? [String: Any])?["server_version"] != nil)
                 let events = try await services.jobs.queue.events(of: UUID(uuidString: jobID)!, after: "0", block: .milliseconds(10)).events
                 #expect(events.filter { $0.data.contains("succeeded") }.count == 1, "the job ended once")
