@@ -155,6 +155,25 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
         }
     }
 
+    @Test func aWorkerShuttingDownHandsItsRunningJobBack() async throws {
+        try await QueueHarness.with { harness in
+            let slow = ScriptedHandler(steps: 200, stepDelay: .milliseconds(50))
+            let (job, _) = try await harness.service.enqueueIndexing(connectionID: try await harness.makeConnection(), ownerID: harness.ownerID)
+            try await harness.running([harness.worker("leaving", handler: slow)]) {
+                try await harness.waitFor(job.id) { $0.state == .running && $0.progress.done >= 1 }
+            }
+            // The grace period (2 s here) ran out: the job went back to the queue, not to the dead.
+            let released = try #require(try await harness.store.get(id: job.id))
+            #expect(released.state == .queued)
+            let quick = ScriptedHandler()
+            let done = try await harness.running([harness.worker("staying", handler: quick)]) {
+                try await harness.waitFor(job.id) { $0.state.isTerminal }
+            }
+            #expect(done.state == .succeeded)
+            #expect(done.attempts == 2)
+        }
+    }
+
     @Test func aJobAcceptedWhileRedisIsDownIsPublishedOnceRedisIsBack() async throws {
         let server = try RedisServerProcess()
         try await QueueHarness.with(redisURL: server.url) { harness in
