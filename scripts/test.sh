@@ -19,6 +19,7 @@ APT_RUNTIME_PACKAGES+=(postgresql-15 openssl)
 ensure_apt_packages
 ensure_venv "$STATE"
 ensure_secantus "$STATE"
+MODEL_DIR="$(ensure_minilm "$STATE")"
 ensure_pg_user
 PG_BIN="$(pg_bindir "$STATE")"
 check_traversable "$PG_BIN"
@@ -68,6 +69,7 @@ export ASKDB_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export ASKDB_TEST_REDIS_SERVER="$(command -v redis-server)"
 export ASKDB_TEST_TLS_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$TLS_PORT/postgres"
 export ASKDB_TEST_MONGO_URL="mongodb://127.0.0.1:$MONGO_PORT/"
+export ASKDB_TEST_MODEL_DIR="$MODEL_DIR"
 export ASKDB_TEST_SECANTUS="$STATE/venv/bin/secantusd-py"
 export ASKDB_MIGRATIONS_DIR="$ASKDB_ROOT/migrations"
 

