@@ -38,6 +38,11 @@ let package = Package(
             providers: [.apt(["libmongoc-dev", "libbson-dev"])]
         ),
         .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
             name: "CPgQuery",
             providers: [.apt(["libpg-query-dev"])]
         ),
@@ -46,6 +51,7 @@ let package = Package(
             dependencies: [
                 "CHiredis",
                 "CMongoc",
+                "COpenBLAS",
                 "CPgQuery",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
