@@ -13,8 +13,9 @@ import Testing
         var cases: [Case]
     }
 
-    @Test func everyVectorMatchesTheReference() async throws {
-        let embedder = try MiniLMEmbedder(modelFolder: TestServers.modelFolder)
+    @Test(arguments: [1, 2])
+    func everyVectorMatchesTheReference(parallelBatches: Int) async throws {
+        let embedder = try MiniLMEmbedder(modelFolder: TestServers.modelFolder, batchSize: 8, parallelBatches: parallelBatches)
         let data = try Data(contentsOf: TestServers.fixturesFolder.appendingPathComponent("minilm_reference.json"))
         let reference = try JSONDecoder().decode(Reference.self, from: data)
         let vectors = try await embedder.embed(reference.cases.map { $0.text ?? "" })

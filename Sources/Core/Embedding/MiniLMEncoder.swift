@@ -51,6 +51,12 @@ final class MiniLMEncoder: Sendable {
         }
     }
 
+    /// Sets how many threads OpenBLAS uses for each product (process-wide). Threads × batches
+    /// run at once should not exceed the cores, or they only get in each other's way.
+    static func setBLASThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(max(1, count)))
+    }
+
     /// Embeddings of a batch of token-id sequences (each with its `[CLS]`/`[SEP]`), padded to
     /// the longest; one unit-length vector of 384 floats per sequence.
     func encode(_ batch: [[Int32]]) -> [[Float]] {
