@@ -9,7 +9,7 @@ import Testing
         let redis = RedisClient(configuration: .init(url: try TestServers.redisURL))
         defer { Task { await redis.shutdown() } }
         let keys = RedisKeyspace(prefix: "test-\(UUID().uuidString)")
-        let registry = WorkerRegistry(redis: redis, keys: keys, ttl: .milliseconds(400))
+        let registry = WorkerRegistry(redis: redis, keys: keys, ttl: .seconds(3))
 
         let first = WorkerInfo.current(concurrency: 2)
         let second = WorkerInfo.current(concurrency: 1)
@@ -21,7 +21,7 @@ import Testing
         try await registry.remove(second.id)
         #expect(try await registry.liveWorkers().map(\.id) == [first.id])
 
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(for: .milliseconds(3500))
         #expect(try await registry.liveWorkers().isEmpty)
         #expect(try await redis.send("SCARD", RedisArgument(keys.key("workers"))) == .integer(0))
     }
