@@ -28,7 +28,7 @@ struct BcryptBenchmark: AsyncParsableCommand {
                 let start = ContinuousClock.now
                 _ = try await hasher.hash("correct horse battery staple")
                 let elapsed = ContinuousClock.now - start
-                samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                samples.append(elapsed.inSeconds * 1000)
             }
             await hasher.shutdown()
             samples.sort()

@@ -37,7 +37,7 @@ struct EmbeddingBenchmark: AsyncParsableCommand {
         for _ in 0..<repeats {
             let started = ContinuousClock.now
             _ = try await embedder.embed(texts)
-            best = min(best, seconds(ContinuousClock.now - started))
+            best = min(best, (ContinuousClock.now - started).inSeconds)
         }
         let query = "customers with unpaid orders last month"
         for _ in 0..<10 { _ = try await embedder.embed([query]) }
@@ -45,16 +45,12 @@ struct EmbeddingBenchmark: AsyncParsableCommand {
         for _ in 0..<latencyIterations {
             let started = ContinuousClock.now
             _ = try await embedder.embed([query])
-            latencies.append(seconds(ContinuousClock.now - started) * 1000)
+            latencies.append((ContinuousClock.now - started).inSeconds * 1000)
         }
         latencies.sort()
         let throughput = Double(texts.count) / best
         print(String(format: "swift minilm: %.1f sentences/s (batch %d × %d at once, %d sentences, best of %d); query p50 %.2f ms p99 %.2f ms",
                      throughput, batch, parallel, texts.count, repeats, latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
         print(#"{"backend":"swift","sentences_per_s":\#(throughput),"p50_ms":\#(latencies[latencies.count / 2])}"#)
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -69,7 +69,7 @@ struct QueueBenchmark: AsyncParsableCommand {
             acked += acks.int ?? 0
         }
         try await produced
-        let seconds = Self.seconds(ContinuousClock.now - started)
+        let seconds = (ContinuousClock.now - started).inSeconds
         try await redis.send("DEL", stream)
         return Double(jobs) / seconds
     }
@@ -117,8 +117,8 @@ struct QueueBenchmark: AsyncParsableCommand {
         while try await count(postgres, owner: owner.id, state: "succeeded", logger: logger) < jobs {
             try await Task.sleep(for: .milliseconds(100))
         }
-        let rate = Double(jobs) / Self.seconds(ContinuousClock.now - started)
-        print(String(format: "  (all %d jobs enqueued after %.2f s)", jobs, Self.seconds(enqueued - started)))
+        let rate = Double(jobs) / (ContinuousClock.now - started).inSeconds
+        print(String(format: "  (all %d jobs enqueued after %.2f s)", jobs, (enqueued - started).inSeconds))
 
         // Takeover: a slow job, its worker killed, the time until another worker runs it.
         let slow = try await service.enqueueMany(kind: BenchWorker.slowKind, jobs: [(connection, owner.id)])[0]
@@ -138,7 +138,7 @@ struct QueueBenchmark: AsyncParsableCommand {
             for try await attempts in rows.decode(Int.self) where attempts >= 2 { takenOver = true }
             try await Task.sleep(for: .milliseconds(10))
         }
-        return (rate, Self.seconds(ContinuousClock.now - killed))
+        return (rate, (ContinuousClock.now - killed).inSeconds)
     }
 
     private func count(_ postgres: PostgresClient, owner: UUID, state: String, logger: Logger) async throws -> Int {
@@ -148,10 +148,6 @@ struct QueueBenchmark: AsyncParsableCommand {
             return count
         }
         return 0
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 

@@ -47,10 +47,9 @@ public struct RateLimiter: Sendable {
 
     private func increment(_ name: String, rule: Rule) async throws -> (count: Int, ttl: Int?) {
         let key = RedisArgument(keys.key("ratelimit", name))
-        let milliseconds = Int(rule.window.components.seconds * 1000)
         let replies = try await redis.pipeline([
             ["INCR", key],
-            ["PEXPIRE", key, RedisArgument(milliseconds), "NX"],
+            ["PEXPIRE", key, RedisArgument(rule.window.milliseconds), "NX"],
             ["PTTL", key],
         ])
         guard let count = replies[0].int else {

@@ -43,3 +43,13 @@ public enum RedisReply: Sendable, Hashable {
 
     public var isNull: Bool { self == .null }
 }
+
+extension Array where Element == RedisReply {
+    /// Throws the first error reply, for pipelines whose commands must all succeed.
+    public func throwingFirstError() throws -> Self {
+        for case .error(let message) in self {
+            throw RedisError(.serverError, message)
+        }
+        return self
+    }
+}

@@ -15,6 +15,10 @@ public struct JobStore: Sendable {
         created_at, started_at, finished_at, last_error, result::text
         """
 
+    /// The same columns, qualified, for statements that join another relation.
+    private static let qualifiedColumns = columns.split(separator: ",")
+        .map { "jobs." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+
     public init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
         self.logger = logger
@@ -109,7 +113,7 @@ public struct JobStore: Sendable {
             FROM unnest(\(claims.map(\.id))::uuid[], \(claims.map { $0.token })::bigint[]) AS c(id, token)
             WHERE jobs.id = c.id AND jobs.lease_token < c.token AND jobs.state IN ('queued', 'running')
               AND NOT jobs.cancel_requested
-            RETURNING \(unescaped: Self.columns.split(separator: ",").map { "jobs." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+            RETURNING \(unescaped: Self.qualifiedColumns)
             """,
             logger: logger
         ))

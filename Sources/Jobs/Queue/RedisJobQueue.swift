@@ -90,7 +90,7 @@ public struct RedisJobQueue: Sendable {
     public func claim(worker: String, count: Int, block: Duration, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
         let reply = try await redis.send(
             ["XREADGROUP", "GROUP", RedisArgument(Self.group), RedisArgument(worker), "COUNT", RedisArgument(count),
-             "BLOCK", RedisArgument(Self.milliseconds(block)),
+             "BLOCK", RedisArgument(block.milliseconds),
              "STREAMS", stream, ">"],
             timeout: block + .seconds(5)
         )
@@ -102,7 +102,7 @@ public struct RedisJobQueue: Sendable {
     public func takeOver(worker: String, idle: Duration, count: Int, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
         let reply = try await redis.send([
             "XAUTOCLAIM", stream, RedisArgument(Self.group), RedisArgument(worker),
-            RedisArgument(Self.milliseconds(idle)), "0-0", "COUNT", RedisArgument(count),
+            RedisArgument(idle.milliseconds), "0-0", "COUNT", RedisArgument(count),
         ])
         let entries = reply.array?.dropFirst().first?.array ?? []
         return try await takeLeases(Self.parse(entries), worker: worker, lease: lease)
@@ -111,9 +111,9 @@ public struct RedisJobQueue: Sendable {
     /// Renews `claims` in one round trip, reporting each lease's status.
     public func renew(_ claims: [JobClaim], worker: String, lease: Duration) async throws -> [LeaseStatus] {
         let replies = try await redis.runAll(QueueScripts.renew, calls: claims.map { claim in
-            ([hash(claim.jobID), stream], [RedisArgument(claim.token), RedisArgument(Self.milliseconds(lease)), RedisArgument(Self.group), RedisArgument(worker), RedisArgument(claim.entryID)])
+            ([hash(claim.jobID), stream], [RedisArgument(claim.token), RedisArgument(lease.milliseconds), RedisArgument(Self.group), RedisArgument(worker), RedisArgument(claim.entryID)])
         })
-        try Self.check(replies)
+        _ = try replies.throwingFirstError()
         return replies.map(Self.leaseStatus)
     }
 
@@ -163,7 +163,7 @@ public struct RedisJobQueue: Sendable {
     /// for new ones; returns them and the cursor to continue from.
     public func events(of id: UUID, after: String, block: Duration) async throws -> (events: [(id: String, type: String, data: String)], cursor: String) {
         let reply = try await redis.send(
-            ["XREAD", "COUNT", "500", "BLOCK", RedisArgument(Self.milliseconds(block)), "STREAMS", eventsKey, RedisArgument(after)],
+            ["XREAD", "COUNT", "500", "BLOCK", RedisArgument(block.milliseconds), "STREAMS", eventsKey, RedisArgument(after)],
             timeout: block + .seconds(5)
         )
         let job = id.uuidString.lowercased()
@@ -212,7 +212,7 @@ public struct RedisJobQueue: Sendable {
             let reply = try await redis.run(
                 QueueScripts.claim,
                 keys: [eventsKey] + valid.map { hash($0.id) },
-                arguments: [RedisArgument(worker), RedisArgument(Self.milliseconds(lease))] + valid.map { RedisArgument($0.id.uuidString.lowercased()) }
+                arguments: [RedisArgument(worker), RedisArgument(lease.milliseconds)] + valid.map { RedisArgument($0.id.uuidString.lowercased()) }
             )
             for (entry, token) in zip(valid, reply.array ?? []) {
                 if let token = token.int, token > 0 {
@@ -246,13 +246,4 @@ public struct RedisJobQueue: Sendable {
         }
     }
 
-    private static func check(_ replies: [RedisReply]) throws {
-        for case .error(let message) in replies {
-            throw RedisError(.serverError, message)
-        }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
 }

@@ -42,7 +42,7 @@ public struct RetryPolicy: Sendable {
     /// (half fixed, half random) so retries of many jobs spread out.
     public func delay(afterAttempt attempt: Int) -> Duration {
         let exponent = min(max(attempt - 1, 0), 20)
-        let capped = min(Double(RedisJobQueue.milliseconds(base)) * pow(2, Double(exponent)), Double(RedisJobQueue.milliseconds(maximum)))
+        let capped = min(Double(base.milliseconds) * pow(2, Double(exponent)), Double(maximum.milliseconds))
         return .milliseconds(Int64(capped / 2 + Double.random(in: 0...(capped / 2))))
     }
 }

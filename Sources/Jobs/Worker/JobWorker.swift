@@ -182,7 +182,7 @@ public final class JobWorker: Service, Sendable {
     }
 
     private func retry(_ context: JobContext, after delay: Duration, error: String?) async {
-        let at = Date().addingTimeInterval(Double(RedisJobQueue.milliseconds(delay)) / 1000)
+        let at = Date().addingTimeInterval(Double(delay.milliseconds) / 1000)
         do {
             guard try await store.requeue(id: context.job.id, token: context.claim.token, runAfter: at, error: error) else { return }
             _ = try await queue.finish([(context.claim, .queued, at)])
@@ -206,7 +206,7 @@ public final class JobWorker: Service, Sendable {
                 try await queue.promoteDueRetries()
                 if ContinuousClock.now - lastReconcile >= configuration.reconcileAfter / 2 {
                     lastReconcile = .now
-                    let cutoff = Date().addingTimeInterval(-Double(RedisJobQueue.milliseconds(configuration.reconcileAfter)) / 1000)
+                    let cutoff = Date().addingTimeInterval(-Double(configuration.reconcileAfter.milliseconds) / 1000)
                     let stale = try await store.stale(before: cutoff, limit: 100)
                     try await queue.publish(stale.map { ($0.id, $0.kind) }, onlyIfMissing: true)
                 }

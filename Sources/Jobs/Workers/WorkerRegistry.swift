@@ -17,20 +17,19 @@ public struct WorkerRegistry: Sendable {
 
     /// Records that `worker` is alive now.
     public func heartbeat(_ worker: WorkerInfo) async throws {
-        let milliseconds = Int(ttl.components.seconds * 1000 + ttl.components.attoseconds / 1_000_000_000_000_000)
         let payload = try Self.encoder.encode(worker)
-        try await checked(redis.pipeline([
-            ["SET", RedisArgument(keys.key("worker", worker.id)), RedisArgument(bytes: Array(payload)), "PX", RedisArgument(milliseconds)],
+        _ = try await redis.pipeline([
+            ["SET", RedisArgument(keys.key("worker", worker.id)), RedisArgument(bytes: Array(payload)), "PX", RedisArgument(ttl.milliseconds)],
             ["SADD", RedisArgument(keys.key("workers")), RedisArgument(worker.id)],
-        ]))
+        ]).throwingFirstError()
     }
 
     /// Removes `worker` at once, on a clean shutdown.
     public func remove(_ workerID: String) async throws {
-        try await checked(redis.pipeline([
+        _ = try await redis.pipeline([
             ["DEL", RedisArgument(keys.key("worker", workerID))],
             ["SREM", RedisArgument(keys.key("workers")), RedisArgument(workerID)],
-        ]))
+        ]).throwingFirstError()
     }
 
     /// Workers whose entry has not expired, forgetting those that have.
@@ -51,12 +50,6 @@ public struct WorkerRegistry: Sendable {
             try await redis.send(["SREM", RedisArgument(keys.key("workers"))] + expired.map { RedisArgument($0) })
         }
         return live.sorted { $0.id < $1.id }
-    }
-
-    private func checked(_ replies: [RedisReply]) throws {
-        for case .error(let message) in replies {
-            throw RedisError(.serverError, message)
-        }
     }
 
     private static let encoder: JSONEncoder = {
