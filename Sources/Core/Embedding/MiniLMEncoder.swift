@@ -16,7 +16,8 @@ final class MiniLMEncoder: Sendable {
     private static let epsilon: Float = 1e-12
 
     private struct Layer: Sendable {
-        var query, queryBias, key, keyBias, value, valueBias: [Float]
+        // Query, key and value weights stacked [3h, h] so one product computes all three.
+        var qkv, qkvBias: [Float]
         var attentionOutput, attentionOutputBias, attentionNorm, attentionNormBias: [Float]
         var intermediate, intermediateBias, output, outputBias, outputNorm, outputNormBias: [Float]
     }
@@ -38,17 +39,28 @@ final class MiniLMEncoder: Sendable {
         layers = try (0..<Self.layerCount).map { index in
             let prefix = "encoder.layer.\(index)."
             func t(_ name: String, _ shape: [Int]) throws -> [Float] { try weights.tensor(prefix + name, shape: shape) }
+            // PyTorch keeps linear weights [outputs, inputs]; products run faster on [inputs, outputs].
+            func w(_ names: String..., outputs: Int, inputs: Int) throws -> [Float] {
+                try Self.transpose(names.flatMap { try t($0, [outputs, inputs]) }, rows: outputs * names.count, columns: inputs)
+            }
             return Layer(
-                query: try t("attention.self.query.weight", [h, h]), queryBias: try t("attention.self.query.bias", [h]),
-                key: try t("attention.self.key.weight", [h, h]), keyBias: try t("attention.self.key.bias", [h]),
-                value: try t("attention.self.value.weight", [h, h]), valueBias: try t("attention.self.value.bias", [h]),
-                attentionOutput: try t("attention.output.dense.weight", [h, h]), attentionOutputBias: try t("attention.output.dense.bias", [h]),
+                qkv: try w("attention.self.query.weight", "attention.self.key.weight", "attention.self.value.weight", outputs: h, inputs: h),
+                qkvBias: try t("attention.self.query.bias", [h]) + t("attention.self.key.bias", [h]) + t("attention.self.value.bias", [h]),
+                attentionOutput: try w("attention.output.dense.weight", outputs: h, inputs: h), attentionOutputBias: try t("attention.output.dense.bias", [h]),
                 attentionNorm: try t("attention.output.LayerNorm.weight", [h]), attentionNormBias: try t("attention.output.LayerNorm.bias", [h]),
-                intermediate: try t("intermediate.dense.weight", [Self.intermediate, h]), intermediateBias: try t("intermediate.dense.bias", [Self.intermediate]),
-                output: try t("output.dense.weight", [h, Self.intermediate]), outputBias: try t("output.dense.bias", [h]),
+                intermediate: try w("intermediate.dense.weight", outputs: Self.intermediate, inputs: h), intermediateBias: try t("intermediate.dense.bias", [Self.intermediate]),
+                output: try w("output.dense.weight", outputs: h, inputs: Self.intermediate), outputBias: try t("output.dense.bias", [h]),
                 outputNorm: try t("output.LayerNorm.weight", [h]), outputNormBias: try t("output.LayerNorm.bias", [h])
             )
         }
+    }
+
+    private static func transpose(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
+        var result = [Float](repeating: 0, count: matrix.count)
+        for row in 0..<rows {
+            for column in 0..<columns { result[column * rows + row] = matrix[row * columns + column] }
+        }
+        return result
     }
 
     /// Sets how many threads OpenBLAS uses for each product (process-wide). Threads × batches
@@ -64,134 +76,138 @@ final class MiniLMEncoder: Sendable {
         let h = Self.hidden
         let length = min(batch.map(\.count).max() ?? 1, Self.maximumPositions)
         let rows = batch.count * length
-        var x = [Float](repeating: 0, count: rows * h)
+        // One workspace per call, so concurrent batches never share buffers; raw pointers keep
+        // bounds checks out of the inner loops.
+        let x = Workspace(rows * h), qkv = Workspace(rows * 3 * h), context = Workspace(rows * h)
+        let projected = Workspace(rows * h), inner = Workspace(rows * Self.intermediate), scores = Workspace(length * length)
+        defer { [x, qkv, context, projected, inner, scores].forEach { $0.free() } }
 
         // Embeddings: word + position + token type 0, then LayerNorm.
-        for (b, ids) in batch.enumerated() {
-            for position in 0..<min(ids.count, length) {
-                let row = (b * length + position) * h
-                let word = Int(ids[position]) * h
-                let place = position * h
-                for i in 0..<h {
-                    x[row + i] = wordEmbeddings[word + i] + positionEmbeddings[place + i] + tokenTypeEmbeddings[i]
+        wordEmbeddings.withUnsafeBufferPointer { words in
+            positionEmbeddings.withUnsafeBufferPointer { positions in
+                tokenTypeEmbeddings.withUnsafeBufferPointer { types in
+                    for (b, ids) in batch.enumerated() {
+                        for position in 0..<min(ids.count, length) {
+                            let row = x.pointer + (b * length + position) * h
+                            let word = words.baseAddress! + Int(ids[position]) * h
+                            let place = positions.baseAddress! + position * h
+                            for i in 0..<h { row[i] = word[i] + place[i] + types[i] }
+                        }
+                    }
                 }
             }
         }
-        Self.layerNorm(&x, rows: rows, weight: embeddingNorm, bias: embeddingNormBias)
+        Self.layerNorm(x.pointer, adding: nil, rows: rows, weight: embeddingNorm, bias: embeddingNormBias)
 
-        var q = [Float](repeating: 0, count: rows * h)
-        var k = q, v = q, context = q, projected = q
-        var inner = [Float](repeating: 0, count: rows * Self.intermediate)
-        var scores = [Float](repeating: 0, count: length * length)
         let scale = 1 / Float(Self.headSize).squareRoot()
-
+        let stride = 3 * h
         for layer in layers {
-            Self.linear(x, rows: rows, inputs: h, weight: layer.query, bias: layer.queryBias, outputs: h, into: &q)
-            Self.linear(x, rows: rows, inputs: h, weight: layer.key, bias: layer.keyBias, outputs: h, into: &k)
-            Self.linear(x, rows: rows, inputs: h, weight: layer.value, bias: layer.valueBias, outputs: h, into: &v)
+            Self.linear(x.pointer, rows: rows, inputs: h, weight: layer.qkv, bias: layer.qkvBias, outputs: stride, into: qkv.pointer)
             for (b, ids) in batch.enumerated() {
                 let valid = min(ids.count, length)
-                let base = b * length * h
+                let base = b * length
                 for head in 0..<Self.heads {
-                    let offset = base + head * Self.headSize
-                    // scores = Q_h K_hᵀ / √d over this sequence's rows.
-                    q.withUnsafeBufferPointer { qp in
-                        k.withUnsafeBufferPointer { kp in
-                            scores.withUnsafeMutableBufferPointer { sp in
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(length), Int32(length), Int32(Self.headSize),
-                                            scale, qp.baseAddress! + offset, Int32(h), kp.baseAddress! + offset, Int32(h),
-                                            0, sp.baseAddress!, Int32(length))
-                            }
-                        }
-                    }
-                    // Softmax over the real (unpadded) keys of each row.
-                    for row in 0..<length {
-                        let start = row * length
-                        var maximum = -Float.infinity
-                        for column in 0..<valid { maximum = max(maximum, scores[start + column]) }
-                        var sum: Float = 0
-                        for column in 0..<valid {
-                            let e = expf(scores[start + column] - maximum)
-                            scores[start + column] = e
-                            sum += e
-                        }
-                        let inverse = 1 / sum
-                        for column in 0..<valid { scores[start + column] *= inverse }
-                        for column in valid..<length { scores[start + column] = 0 }
-                    }
-                    // context_h = P V_h.
-                    scores.withUnsafeBufferPointer { sp in
-                        v.withUnsafeBufferPointer { vp in
-                            context.withUnsafeMutableBufferPointer { cp in
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(length), Int32(Self.headSize), Int32(length),
-                                            1, sp.baseAddress!, Int32(length), vp.baseAddress! + offset, Int32(h),
-                                            0, cp.baseAddress! + offset, Int32(h))
-                            }
-                        }
-                    }
+                    let q = qkv.pointer + base * stride + head * Self.headSize
+                    let k = q + h, v = q + 2 * h
+                    // scores = Q_h K_hᵀ / √d over this sequence's real rows and keys.
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(valid), Int32(valid), Int32(Self.headSize),
+                                scale, q, Int32(stride), k, Int32(stride), 0, scores.pointer, Int32(valid))
+                    Self.softmaxRows(scores.pointer, rows: valid, columns: valid)
+                    // context_h = P V_h; padded rows stay zero and are never read.
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(valid), Int32(Self.headSize), Int32(valid),
+                                1, scores.pointer, Int32(valid), v, Int32(stride),
+                                0, context.pointer + base * h + head * Self.headSize, Int32(h))
                 }
             }
-            Self.linear(context, rows: rows, inputs: h, weight: layer.attentionOutput, bias: layer.attentionOutputBias, outputs: h, into: &projected)
-            for i in 0..<(rows * h) { x[i] += projected[i] }
-            Self.layerNorm(&x, rows: rows, weight: layer.attentionNorm, bias: layer.attentionNormBias)
-
-            Self.linear(x, rows: rows, inputs: h, weight: layer.intermediate, bias: layer.intermediateBias, outputs: Self.intermediate, into: &inner)
-            for i in 0..<inner.count {
-                let value = inner[i]
-                inner[i] = 0.5 * value * (1 + erff(value * 0.70710678118654752))  // exact GELU, as BERT uses
-            }
-            Self.linear(inner, rows: rows, inputs: Self.intermediate, weight: layer.output, bias: layer.outputBias, outputs: h, into: &projected)
-            for i in 0..<(rows * h) { x[i] += projected[i] }
-            Self.layerNorm(&x, rows: rows, weight: layer.outputNorm, bias: layer.outputNormBias)
+            Self.linear(context.pointer, rows: rows, inputs: h, weight: layer.attentionOutput, bias: layer.attentionOutputBias, outputs: h, into: projected.pointer)
+            Self.layerNorm(x.pointer, adding: projected.pointer, rows: rows, weight: layer.attentionNorm, bias: layer.attentionNormBias)
+            Self.linear(x.pointer, rows: rows, inputs: h, weight: layer.intermediate, bias: layer.intermediateBias, outputs: Self.intermediate, into: inner.pointer)
+            GELU.apply(inner.pointer, count: rows * Self.intermediate)
+            Self.linear(inner.pointer, rows: rows, inputs: Self.intermediate, weight: layer.output, bias: layer.outputBias, outputs: h, into: projected.pointer)
+            Self.layerNorm(x.pointer, adding: projected.pointer, rows: rows, weight: layer.outputNorm, bias: layer.outputNormBias)
         }
 
         // Mean over the real tokens, then unit length.
         return batch.enumerated().map { b, ids in
             let valid = min(ids.count, length)
             var pooled = [Float](repeating: 0, count: h)
-            for position in 0..<valid {
-                let row = (b * length + position) * h
-                for i in 0..<h { pooled[i] += x[row + i] }
+            pooled.withUnsafeMutableBufferPointer { out in
+                for position in 0..<valid {
+                    let row = x.pointer + (b * length + position) * h
+                    for i in 0..<h { out[i] += row[i] }
+                }
+                var norm: Float = 0
+                for i in 0..<h {
+                    out[i] /= Float(valid)
+                    norm += out[i] * out[i]
+                }
+                let inverse = 1 / max(norm.squareRoot(), 1e-12)
+                for i in 0..<h { out[i] *= inverse }
             }
-            var norm: Float = 0
-            for i in 0..<h {
-                pooled[i] /= Float(valid)
-                norm += pooled[i] * pooled[i]
-            }
-            let inverse = 1 / max(norm.squareRoot(), 1e-12)
-            return pooled.map { $0 * inverse }
+            return pooled
         }
     }
 
-    /// y = x Wᵀ + b, with W stored [outputs, inputs] as PyTorch does.
-    private static func linear(_ x: [Float], rows: Int, inputs: Int, weight: [Float], bias: [Float], outputs: Int, into y: inout [Float]) {
-        for row in 0..<rows {
-            for column in 0..<outputs { y[row * outputs + column] = bias[column] }
+    /// A zeroed float buffer owned by one `encode` call.
+    private struct Workspace {
+        let pointer: UnsafeMutablePointer<Float>
+        init(_ count: Int) {
+            pointer = .allocate(capacity: count)
+            pointer.initialize(repeating: 0, count: count)
         }
-        x.withUnsafeBufferPointer { xp in
-            weight.withUnsafeBufferPointer { wp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
-                                1, xp.baseAddress!, Int32(inputs), wp.baseAddress!, Int32(inputs), 1, yp.baseAddress!, Int32(outputs))
+        func free() { pointer.deallocate() }
+    }
+
+    /// y = x W + b, with W stored [inputs, outputs] (transposed from PyTorch's layout at load).
+    private static func linear(_ x: UnsafePointer<Float>, rows: Int, inputs: Int, weight: [Float], bias: [Float], outputs: Int, into y: UnsafeMutablePointer<Float>) {
+        bias.withUnsafeBufferPointer { b in
+            for row in 0..<rows { (y + row * outputs).update(from: b.baseAddress!, count: outputs) }
+        }
+        weight.withUnsafeBufferPointer { w in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outputs), Int32(inputs),
+                        1, x, Int32(inputs), w.baseAddress!, Int32(outputs), 1, y, Int32(outputs))
+        }
+    }
+
+    private static func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        for row in 0..<rows {
+            let p = scores + row * columns
+            var maximum = -Float.infinity
+            for column in 0..<columns { maximum = max(maximum, p[column]) }
+            var sum: Float = 0
+            for column in 0..<columns {
+                let e = expf(p[column] - maximum)
+                p[column] = e
+                sum += e
+            }
+            let inverse = 1 / sum
+            for column in 0..<columns { p[column] *= inverse }
+        }
+    }
+
+    /// x = LayerNorm(x + residual) row by row (just LayerNorm(x) without a residual).
+    private static func layerNorm(_ x: UnsafeMutablePointer<Float>, adding residual: UnsafePointer<Float>?, rows: Int, weight: [Float], bias: [Float]) {
+        let h = weight.count
+        weight.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                for row in 0..<rows {
+                    let p = x + row * h
+                    if let residual {
+                        let r = residual + row * h
+                        for i in 0..<h { p[i] += r[i] }
+                    }
+                    var mean: Float = 0
+                    for i in 0..<h { mean += p[i] }
+                    mean /= Float(h)
+                    var variance: Float = 0
+                    for i in 0..<h {
+                        let d = p[i] - mean
+                        variance += d * d
+                    }
+                    let inverse = 1 / (variance / Float(h) + epsilon).squareRoot()
+                    for i in 0..<h { p[i] = (p[i] - mean) * inverse * w[i] + b[i] }
                 }
             }
-        }
-    }
-
-    private static func layerNorm(_ x: inout [Float], rows: Int, weight: [Float], bias: [Float]) {
-        let h = weight.count
-        for row in 0..<rows {
-            let start = row * h
-            var mean: Float = 0
-            for i in 0..<h { mean += x[start + i] }
-            mean /= Float(h)
-            var variance: Float = 0
-            for i in 0..<h {
-                let d = x[start + i] - mean
-                variance += d * d
-            }
-            let inverse = 1 / (variance / Float(h) + epsilon).squareRoot()
-            for i in 0..<h { x[start + i] = (x[start + i] - mean) * inverse * weight[i] + bias[i] }
         }
     }
 }
