@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The vector store in the app database: pgvector for similarity, a generated `tsvector` for
+/// full text, fused by reciprocal rank.
+///
+/// Search is exact: a connection's documents number tens to tens of thousands, where a scan of
+/// one connection's rows through a btree is fast and always returns `limit` rows; an
+/// approximate index filtered by connection returned fewer (docs/benchmarks.md).
+public struct PostgresVectorStore: VectorStore {
+    private let postgres: PostgresClient
+    private let logger: Logger
+    /// How many candidates each ranking contributes before fusion.
+    private let candidates: Int
+    /// Reciprocal rank fusion's k: 60, as in the original paper.
+    private static let fusionConstant = 60
+
+    public init(postgres: PostgresClient, logger: Logger, candidates: Int = 50) {
+        self.postgres = postgres
+        self.logger = logger
+        self.candidates = candidates
+    }
+
+    public func dimension() async throws -> Int {
+        let rows = try await postgres.query(
+            "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'", logger: logger
+        )
+        for try await dimension in rows.decode(Int32.self) { return Int(dimension) }
+        throw AskDBError(.conflict, code: "schema_missing", message: "the app database has no chunks table: run the migrations")
+    }
+
+    public func beginRevision(of connectionID: UUID, fence: WriteFence?) async throws -> IndexRevision {
+        try await postgres.transaction(logger: logger) { connection in
+            try await Self.check(fence, on: connection, logger: logger)
+            // Locks the connection row: a concurrent publish of the same connection waits.
+            let versions = try await connection.query(
+                "SELECT index_version FROM connections WHERE id = \(connectionID) FOR UPDATE", logger: logger
+            )
+            var current: Int?
+            for try await version in versions.decode(Int.self) { current = version }
+            guard let current else { throw AskDBError.notFound("connection") }
+            // Leftovers: rows an unpublished run staged, and rows a published run retired.
+            try await connection.query(
+                """
+                DELETE FROM chunks WHERE connection_id = \(connectionID)
+                AND (first_version > \(current) OR retired_version <= \(current))
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                "UPDATE chunks SET retired_version = NULL WHERE connection_id = \(connectionID) AND retired_version > \(current)",
+                logger: logger
+            )
+            var hashes: [String: String] = [:]
+            let live = try await connection.query(
+                "SELECT key, content_hash FROM chunks WHERE connection_id = \(connectionID) AND retired_version IS NULL",
+                logger: logger
+            )
+            for try await (key, hash) in live.decode((String, String).self) { hashes[key] = hash }
+            return IndexRevision(connectionID: connectionID, baseVersion: current, version: current + 1, liveHashes: hashes, fence: fence)
+        }
+    }
+
+    public func stage(_ documents: [EmbeddedDocument], in revision: IndexRevision) async throws {
+        guard !documents.isEmpty else { return }
+        // The last of each key wins, as a second staging of the same key would.
+        var latest: [String: Int] = [:]
+        for (index, document) in documents.enumerated() { latest[document.document.key] = index }
+        let unique = latest.values.sorted().map { documents[$0] }
+        let keys = unique.map(\.document.key)
+        let contents = unique.map(\.document.content)
+        let hashes = unique.map(\.contentHash)
+        let metadata = unique.map(\.document.metadataJSON)
+        let vectors = unique.map { VectorLiteral.text($0.embedding) }
+        let connectionID = revision.connectionID, version = revision.version, base = revision.baseVersion
+        try await postgres.transaction(logger: logger) { connection in
+            try await Self.check(revision.fence, on: connection, logger: logger)
+            try await connection.query(
+                """
+                UPDATE chunks SET retired_version = \(version), updated_at = now()
+                WHERE connection_id = \(connectionID) AND key = ANY(\(keys)) AND first_version <= \(base) AND retired_version IS NULL
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                """
+                INSERT INTO chunks (connection_id, key, first_version, content, content_hash, metadata, embedding)
+                SELECT \(connectionID), key, \(version), content, content_hash, metadata::jsonb, embedding::vector
+                FROM unnest(\(keys)::text[], \(contents)::text[], \(hashes)::text[], \(metadata)::text[], \(vectors)::text[])
+                    AS input(key, content, content_hash, metadata, embedding)
+                ON CONFLICT (connection_id, key, first_version) DO UPDATE
+                SET content = excluded.content, content_hash = excluded.content_hash, metadata = excluded.metadata,
+                    embedding = excluded.embedding, retired_version = NULL, updated_at = now()
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func retire(keys: [String], in revision: IndexRevision) async throws {
+        guard !keys.isEmpty else { return }
+        let connectionID = revision.connectionID, version = revision.version, base = revision.baseVersion
+        try await postgres.transaction(logger: logger) { connection in
+            try await Self.check(revision.fence, on: connection, logger: logger)
+            try await connection.query(
+                """
+                UPDATE chunks SET retired_version = \(version), updated_at = now()
+                WHERE connection_id = \(connectionID) AND key = ANY(\(keys)) AND first_version <= \(base) AND retired_version IS NULL
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func publish(_ revision: IndexRevision) async throws {
+        let connectionID = revision.connectionID, version = revision.version, base = revision.baseVersion
+        try await postgres.transaction(logger: logger) { connection in
+            try await Self.check(revision.fence, on: connection, logger: logger)
+            let rows = try await connection.query(
+                """
+                UPDATE connections SET index_version = \(version), indexed_at = now(), updated_at = now()
+                WHERE id = \(connectionID) AND index_version = \(base) RETURNING id
+                """,
+                logger: logger
+            )
+            var switched = false
+            for try await _ in rows.decode(UUID.self) { switched = true }
+            guard switched else {
+                throw AskDBError(.conflict, code: "index_changed", message: "the connection's index changed while this run was writing")
+            }
+        }
+    }
+
+    public func search(_ search: DocumentSearch) async throws -> [RetrievedDocument] {
+        guard search.limit > 0 else { return [] }
+        let vector = VectorLiteral.text(search.embedding)
+        let connectionID = search.connectionID, version = search.version
+        let pool = max(candidates, search.limit)
+        // An empty expression matches nothing, which leaves the vector ranking alone.
+        let expression = FullTextQuery.expression(for: search.text) ?? ""
+        let rows = try await postgres.query(
+            """
+            WITH visible AS (
+                SELECT id, embedding, search_text FROM chunks
+                WHERE connection_id = \(connectionID) AND first_version <= \(version)
+                AND (retired_version IS NULL OR retired_version > \(version))
+            ), by_vector AS (
+                SELECT id, embedding <=> \(vector)::vector AS distance,
+                       row_number() OVER (ORDER BY embedding <=> \(vector)::vector, id) AS rank
+                FROM visible ORDER BY distance, id LIMIT \(pool)
+            ), by_text AS (
+                SELECT id, row_number() OVER (ORDER BY ts_rank_cd(search_text, query) DESC, id) AS rank
+                FROM visible, to_tsquery('english', \(expression)) AS query
+                WHERE \(expression) <> '' AND search_text @@ query
+                ORDER BY rank LIMIT \(pool)
+            ), fused AS (
+                SELECT coalesce(v.id, t.id) AS id, v.distance, v.rank AS vector_rank, t.rank AS text_rank,
+                       coalesce(1.0 / (\(Self.fusionConstant) + v.rank), 0) + coalesce(1.0 / (\(Self.fusionConstant) + t.rank), 0) AS score
+                FROM by_vector v FULL OUTER JOIN by_text t ON v.id = t.id
+            )
+            SELECT c.key, c.content, c.metadata::text, f.score::float8, (1 - f.distance)::float8, f.vector_rank, f.text_rank
+            FROM fused f JOIN chunks c ON c.id = f.id
+            ORDER BY f.score DESC, f.vector_rank NULLS LAST, c.key
+            LIMIT \(search.limit)
+            """,
+            logger: logger
+        )
+        var results: [RetrievedDocument] = []
+        for try await (key, content, metadata, score, similarity, vectorRank, textRank)
+            in rows.decode((String, String, String, Double, Double?, Int?, Int?).self) {
+            results.append(RetrievedDocument(
+                key: key, content: content,
+                metadata: (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadata.utf8))) ?? [:],
+                score: score, similarity: similarity, vectorRank: vectorRank, textRank: textRank
+            ))
+        }
+        return results
+    }
+
+    /// Holds the job row (FOR SHARE) for the transaction and checks the lease is still this
+    /// run's: a takeover, which updates that row, waits for the write to commit or sees it gone.
+    private static func check(_ fence: WriteFence?, on connection: PostgresConnection, logger: Logger) async throws {
+        guard let fence else { return }
+        let rows = try await connection.query(
+            """
+            SELECT id FROM jobs WHERE id = \(fence.jobID) AND lease_token = \(fence.token) AND state = 'running' FOR SHARE
+            """,
+            logger: logger
+        )
+        for try await _ in rows.decode(UUID.self) { return }
+        throw WriteFence.Lost(jobID: fence.jobID)
+    }
+}
