@@ -9,12 +9,20 @@ public enum FullTextQuery {
     public static func expression(for text: String) -> String? {
         var words: [String] = []
         var seen = Set<String>()
-        for word in splitIdentifiers(text) where word.count > 1 && seen.insert(word).inserted {
+        for word in splitIdentifiers(text) where word.count > 1 && !schemaWords.contains(word) && seen.insert(word).inserted {
             words.append(word)
             if words.count == 32 { break }
         }
         return words.isEmpty ? nil : words.joined(separator: " | ")
     }
+
+    /// Words that every schema document or most questions contain: matching them ranks nothing
+    /// and makes PostgreSQL score every document. (English stop words are dropped by to_tsquery.)
+    static let schemaWords: Set<String> = [
+        "table", "tables", "column", "columns", "row", "rows", "record", "records", "field", "fields", "value", "values",
+        "database", "data", "show", "list", "give", "find", "get", "display", "return", "many", "much", "number",
+        "please", "tell", "per", "each", "every", "all", "me", "us", "what", "which", "who", "whose", "how",
+    ]
 
     /// Lower-cased runs of letters and digits, with camelCase boundaries as breaks.
     static func splitIdentifiers(_ text: String) -> [String] {

@@ -141,19 +141,23 @@ public struct PostgresVectorStore: VectorStore {
         let expression = FullTextQuery.expression(for: search.text) ?? ""
         let rows = try await postgres.query(
             """
-            WITH visible AS (
-                SELECT id, embedding, search_text FROM chunks
-                WHERE connection_id = \(connectionID) AND first_version <= \(version)
-                AND (retired_version IS NULL OR retired_version > \(version))
-            ), by_vector AS (
-                SELECT id, embedding <=> \(vector)::vector AS distance,
-                       row_number() OVER (ORDER BY embedding <=> \(vector)::vector, id) AS rank
-                FROM visible ORDER BY distance, id LIMIT \(pool)
+            WITH by_vector AS (
+                SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
+                FROM (
+                    SELECT id, embedding <=> \(vector)::vector AS distance FROM chunks
+                    WHERE connection_id = \(connectionID) AND first_version <= \(version)
+                    AND (retired_version IS NULL OR retired_version > \(version))
+                    ORDER BY distance, id LIMIT \(pool)
+                ) nearest
             ), by_text AS (
-                SELECT id, row_number() OVER (ORDER BY ts_rank_cd(search_text, query) DESC, id) AS rank
-                FROM visible, to_tsquery('english', \(expression)) AS query
-                WHERE \(expression) <> '' AND search_text @@ query
-                ORDER BY rank LIMIT \(pool)
+                SELECT id, row_number() OVER (ORDER BY relevance DESC, id) AS rank
+                FROM (
+                    SELECT id, ts_rank_cd(search_text, query) AS relevance
+                    FROM chunks, to_tsquery('english', \(expression)) AS query
+                    WHERE \(expression) <> '' AND connection_id = \(connectionID) AND first_version <= \(version)
+                    AND (retired_version IS NULL OR retired_version > \(version)) AND search_text @@ query
+                    ORDER BY relevance DESC, id LIMIT \(pool)
+                ) matching
             ), fused AS (
                 SELECT coalesce(v.id, t.id) AS id, v.distance, v.rank AS vector_rank, t.rank AS text_rank,
                        coalesce(1.0 / (\(Self.fusionConstant) + v.rank), 0) + coalesce(1.0 / (\(Self.fusionConstant) + t.rank), 0) AS score
