@@ -29,6 +29,7 @@ STATE="$(cd "$STATE" && pwd)"
 ensure_apt_packages
 ensure_venv "$STATE"
 ensure_pg_user
+ASKDB_MODEL_DIR="${ASKDB_MODEL_DIR:-$(ensure_minilm "$STATE")}"
 PG_BIN="$(pg_bindir "$STATE")"
 check_traversable "$PG_BIN"
 check_traversable "$STATE"
@@ -106,7 +107,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO askdb_demo_reader;
 SQL
 
 # --- AskDB processes -----------------------------------------------------------------------
-export DATABASE_URL REDIS_URL JWT_SECRET ASKDB_ENCRYPTION_KEY
+export DATABASE_URL REDIS_URL JWT_SECRET ASKDB_ENCRYPTION_KEY ASKDB_MODEL_DIR
 export ASKDB_HOST=127.0.0.1 ASKDB_PORT="$API_PORT"
 export ASKDB_LOG_FORMAT="${ASKDB_LOG_FORMAT:-json}"
 
@@ -150,6 +151,7 @@ API_URL=$API_URL
 DATABASE_URL=$DATABASE_URL
 REDIS_URL=$REDIS_URL
 DEMO_DATABASE_URL=$DEMO_DATABASE_URL
+ASKDB_MODEL_DIR=$ASKDB_MODEL_DIR
 EOF
 umask 022
 

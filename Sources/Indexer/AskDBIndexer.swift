@@ -59,7 +59,6 @@ struct AskDBIndexer: AsyncParsableCommand {
         )
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: postgres),
             .init(service: WorkerHeartbeatService(registry: registry, worker: worker, logger: logger)),
             .init(service: jobWorker),
         ]
@@ -68,17 +67,42 @@ struct AskDBIndexer: AsyncParsableCommand {
             let probe = ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
             services.append(.init(service: HealthServer.application(probe: probe, host: host, port: healthPort, logger: logger)))
         }
-        logger.info("indexer worker started", metadata: ["concurrency": "\(concurrency)"])
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
+        // PostgreSQL runs first and stops last: the start-up checks need it, and so does every
+        // service until it has stopped.
         do {
-            try await group.run()
+            try await withThrowingDiscardingTaskGroup { tasks in
+                tasks.addTask { await postgres.run() }
+                defer { tasks.cancelAll() }
+                let store = PostgresVectorStore(postgres: postgres, logger: logger)
+                let embedder: any Embedder
+                do {
+                    embedder = try await config.embedding.makeEmbedder(
+                        checkingAgainst: store, parallelBatches: ProcessInfo.processInfo.activeProcessorCount
+                    )
+                } catch {
+                    throw StartupError("the embedder cannot be used: \(error)")
+                }
+                logger.info("indexer worker started", metadata: ["concurrency": "\(concurrency)", "embedder": "\(embedder.identifier)"])
+                try await group.run()
+            }
         } catch {
             await redis.shutdown()
+            if let error = error as? StartupError {
+                logger.critical("\(error.message)")
+                throw ExitCode(2)
+            }
             throw error
         }
         await redis.shutdown()
         logger.info("indexer worker stopped")
     }
+}
+
+/// A check at start failed; the process stops with one clear line instead of running broken.
+struct StartupError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
 }

@@ -19,6 +19,7 @@ enum APITestHarness {
             "ASKDB_PORT": "0",
             // Tests share one Redis: rate-limit counters and queues stay apart per application.
             "ASKDB_REDIS_PREFIX": "test-\(UUID().uuidString.prefix(8))",
+            "ASKDB_MODEL_DIR": (try? TestServers.modelFolder.path) ?? "",
         ]
     }
 

@@ -156,7 +156,7 @@ import Testing
             try await services.postgres.query(
                 """
                 WITH c AS (SELECT id, owner_id FROM connections WHERE id = \(connectionID)),
-                chunk AS (INSERT INTO chunks (connection_id, key, index_version, content, content_hash, embedding)
+                chunk AS (INSERT INTO chunks (connection_id, key, first_version, content, content_hash, embedding)
                           SELECT id, 'table:x', 1, 'x', 'h', array_fill(0.1, ARRAY[384])::vector FROM c),
                 job AS (INSERT INTO jobs (kind, connection_id, owner_id) SELECT 'index_connection', id, owner_id FROM c)
                 INSERT INTO query_history (user_id, connection_id, question) SELECT owner_id, id, 'q?' FROM c

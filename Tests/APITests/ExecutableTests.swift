@@ -138,29 +138,52 @@ import Testing
     }
 
     @Test func anIndexerWorkerHeartbeatsServesHealthAndLeavesCleanly() async throws {
-        let prefix = "test-\(UUID().uuidString.prefix(8))"
-        var values = try validEnvironment(database: TestServers.postgresAdminURL)
-        values["ASKDB_REDIS_PREFIX"] = prefix
-        let port = try FreePort.find()
-        let indexer = try ChildProcess(
-            executable: executable("askdb-indexer"),
-            arguments: ["--concurrency", "2", "--health-port", "\(port)"],
-            environment: environment(values)
-        )
-        try await waitForHTTP("http://127.0.0.1:\(port)/ready", status: 200)
-        try await waitForHTTP("http://127.0.0.1:\(port)/health", status: 200)
+        try await TestDatabase.with(migrated: true) { database, _ throws in
+            let prefix = "test-\(UUID().uuidString.prefix(8))"
+            var values = try validEnvironment(database: database.url)
+            values["ASKDB_REDIS_PREFIX"] = prefix
+            let port = try FreePort.find()
+            let indexer = try ChildProcess(
+                executable: executable("askdb-indexer"),
+                arguments: ["--concurrency", "2", "--health-port", "\(port)"],
+                environment: environment(values)
+            )
+            try await waitForHTTP("http://127.0.0.1:\(port)/ready", status: 200)
+            try await waitForHTTP("http://127.0.0.1:\(port)/health", status: 200)
 
-        let redis = RedisClient(configuration: .init(url: try TestServers.redisURL))
-        let registry = WorkerRegistry(redis: redis, keys: RedisKeyspace(prefix: prefix))
-        let workers = try await registry.liveWorkers()
-        #expect(workers.count == 1)
-        #expect(workers.first?.pid == indexer.pid)
-        #expect(workers.first?.concurrency == 2)
+            let redis = RedisClient(configuration: .init(url: try TestServers.redisURL))
+            let registry = WorkerRegistry(redis: redis, keys: RedisKeyspace(prefix: prefix))
+            let workers = try await registry.liveWorkers()
+            #expect(workers.count == 1)
+            #expect(workers.first?.pid == indexer.pid)
+            #expect(workers.first?.concurrency == 2)
 
-        indexer.send(SIGTERM)
-        #expect(try await indexer.waitForExit(timeout: .seconds(15)) == 0, "\(indexer.output)")
-        #expect(try await registry.liveWorkers().isEmpty)
-        await redis.shutdown()
+            indexer.send(SIGTERM)
+            #expect(try await indexer.waitForExit(timeout: .seconds(15)) == 0, "\(indexer.output)")
+            #expect(try await registry.liveWorkers().isEmpty)
+            await redis.shutdown()
+        }
+    }
+
+    @Test func anIndexerWithAnUnusableEmbedderStopsWithOneClearLine() async throws {
+        try await TestDatabase.with(migrated: true) { database, _ throws in
+            var values = try validEnvironment(database: database.url)
+            values["ASKDB_MODEL_DIR"] = "/nonexistent/model"
+            let missing = try ChildProcess(executable: executable("askdb-indexer"), arguments: [], environment: environment(values))
+            #expect(try await missing.waitForExit(timeout: .seconds(30)) == 2)
+            #expect(missing.output.contains("has no vocab.txt"), "\(missing.output)")
+
+            try await ScriptedHTTPServer.with({ router in
+                router.post("/api/embed") { _, _ in #"{"embeddings":[[0.5,0.5]]}"# }
+            }) { [values] base in
+                var values = values
+                values["ASKDB_EMBEDDER"] = "ollama"
+                values["ASKDB_EMBEDDING_URL"] = base
+                let mismatch = try ChildProcess(executable: self.executable("askdb-indexer"), arguments: [], environment: self.environment(values))
+                #expect(try await mismatch.waitForExit(timeout: .seconds(30)) == 2)
+                #expect(mismatch.output.contains("makes 2-dimensional vectors, but the store holds 384"), "\(mismatch.output)")
+            }
+        }
     }
 
     /// A worker killed with SIGKILL mid-job: once its lease runs out another worker takes the

@@ -18,6 +18,8 @@ public struct AppConfig: Sendable {
     public var hostPolicy: HostPolicy
     /// How long connecting to a user database may take: `ASKDB_SOURCE_CONNECT_TIMEOUT` seconds, default 5.
     public var sourceConnectTimeout: Duration
+    /// Which embedder turns documents and questions into vectors.
+    public var embedding: EmbeddingConfig
     /// Where and how logs are written.
     public var logging: LoggingConfig
 
@@ -37,6 +39,7 @@ public struct AppConfig: Sendable {
         }
         hostPolicy = try HostPolicy(list: environment.optional("ASKDB_ALLOWED_HOSTS") ?? "")
         sourceConnectTimeout = .seconds(try environment.integer("ASKDB_SOURCE_CONNECT_TIMEOUT", default: 5, in: 1...120))
+        embedding = try EmbeddingConfig(environment: environment)
         logging = try LoggingConfig(environment: environment)
     }
 

@@ -144,10 +144,3 @@ public struct WordPieceTokenizer: Sendable {
             || (0xF900...0xFAFF).contains(value) || (0x2F800...0x2FA1F).contains(value)
     }
 }
-
-/// The embedding model could not be loaded or run; the message names the file or setting.
-public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

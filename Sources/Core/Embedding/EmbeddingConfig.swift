@@ -1,0 +1,63 @@
+import Foundation
+
+/// Which embedder a process uses, from the environment. The indexer and the API must agree, so
+/// both read the same variables.
+public struct EmbeddingConfig: Sendable {
+    /// The in-process MiniLM, or a server.
+    public enum Backend: Sendable, Equatable {
+        case miniLM(modelFolder: String)
+        case server(api: HTTPEmbedder.API, baseURL: String, model: String)
+    }
+
+    public var backend: Backend
+    /// For OpenAI-compatible servers that want one: `ASKDB_EMBEDDING_API_KEY`.
+    public var apiKey: String?
+    /// Per request to an embedding server: `ASKDB_EMBEDDING_TIMEOUT` seconds, default 60.
+    public var timeout: Duration
+
+    /// `ASKDB_EMBEDDER` = `minilm` (default; `ASKDB_MODEL_DIR` names the model folder), `ollama`
+    /// or `openai` (`ASKDB_EMBEDDING_URL`, `ASKDB_EMBEDDING_MODEL`).
+    public init(environment: EnvironmentVariables) throws(ConfigError) {
+        apiKey = environment.optional("ASKDB_EMBEDDING_API_KEY")
+        timeout = .seconds(try environment.integer("ASKDB_EMBEDDING_TIMEOUT", default: 60, in: 1...600))
+        switch environment.optional("ASKDB_EMBEDDER")?.lowercased() ?? "minilm" {
+        case "minilm":
+            backend = .miniLM(modelFolder: try environment.required("ASKDB_MODEL_DIR"))
+        case "ollama":
+            backend = .server(api: .ollama, baseURL: try Self.url(environment), model: environment.optional("ASKDB_EMBEDDING_MODEL") ?? "all-minilm")
+        case "openai":
+            backend = .server(api: .openAI, baseURL: try Self.url(environment), model: try environment.required("ASKDB_EMBEDDING_MODEL"))
+        case let other:
+            throw ConfigError(variable: "ASKDB_EMBEDDER", reason: "is '\(other)'; use minilm, ollama or openai")
+        }
+    }
+
+    private static func url(_ environment: EnvironmentVariables) throws(ConfigError) -> String {
+        let url = try environment.required("ASKDB_EMBEDDING_URL")
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            throw ConfigError(variable: "ASKDB_EMBEDDING_URL", reason: "must be an http(s) URL such as http://127.0.0.1:11434")
+        }
+        return url
+    }
+
+    /// Makes the embedder and checks it against the store: a vector of another dimension than
+    /// the store holds stops the process here, before any work.
+    /// - Parameter parallelBatches: for MiniLM, batches run at once (an indexer: one per core).
+    public func makeEmbedder(checkingAgainst store: any VectorStore, parallelBatches: Int = 1) async throws -> any Embedder {
+        let embedder: any Embedder
+        switch backend {
+        case .miniLM(let folder):
+            embedder = try MiniLMEmbedder(modelFolder: URL(fileURLWithPath: folder), parallelBatches: parallelBatches)
+        case .server(let api, let baseURL, let model):
+            embedder = try await HTTPEmbedder.connect(api: api, baseURL: baseURL, model: model, apiKey: apiKey, timeout: timeout)
+        }
+        let stored = try await store.dimension()
+        guard embedder.dimension == stored else {
+            throw EmbeddingError(
+                "the embedder \(embedder.identifier) makes \(embedder.dimension)-dimensional vectors, but the store holds \(stored): "
+                    + "use an embedder of dimension \(stored) (all-MiniLM-L6-v2, or Ollama's all-minilm)"
+            )
+        }
+        return embedder
+    }
+}
