@@ -32,6 +32,7 @@ struct EmbeddingBenchmark: AsyncParsableCommand {
         let texts = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: sentences)))
         let embedder = try MiniLMEmbedder(modelFolder: URL(fileURLWithPath: folder), batchSize: batch, parallelBatches: parallel)
         _ = try await embedder.embed(Array(texts.prefix(batch)))  // warm-up
+        let resident = Self.residentMegabytes()
 
         var best = Double.infinity
         for _ in 0..<repeats {
@@ -51,6 +52,15 @@ struct EmbeddingBenchmark: AsyncParsableCommand {
         let throughput = Double(texts.count) / best
         print(String(format: "swift minilm: %.1f sentences/s (batch %d × %d at once, %d sentences, best of %d); query p50 %.2f ms p99 %.2f ms",
                      throughput, batch, parallel, texts.count, repeats, latencies[latencies.count / 2], latencies[latencies.count * 99 / 100]))
+        print(String(format: "resident after loading the model and one batch: %.0f MB (the whole process)", resident))
         print(#"{"backend":"swift","sentences_per_s":\#(throughput),"p50_ms":\#(latencies[latencies.count / 2])}"#)
+    }
+
+    /// VmRSS from /proc/self/status, in MB.
+    private static func residentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
     }
 }

@@ -2,14 +2,16 @@ import Foundation
 
 /// The float32 tensors of a `.safetensors` file: an 8-byte little-endian header length, a JSON
 /// header naming each tensor's dtype, shape and byte range, then the raw data. The file is
-/// memory-mapped while the tensors are copied out, so only the copies stay resident.
+/// memory-mapped and a tensor is copied out only when asked for, so a loader holds one copy of
+/// the weights, and none once the file is released.
 public struct SafetensorsFile: Sendable {
-    public struct Tensor: Sendable {
-        public var shape: [Int]
-        public var values: [Float]
+    private struct Entry: Sendable {
+        var shape: [Int]
+        var range: Range<Int>
     }
 
-    public let tensors: [String: Tensor]
+    private let data: Data
+    private let entries: [String: Entry]
 
     public init(url: URL) throws {
         let data: Data
@@ -25,7 +27,7 @@ public struct SafetensorsFile: Sendable {
             throw EmbeddingError("\(url.path) has no valid safetensors header")
         }
         let base = 8 + headerLength
-        var tensors: [String: Tensor] = [:]
+        var entries: [String: Entry] = [:]
         for (name, entry) in header where name != "__metadata__" {
             guard let entry = entry as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
@@ -37,24 +39,25 @@ public struct SafetensorsFile: Sendable {
             guard start <= end, end <= data.count, end - start == count * 4 else {
                 throw EmbeddingError("\(url.path): tensor \(name) does not fit its byte range")
             }
-            var values = [Float](repeating: 0, count: count)
-            values.withUnsafeMutableBytes { destination in
-                data.withUnsafeBytes { source in
-                    destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<end]))
-                }
-            }
-            // The format is little-endian, as is every machine AskDB runs on.
-            tensors[name] = Tensor(shape: shape, values: values)
+            entries[name] = Entry(shape: shape, range: start..<end)
         }
-        self.tensors = tensors
+        self.data = data
+        self.entries = entries
     }
 
     /// The tensor called `name`, checked against the shape the model expects.
     public func tensor(_ name: String, shape: [Int]) throws -> [Float] {
-        guard let tensor = tensors[name] else { throw EmbeddingError("the model weights have no tensor \(name)") }
-        guard tensor.shape == shape else {
-            throw EmbeddingError("tensor \(name) has shape \(tensor.shape), expected \(shape)")
+        guard let entry = entries[name] else { throw EmbeddingError("the model weights have no tensor \(name)") }
+        guard entry.shape == shape else {
+            throw EmbeddingError("tensor \(name) has shape \(entry.shape), expected \(shape)")
         }
-        return tensor.values
+        var values = [Float](repeating: 0, count: entry.range.count / 4)
+        values.withUnsafeMutableBytes { destination in
+            data.withUnsafeBytes { source in
+                // The format is little-endian, as is every machine AskDB runs on.
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[entry.range]))
+            }
+        }
+        return values
     }
 }
