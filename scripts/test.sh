@@ -71,6 +71,7 @@ export ASKDB_TEST_TLS_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$TLS
 export ASKDB_TEST_MONGO_URL="mongodb://127.0.0.1:$MONGO_PORT/"
 export ASKDB_TEST_MODEL_DIR="$MODEL_DIR"
 export ASKDB_TEST_SECANTUS="$STATE/venv/bin/secantusd-py"
+export ASKDB_TEST_PG_BIN="$PG_BIN"
 export ASKDB_MIGRATIONS_DIR="$ASKDB_ROOT/migrations"
 
 cd "$ASKDB_ROOT"

@@ -50,26 +50,6 @@ struct AskDBIndexer: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let phaseDelay = Duration.milliseconds(Int(environment["ASKDB_DEBUG_PHASE_DELAY_MS"] ?? "") ?? 0)
         let lease = Duration.seconds(Int(environment["ASKDB_JOB_LEASE_SECONDS"] ?? "") ?? 30)
-        let jobWorker = JobWorker(
-            queue: RedisJobQueue(redis: redis, keys: keys),
-            store: JobStore(postgres: postgres, logger: logger),
-            handlers: [IndexConnectionHandler(connections: connections, phaseDelay: phaseDelay)],
-            configuration: .init(workerID: worker.id, concurrency: concurrency, lease: lease),
-            logger: logger
-        )
-
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: WorkerHeartbeatService(registry: registry, worker: worker, logger: logger)),
-            .init(service: jobWorker),
-        ]
-        if let healthPort {
-            let host = ProcessInfo.processInfo.environment["ASKDB_INDEXER_HOST"] ?? "127.0.0.1"
-            let probe = ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
-            services.append(.init(service: HealthServer.application(probe: probe, host: host, port: healthPort, logger: logger)))
-        }
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
         // PostgreSQL runs first and stops last: the start-up checks need it, and so does every
         // service until it has stopped.
         do {
@@ -85,6 +65,28 @@ struct AskDBIndexer: AsyncParsableCommand {
                 } catch {
                     throw StartupError("the embedder cannot be used: \(error)")
                 }
+                let indexer = ConnectionIndexer(
+                    store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger), embedder: embedder, logger: logger
+                )
+                let jobWorker = JobWorker(
+                    queue: RedisJobQueue(redis: redis, keys: keys),
+                    store: JobStore(postgres: postgres, logger: logger),
+                    handlers: [IndexConnectionHandler(connections: connections, indexer: indexer, phaseDelay: phaseDelay)],
+                    configuration: .init(workerID: worker.id, concurrency: concurrency, lease: lease),
+                    logger: logger
+                )
+                var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                    .init(service: WorkerHeartbeatService(registry: registry, worker: worker, logger: logger)),
+                    .init(service: jobWorker),
+                ]
+                if let healthPort {
+                    let host = ProcessInfo.processInfo.environment["ASKDB_INDEXER_HOST"] ?? "127.0.0.1"
+                    let probe = ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
+                    services.append(.init(service: HealthServer.application(probe: probe, host: host, port: healthPort, logger: logger)))
+                }
+                let group = ServiceGroup(
+                    configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                )
                 logger.info("indexer worker started", metadata: ["concurrency": "\(concurrency)", "embedder": "\(embedder.identifier)"])
                 try await group.run()
             }

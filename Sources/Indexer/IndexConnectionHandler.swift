@@ -2,40 +2,63 @@ import Core
 import Foundation
 import Jobs
 
-/// Indexes one connection. Until sampling and embedding exist, it is a real skeleton: it opens
-/// the user's database (so bad URLs and unreachable servers surface as job errors) and walks the
-/// pipeline's phases, reporting progress and honouring cancellation at each.
+/// Runs a connection-indexing job: the connection's sampling options, the pipeline in
+/// ``ConnectionIndexer``, and the job's progress, cancellation and lease around it.
 struct IndexConnectionHandler: JobHandler {
     let kind = indexConnectionJobKind
     let connections: ConnectionService
-    /// Slows every phase, to watch progress and exercise failover (`ASKDB_DEBUG_PHASE_DELAY_MS`).
+    let indexer: ConnectionIndexer
+    /// Pauses at each new phase, to watch progress and exercise failover (`ASKDB_DEBUG_PHASE_DELAY_MS`).
     let phaseDelay: Duration
-
-    static let phases = ["connect", "sample", "document", "embed", "upsert", "finish"]
 
     /// Connection problems that retrying will not fix.
     private static let permanentCodes: Set<String> = [
         "authentication_failed", "database_not_found", "host_not_allowed", "invalid_url", "host_not_found",
     ]
 
+    /// Share of the bar each phase fills, so the percentage moves steadily across phases.
+    private static let phaseShares: [String: (start: Double, width: Double)] = [
+        "connect": (0, 2), "sample": (2, 38), "embed": (40, 55), "publish": (95, 5),
+    ]
+
     func run(_ job: JobRecord, context: JobContext) async throws -> JSONValue {
-        let total = Self.phases.count
-        try await context.progress(JobProgress(phase: "connect", done: 0, total: total, message: "connecting"))
-        let probe: SourceProbe
+        try await report(ConnectionIndexer.Progress(phase: "connect", done: 0, total: 1, message: "connecting"), context: context)
+        let report: ConnectionIndexer.Report
         do {
+            let record = try await connections.store.get(id: job.connectionID, ownerID: job.ownerID)
             let source = try await connections.sourceURL(ownerID: job.ownerID, id: job.connectionID)
-            probe = try await connections.connector(for: source).test()
+            let connector = try await connections.connector(for: source)
+            let lastPhase = LastPhase()
+            report = try await indexer.index(
+                connectionID: job.connectionID, connector: connector, options: record.options,
+                fence: WriteFence(jobID: job.id, token: Int64(context.claim.token))
+            ) { progress in
+                if phaseDelay > .zero, await lastPhase.changed(to: progress.phase) { try await Task.sleep(for: phaseDelay) }
+                try await self.report(progress, context: context)
+            }
         } catch let error as AskDBError where error.kind == .notFound || Self.permanentCodes.contains(error.code) {
             throw PermanentJobError(error.message)
+        } catch is WriteFence.Lost {
+            throw JobInterruption.leaseLost
         }
-        for (index, phase) in Self.phases.enumerated() {
-            try await context.progress(JobProgress(phase: phase, done: index, total: total))
-            if phaseDelay > .zero { try await Task.sleep(for: phaseDelay) }
-        }
-        try await context.progress(JobProgress(phase: "finish", done: total, total: total))
-        return .object([
-            "server_version": .string(probe.serverVersion),
-            "phases": .array(Self.phases.map { .string($0) }),
-        ])
+        try await context.progress(JobProgress(phase: "done", done: 1, total: 1, percent: 100, message: "version \(report.version) published"))
+        return try JSONValue(parsing: String(decoding: JSONEncoder().encode(report), as: UTF8.self))
+    }
+
+    private func report(_ progress: ConnectionIndexer.Progress, context: JobContext) async throws {
+        let share = Self.phaseShares[progress.phase] ?? (0, 100)
+        let within = progress.total > 0 ? Double(progress.done) / Double(progress.total) : 0
+        let percent = ((share.start + share.width * within) * 10).rounded() / 10
+        try await context.progress(JobProgress(phase: progress.phase, done: progress.done, total: progress.total, percent: percent, message: progress.message))
+    }
+}
+
+/// Remembers the phase last seen, to act once per phase.
+private actor LastPhase {
+    private var phase: String?
+
+    func changed(to next: String) -> Bool {
+        defer { phase = next }
+        return phase != next
     }
 }

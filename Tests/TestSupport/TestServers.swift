@@ -75,7 +75,7 @@ public enum TestServers {
         return packageRoot.appendingPathComponent(".build/debug")
     }
 
-    private static func variable(_ name: String) throws -> String {
+    public static func variable(_ name: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
             throw TestSetupError("\(name) is not set: run the tests through scripts/test.sh, which starts the test servers")
         }

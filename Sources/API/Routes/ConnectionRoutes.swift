@@ -11,9 +11,10 @@ struct ConnectionRoutes: Sendable {
         var kind: ConnectionKind
         var url: String
         var saveUntested: Bool?
+        var options: SamplingOptions?
 
         enum CodingKeys: String, CodingKey {
-            case name, kind, url
+            case name, kind, url, options
             case saveUntested = "save_untested"
         }
     }
@@ -22,9 +23,10 @@ struct ConnectionRoutes: Sendable {
         var name: String?
         var url: String?
         var saveUntested: Bool?
+        var options: SamplingOptions?
 
         enum CodingKeys: String, CodingKey {
-            case name, url
+            case name, url, options
             case saveUntested = "save_untested"
         }
     }
@@ -70,7 +72,8 @@ struct ConnectionRoutes: Sendable {
             let owner = try context.requireIdentity().user.id
             let body = try await request.decode(as: NewConnection.self, context: context)
             let outcome = try await connections.create(
-                ownerID: owner, name: body.name, kind: body.kind, url: body.url, saveUntested: body.saveUntested ?? false
+                ownerID: owner, name: body.name, kind: body.kind, url: body.url, saveUntested: body.saveUntested ?? false,
+                options: body.options ?? SamplingOptions()
             )
             return EditedResponse(status: .created, response: OutcomeBody(connection: outcome.connection, test: TestBody(outcome)))
         }
@@ -85,7 +88,7 @@ struct ConnectionRoutes: Sendable {
             let id = try context.uuid("id", what: "connection")
             let body = try await request.decode(as: ConnectionChange.self, context: context)
             let outcome = try await connections.update(
-                ownerID: owner, id: id, name: body.name, url: body.url, saveUntested: body.saveUntested ?? false
+                ownerID: owner, id: id, name: body.name, url: body.url, saveUntested: body.saveUntested ?? false, options: body.options
             )
             return OutcomeBody(connection: outcome.connection, test: body.url == nil ? nil : TestBody(outcome))
         }

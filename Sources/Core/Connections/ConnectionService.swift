@@ -41,28 +41,42 @@ public struct ConnectionService: Sendable {
 
     /// Checks the URL, tests it for real, and saves it sealed. A failed test saves nothing
     /// unless `saveUntested`.
-    public func create(ownerID: UUID, name: String, kind: ConnectionKind, url: String, saveUntested: Bool) async throws -> Outcome {
+    public func create(ownerID: UUID, name: String, kind: ConnectionKind, url: String, saveUntested: Bool,
+                       options: SamplingOptions = SamplingOptions()) async throws -> Outcome {
         let name = try Self.validName(name)
+        try Self.validate(options)
         let source = try SourceURL(kind: kind, raw: url)
         let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
         let id = UUID()
         let sealed = try seal(source.raw, id: id)
-        let record = try await store.create(id: id, ownerID: ownerID, name: name, kind: kind, sealed: sealed, redacted: source.redacted)
+        let record = try await store.create(id: id, ownerID: ownerID, name: name, kind: kind, sealed: sealed, redacted: source.redacted, options: options)
         logger.info("connection created", metadata: ["connection": "\(id)", "url": "\(source.redacted)"])
         return Outcome(connection: record, probe: probe, testFailure: failure)
     }
 
     /// Renames and/or points the connection elsewhere; a new URL is tested like a new connection.
-    public func update(ownerID: UUID, id: UUID, name: String?, url: String?, saveUntested: Bool) async throws -> Outcome {
+    /// New options apply from the next indexing run.
+    public func update(ownerID: UUID, id: UUID, name: String?, url: String?, saveUntested: Bool,
+                       options: SamplingOptions? = nil) async throws -> Outcome {
         let current = try await store.get(id: id, ownerID: ownerID)
         let name = try name.map(Self.validName)
+        if let options { try Self.validate(options) }
         guard let url else {
-            return Outcome(connection: try await store.update(id: id, ownerID: ownerID, name: name, url: nil), probe: nil, testFailure: nil)
+            return Outcome(connection: try await store.update(id: id, ownerID: ownerID, name: name, url: nil, options: options), probe: nil, testFailure: nil)
         }
         let source = try SourceURL(kind: current.kind, raw: url)
         let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
-        let record = try await store.update(id: id, ownerID: ownerID, name: name, url: (try seal(source.raw, id: id), source.redacted))
+        let record = try await store.update(id: id, ownerID: ownerID, name: name, url: (try seal(source.raw, id: id), source.redacted), options: options)
         return Outcome(connection: record, probe: probe, testFailure: failure)
+    }
+
+    private static func validate(_ options: SamplingOptions) throws {
+        for (field, names) in [("excluded_schemas", options.excludedSchemas), ("excluded_tables", options.excludedTables), ("excluded_columns", options.excludedColumns)] {
+            guard names.count <= 1000 else { throw AskDBError.invalid("invalid_options", "\(field) may hold at most 1000 names") }
+            guard names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0.count <= 400 }) else {
+                throw AskDBError.invalid("invalid_options", "\(field) holds an empty or overlong name")
+            }
+        }
     }
 
     /// Tests a saved connection again.

@@ -12,11 +12,13 @@ public struct ConnectionRecord: Sendable, Codable, Equatable {
     /// The index questions are answered from; 0 until the first indexing run finishes.
     public var indexVersion: Int
     public var indexedAt: Date?
+    /// What indexing may read: value sampling and excluded schemas, tables and columns.
+    public var options: SamplingOptions
     public var createdAt: Date
     public var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, name, kind, url
+        case id, name, kind, url, options
         case indexVersion = "index_version"
         case indexedAt = "indexed_at"
         case createdAt = "created_at"
@@ -35,19 +37,21 @@ public struct SealedURL: Sendable {
 public struct ConnectionStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
-    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at"
+    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text"
 
     public init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
         self.logger = logger
     }
 
-    public func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedURL, redacted: String) async throws -> ConnectionRecord {
+    public func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedURL, redacted: String,
+                       options: SamplingOptions = SamplingOptions()) async throws -> ConnectionRecord {
+        let options = try Self.json(options)
         do {
             return try await one(postgres.query(
                 """
-                INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, key_id, url_redacted)
-                VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.ciphertext), \(sealed.keyID), \(redacted))
+                INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, key_id, url_redacted, options)
+                VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.ciphertext), \(sealed.keyID), \(redacted), \(options)::jsonb)
                 RETURNING \(unescaped: Self.columns)
                 """,
                 logger: logger
@@ -80,8 +84,10 @@ public struct ConnectionStore: Sendable {
         throw AskDBError.notFound("connection")
     }
 
-    /// Renames and/or replaces the URL.
-    public func update(id: UUID, ownerID: UUID, name: String?, url: (sealed: SealedURL, redacted: String)?) async throws -> ConnectionRecord {
+    /// Renames, replaces the URL and/or the options.
+    public func update(id: UUID, ownerID: UUID, name: String?, url: (sealed: SealedURL, redacted: String)?,
+                       options: SamplingOptions? = nil) async throws -> ConnectionRecord {
+        let options = try options.map(Self.json)
         do {
             return try await one(postgres.query(
                 """
@@ -90,6 +96,7 @@ public struct ConnectionStore: Sendable {
                     url_ciphertext = coalesce(\(url?.sealed.ciphertext), url_ciphertext),
                     key_id = coalesce(\(url?.sealed.keyID), key_id),
                     url_redacted = coalesce(\(url?.redacted), url_redacted),
+                    options = coalesce(\(options)::jsonb, options),
                     updated_at = now()
                 WHERE id = \(id) AND owner_id = \(ownerID)
                 RETURNING \(unescaped: Self.columns)
@@ -138,16 +145,23 @@ public struct ConnectionStore: Sendable {
         return record
     }
 
+    private static func json(_ options: SamplingOptions) throws -> String {
+        String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+    }
+
     private static func nameTaken(_ name: String) -> AskDBError {
         AskDBError(.conflict, code: "name_taken", message: "you already have a connection named \(name)")
     }
 
     static func records(_ rows: PostgresRowSequence) async throws -> [ConnectionRecord] {
         var records: [ConnectionRecord] = []
-        for try await (id, name, kind, url, version, indexedAt, created, updated) in rows.decode((UUID, String, String, String, Int, Date?, Date, Date).self) {
+        for try await (id, name, kind, url, version, indexedAt, created, updated, options)
+            in rows.decode((UUID, String, String, String, Int, Date?, Date, Date, String).self) {
             records.append(ConnectionRecord(
                 id: id, name: name, kind: ConnectionKind(rawValue: kind) ?? .postgres, url: url,
-                indexVersion: version, indexedAt: indexedAt, createdAt: created, updatedAt: updated
+                indexVersion: version, indexedAt: indexedAt,
+                options: (try? JSONDecoder().decode(SamplingOptions.self, from: Data(options.utf8))) ?? SamplingOptions(),
+                createdAt: created, updatedAt: updated
             ))
         }
         return records

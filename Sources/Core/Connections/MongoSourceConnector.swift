@@ -16,12 +16,7 @@ public struct MongoSourceConnector: SourceConnector {
     }
 
     public func test() async throws -> SourceProbe {
-        let client: MongoClient
-        do {
-            client = try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)
-        } catch {
-            throw AskDBError.invalid("invalid_url", "the URL is not a valid MongoDB URL: \(error.message)")
-        }
+        let client = try openClient()
         defer { Task { await client.shutdown() } }
         let database = url.database ?? "admin"
         do {
@@ -39,6 +34,24 @@ public struct MongoSourceConnector: SourceConnector {
             return SourceProbe(serverVersion: "MongoDB \(version)", database: url.database, user: user, encrypted: url.usesTLS, warnings: warnings)
         } catch let error as MongoError {
             throw classify(error)
+        }
+    }
+
+    public func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
+        let client = try openClient()
+        defer { Task { await client.shutdown() } }
+        do {
+            return try await MongoSchemaSampler(client: client, database: url.database, options: options, maxTime: .seconds(10)).sample(progress: progress)
+        } catch let error as MongoError {
+            throw classify(error)
+        }
+    }
+
+    private func openClient() throws -> MongoClient {
+        do {
+            return try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)
+        } catch {
+            throw AskDBError.invalid("invalid_url", "the URL is not a valid MongoDB URL: \(error.message)")
         }
     }
 

@@ -9,14 +9,17 @@ public struct PostgresSourceConnector: SourceConnector {
     private let url: PostgresURL
     private let address: IPAddress
     private let timeout: Duration
+    /// Longest a sampling statement may run before the server stops it.
+    private let statementTimeout: Duration
     private let logger: Logger
 
     /// - Parameter address: where to connect; the URL's host name is still used for TLS (SNI and
     ///   `verify-full`).
-    public init(url: PostgresURL, address: IPAddress, timeout: Duration = .seconds(5), logger: Logger) {
+    public init(url: PostgresURL, address: IPAddress, timeout: Duration = .seconds(5), statementTimeout: Duration = .seconds(10), logger: Logger) {
         self.url = url
         self.address = address
         self.timeout = timeout
+        self.statementTimeout = statementTimeout
         self.logger = logger
     }
 
@@ -41,6 +44,19 @@ public struct PostgresSourceConnector: SourceConnector {
             return SourceProbe(serverVersion: version, database: database, user: user, encrypted: encrypted, warnings: warnings)
         }
         throw AskDBError.connection("connection_failed", "the server answered no version")
+    }
+
+    public func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
+        let connection = try await connect()
+        do {
+            let snapshot = try await PostgresSchemaSampler(connection: connection, options: options, statementTimeout: statementTimeout, logger: logger)
+                .sample(progress: progress)
+            try? await connection.close()
+            return snapshot
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     /// A single connection, made within the time limit, with failures classified.

@@ -25,13 +25,20 @@ public struct SourceProbe: Sendable, Equatable, Codable {
     }
 }
 
-/// A user's database, seen through one driver. Sampling and running queries join later.
+/// Reports sampling progress: objects done, objects in all, the object being read.
+public typealias SamplingProgress = @Sendable (_ done: Int, _ total: Int, _ object: String) async throws -> Void
+
+/// A user's database, seen through one driver.
 public protocol SourceConnector: Sendable {
     /// Connects within the time limit and describes the server; a failure is an ``AskDBError``
     /// whose code classifies it (`host_not_found`, `connection_refused`, `tls_failed`,
     /// `authentication_failed`, `database_not_found`, `connection_timeout`, `connection_failed`)
     /// and whose message carries the server's own words.
     func test() async throws -> SourceProbe
+
+    /// Reads the database's structure and a bounded sample of its values, as `options` allow,
+    /// without writing anything and without a full scan of any big table.
+    func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot
 }
 
 extension AskDBError {

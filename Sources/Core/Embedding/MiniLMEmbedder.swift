@@ -36,6 +36,8 @@ public final class MiniLMEmbedder: Embedder {
         threads.shutdownGracefully { _ in }
     }
 
+    public func tokenCount(_ text: String) -> Int { tokenizer.encode(text).count }
+
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }
         let encoded = texts.map(tokenizer.encode)

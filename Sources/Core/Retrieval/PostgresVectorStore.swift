@@ -32,7 +32,7 @@ public struct PostgresVectorStore: VectorStore {
 
     public func beginRevision(of connectionID: UUID, fence: WriteFence?) async throws -> IndexRevision {
         try await postgres.transaction(logger: logger) { connection in
-            try await Self.check(fence, on: connection, logger: logger)
+            try await fence?.check(on: connection, logger: logger)
             // Locks the connection row: a concurrent publish of the same connection waits.
             let versions = try await connection.query(
                 "SELECT index_version FROM connections WHERE id = \(connectionID) FOR UPDATE", logger: logger
@@ -75,7 +75,7 @@ public struct PostgresVectorStore: VectorStore {
         let vectors = unique.map { VectorLiteral.text($0.embedding) }
         let connectionID = revision.connectionID, version = revision.version, base = revision.baseVersion
         try await postgres.transaction(logger: logger) { connection in
-            try await Self.check(revision.fence, on: connection, logger: logger)
+            try await revision.fence?.check(on: connection, logger: logger)
             try await connection.query(
                 """
                 UPDATE chunks SET retired_version = \(version), updated_at = now()
@@ -102,7 +102,7 @@ public struct PostgresVectorStore: VectorStore {
         guard !keys.isEmpty else { return }
         let connectionID = revision.connectionID, version = revision.version, base = revision.baseVersion
         try await postgres.transaction(logger: logger) { connection in
-            try await Self.check(revision.fence, on: connection, logger: logger)
+            try await revision.fence?.check(on: connection, logger: logger)
             try await connection.query(
                 """
                 UPDATE chunks SET retired_version = \(version), updated_at = now()
@@ -116,7 +116,7 @@ public struct PostgresVectorStore: VectorStore {
     public func publish(_ revision: IndexRevision) async throws {
         let connectionID = revision.connectionID, version = revision.version, base = revision.baseVersion
         try await postgres.transaction(logger: logger) { connection in
-            try await Self.check(revision.fence, on: connection, logger: logger)
+            try await revision.fence?.check(on: connection, logger: logger)
             let rows = try await connection.query(
                 """
                 UPDATE connections SET index_version = \(version), indexed_at = now(), updated_at = now()
@@ -180,19 +180,5 @@ public struct PostgresVectorStore: VectorStore {
             ))
         }
         return results
-    }
-
-    /// Holds the job row (FOR SHARE) for the transaction and checks the lease is still this
-    /// run's: a takeover, which updates that row, waits for the write to commit or sees it gone.
-    private static func check(_ fence: WriteFence?, on connection: PostgresConnection, logger: Logger) async throws {
-        guard let fence else { return }
-        let rows = try await connection.query(
-            """
-            SELECT id FROM jobs WHERE id = \(fence.jobID) AND lease_token = \(fence.token) AND state = 'running' FOR SHARE
-            """,
-            logger: logger
-        )
-        for try await _ in rows.decode(UUID.self) { return }
-        throw WriteFence.Lost(jobID: fence.jobID)
     }
 }

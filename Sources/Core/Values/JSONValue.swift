@@ -73,6 +73,19 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// A scalar as text (numbers as written, booleans as true/false); nil for null; nested
+    /// values as compact JSON.
+    public var plainText: String? {
+        switch self {
+        case .null: nil
+        case .bool(let value): value ? "true" : "false"
+        case .int(let value): String(value)
+        case .double(let value): String(value)
+        case .string(let value): value
+        case .array, .object: jsonText
+        }
+    }
+
     public var array: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil

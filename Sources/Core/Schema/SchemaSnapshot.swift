@@ -1,0 +1,133 @@
+/// What indexing learned about a user's database, as structure rather than text: foreign-key
+/// expansion, the query guard and grammar-constrained generation read this.
+public struct SchemaSnapshot: Sendable, Codable, Equatable {
+    /// `postgres` or `mongodb`.
+    public var source: String
+    /// Tables, views and collections, ordered by qualified name.
+    public var objects: [SchemaObject]
+    /// What was skipped and why (views we could not read, time-series collections, …).
+    public var notes: [String]
+
+    public init(source: String, objects: [SchemaObject], notes: [String] = []) {
+        self.source = source
+        self.objects = objects.sorted { $0.qualifiedName < $1.qualifiedName }
+        self.notes = notes
+    }
+
+    /// The object called `qualifiedName` (`schema.table`, or `database.collection`).
+    public func object(_ qualifiedName: String) -> SchemaObject? {
+        objects.first { $0.qualifiedName == qualifiedName }
+    }
+}
+
+/// A table, view, materialized view or collection.
+public struct SchemaObject: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case table, view, materializedView = "materialized_view", foreignTable = "foreign_table", partitionedTable = "partitioned_table"
+        case collection
+    }
+
+    /// The schema (PostgreSQL) or database (MongoDB) it lives in.
+    public var schema: String
+    public var name: String
+    public var kind: Kind
+    public var comment: String?
+    /// The planner's estimate (PostgreSQL) or the estimated document count (MongoDB).
+    public var rowEstimate: Int?
+    /// Columns in order, or a collection's field paths (`address.city`, `items[].sku`).
+    public var columns: [SchemaColumn]
+    public var primaryKey: [String]
+    public var uniqueKeys: [[String]]
+    public var foreignKeys: [ForeignKey]
+    /// Index definitions as the server states them.
+    public var indexes: [String]
+    /// A few rows as JSON objects (empty when values are not sampled).
+    public var sampleRows: [[String: JSONValue]]
+
+    public init(schema: String, name: String, kind: Kind, comment: String? = nil, rowEstimate: Int? = nil, columns: [SchemaColumn] = [],
+                primaryKey: [String] = [], uniqueKeys: [[String]] = [], foreignKeys: [ForeignKey] = [], indexes: [String] = [],
+                sampleRows: [[String: JSONValue]] = []) {
+        self.schema = schema
+        self.name = name
+        self.kind = kind
+        self.comment = comment
+        self.rowEstimate = rowEstimate
+        self.columns = columns
+        self.primaryKey = primaryKey
+        self.uniqueKeys = uniqueKeys
+        self.foreignKeys = foreignKeys
+        self.indexes = indexes
+        self.sampleRows = sampleRows
+    }
+
+    public var qualifiedName: String { "\(schema).\(name)" }
+
+    public func column(_ name: String) -> SchemaColumn? { columns.first { $0.name == name } }
+}
+
+/// A column, or a collection's field path.
+public struct SchemaColumn: Sendable, Codable, Equatable {
+    public var name: String
+    /// The type as the server writes it (`character varying(40)`), or a field's observed BSON
+    /// types joined with `|` (`string|null`).
+    public var type: String
+    public var nullable: Bool
+    public var defaultValue: String?
+    public var comment: String?
+    /// For a collection's field: the share of sampled documents that have it, 0…1.
+    public var frequency: Double?
+    /// Nil when values are not sampled for it (privacy options, secret-looking names).
+    public var profile: ValueProfile?
+
+    public init(name: String, type: String, nullable: Bool = true, defaultValue: String? = nil, comment: String? = nil,
+                frequency: Double? = nil, profile: ValueProfile? = nil) {
+        self.name = name
+        self.type = type
+        self.nullable = nullable
+        self.defaultValue = defaultValue
+        self.comment = comment
+        self.frequency = frequency
+        self.profile = profile
+    }
+}
+
+/// What a column's values look like, from `pg_stats` or a bounded sample.
+public struct ValueProfile: Sendable, Codable, Equatable {
+    /// Share of NULLs, 0…1.
+    public var nullFraction: Double?
+    /// Estimated distinct values (from `pg_stats.n_distinct` or the sample).
+    public var distinctEstimate: Double?
+    /// Every distinct value, for low-cardinality columns: what lets a model write
+    /// `WHERE status = 'shipped'`.
+    public var values: [String]?
+    public var minimum: String?
+    public var maximum: String?
+    /// A few example values, for the rest.
+    public var examples: [String]?
+
+    public init(nullFraction: Double? = nil, distinctEstimate: Double? = nil, values: [String]? = nil,
+                minimum: String? = nil, maximum: String? = nil, examples: [String]? = nil) {
+        self.nullFraction = nullFraction
+        self.distinctEstimate = distinctEstimate
+        self.values = values
+        self.minimum = minimum
+        self.maximum = maximum
+        self.examples = examples
+    }
+}
+
+/// `columns` of this object reference `referencedColumns` of `referencedObject`.
+public struct ForeignKey: Sendable, Codable, Equatable {
+    public var name: String?
+    public var columns: [String]
+    /// Qualified name of the referenced table.
+    public var referencedObject: String
+    public var referencedColumns: [String]
+
+    public init(name: String? = nil, columns: [String], referencedObject: String, referencedColumns: [String]) {
+        self.name = name
+        self.columns = columns
+        self.referencedObject = referencedObject
+        self.referencedColumns = referencedColumns
+    }
+}
