@@ -153,3 +153,26 @@ import Testing
 extension Dictionary where Key == String, Value == JSONValue {
     var jsonValueText: String { JSONValue.object(self).jsonText }
 }
+
+@Suite struct SyntheticSchemaSamplingTests {
+    @Test func aGeneratedSchemaIsExtractedWithItsCommentsKeysAndValues() async throws {
+        try await TestDatabase.with { database, postgres in
+            let generated = SyntheticSchema(tables: 300)
+            for statement in generated.statements {
+                try await postgres.query(PostgresQuery(unsafeSQL: statement), logger: TestServers.logger)
+            }
+            try await postgres.query("ANALYZE", logger: TestServers.logger)
+            let started = ContinuousClock.now
+            let snapshot = try await PostgresSamplingTests.connector(database).sampleSchema(options: SamplingOptions()) { _, _, _ in }
+            #expect(ContinuousClock.now - started < .seconds(30))
+            #expect(Set(snapshot.objects.map(\.name)) == Set(generated.tableNames))
+            let names = generated.tableNames
+            let child = try #require(snapshot.object("public.\(names[20])"))
+            #expect(child.comment == "Crm \(names[20].split(separator: "_")[1]) records (20)")
+            #expect(child.primaryKey == ["id"])
+            #expect(child.foreignKeys.map(\.referencedObject) == ["public.\(names[4])"])
+            #expect(child.column("status")?.profile?.values?.isEmpty == false)
+            #expect(snapshot.objects.reduce(0) { $0 + $1.foreignKeys.count } == 300 - SyntheticSchema.domains.count)
+        }
+    }
+}
