@@ -80,6 +80,30 @@ swift build --build-tests
 log "running swift test ${SWIFT_TEST_ARGS[*]:-}"
 swift test --skip-build "${SWIFT_TEST_ARGS[@]}"
 
+# Through the running stack's API, as a user would: register, connect Chinook, index it, and
+# poll the job until it succeeds with all 11 tables.
+smoke_index_chinook() {
+    local api="$1" demo_url token connection job state="" body=""
+    demo_url="$(sed -n 's/^DEMO_DATABASE_URL=//p' "$2")"
+    json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+    curl -fsS "$api/api/auth/register" -H 'content-type: application/json' \
+        -d '{"email": "smoke@example.com", "password": "smoke test passphrase"}' >/dev/null || die "smoke: register failed"
+    token="$(curl -fsS "$api/api/auth/login" -H 'content-type: application/json' \
+        -d '{"email": "smoke@example.com", "password": "smoke test passphrase"}' | json '["token"]')"
+    connection="$(curl -fsS "$api/api/connections" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+        -d "{\"name\": \"chinook\", \"kind\": \"postgres\", \"url\": \"$demo_url\"}" | json '["connection"]["id"]')"
+    job="$(curl -fsS -X POST "$api/api/connections/$connection/index" -H "authorization: Bearer $token" | json '["job"]["id"]')"
+    for _ in $(seq 1 120); do
+        body="$(curl -fsS "$api/api/jobs/$job" -H "authorization: Bearer $token")"
+        state="$(printf '%s' "$body" | json '["state"]')"
+        case "$state" in succeeded|failed|dead|cancelled) break ;; esac
+        sleep 0.5
+    done
+    [ "$state" = succeeded ] || die "smoke: indexing Chinook ended $state: $body"
+    [ "$(printf '%s' "$body" | json '["result"]["objects"]')" = 11 ] || die "smoke: indexing Chinook found other than 11 tables: $body"
+    log "smoke: Chinook indexed through the API ($(printf '%s' "$body" | json '["result"]["documents"]') documents)"
+}
+
 if [ -n "$SMOKE" ]; then
     log "smoke-running scripts/up.sh --debug"
     SMOKE_STATE="$WORK/stack"
@@ -92,7 +116,8 @@ if [ -n "$SMOKE" ]; then
         "$ASKDB_ROOT/scripts/up.sh" --debug)"
     curl -fsS "$api_url/ready" >/dev/null || die "smoke: $api_url/ready did not answer 200"
     grep -q '^DEMO_DATABASE_URL=' "$SMOKE_STATE/stack.env" || die "smoke: stack.env is incomplete"
+    smoke_index_chinook "$api_url" "$SMOKE_STATE/stack.env"
     ASKDB_STATE_DIR="$SMOKE_STATE" "$ASKDB_ROOT/scripts/down.sh"
     SMOKE_STATE=""
-    log "smoke run passed: up.sh, /ready, down.sh"
+    log "smoke run passed: up.sh, /ready, Chinook indexed through the API, down.sh"
 fi
