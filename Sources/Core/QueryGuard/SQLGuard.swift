@@ -7,10 +7,14 @@
 /// The guard is one layer: execution still runs read-only, time-limited and rolled back.
 public struct SQLGuard: Sendable {
     private let options: SamplingOptions
+    /// Which table has which columns, to tell whether `*` would read an excluded column.
+    private let snapshot: SchemaSnapshot?
     private let allowedFunctions: Set<String>
 
-    public init(options: SamplingOptions = SamplingOptions(), allowedFunctions: Set<String> = SQLGuard.defaultFunctions) {
+    public init(options: SamplingOptions = SamplingOptions(), snapshot: SchemaSnapshot? = nil,
+                allowedFunctions: Set<String> = SQLGuard.defaultFunctions) {
         self.options = options
+        self.snapshot = snapshot
         self.allowedFunctions = allowedFunctions
     }
 
@@ -54,7 +58,7 @@ public struct SQLGuard: Sendable {
         if !options.excludedColumns.isEmpty {
             for relation in relations {
                 let schema = relation.schema ?? "public"
-                if walk.selectsStar, options.excludedColumns.contains(where: { Self.column($0, belongsTo: relation) }) {
+                if walk.selectsStar, options.excludedColumns.contains(where: { excluded($0, couldBeIn: relation) }) {
                     throw QueryRefusal("object_not_allowed", "\(relation.display) has excluded columns: name the columns instead of *")
                 }
                 for column in walk.columns where options.excludes(schema: schema, table: relation.name, column: column) {
@@ -70,10 +74,15 @@ public struct SQLGuard: Sendable {
         return allowedFunctions.contains(function.name)
     }
 
-    private static func column(_ excluded: String, belongsTo relation: Walk.Relation) -> Bool {
+    /// Whether the excluded column entry may name a column of `relation`. The snapshot never
+    /// lists excluded columns, so a bare name is only known not to be there when the table is
+    /// known and documented; unknown means yes (fail closed).
+    private func excluded(_ excluded: String, couldBeIn relation: Walk.Relation) -> Bool {
         let parts = excluded.lowercased().split(separator: ".").map(String.init)
         switch parts.count {
-        case 1: return true
+        case 1:
+            guard let snapshot, let object = snapshot.object("\(relation.schema ?? "public").\(relation.name)") else { return true }
+            return object.excludedColumnCount > 0
         case 2: return parts[0] == relation.name.lowercased()
         default: return parts[1] == relation.name.lowercased() && parts[0] == (relation.schema ?? "public").lowercased()
         }

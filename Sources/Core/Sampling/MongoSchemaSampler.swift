@@ -58,7 +58,12 @@ struct MongoSchemaSampler {
             if case .object(let fields) = document { paths.add(fields, prefix: "") }
         }
         var columns: [SchemaColumn] = []
-        for path in paths.ordered.prefix(maximumPaths) where !options.excludes(schema: database, table: collection, column: path) {
+        var excludedCount = 0
+        for path in paths.ordered.prefix(maximumPaths) {
+            guard !options.excludes(schema: database, table: collection, column: path) else {
+                excludedCount += 1
+                continue
+            }
             let field = paths.fields[path]!
             var column = SchemaColumn(
                 name: path, type: field.types.sorted().joined(separator: "|"), nullable: field.types.contains("null") || field.count < documents.count,
@@ -85,7 +90,7 @@ struct MongoSchemaSampler {
         }
         return SchemaObject(
             schema: database, name: collection, kind: isView ? .view : .collection, rowEstimate: count, columns: columns,
-            primaryKey: isView ? [] : ["_id"], indexes: indexes, sampleRows: sampleRows
+            primaryKey: isView ? [] : ["_id"], indexes: indexes, sampleRows: sampleRows, excludedColumnCount: excludedCount
         )
     }
 

@@ -50,7 +50,10 @@ struct PostgresSchemaSampler {
         for (oid, column) in try await columns(of: oids) {
             guard let index = byOID[oid] else { continue }
             let object = relations[index].object
-            guard !options.excludes(schema: object.schema, table: object.name, column: column.name) else { continue }
+            guard !options.excludes(schema: object.schema, table: object.name, column: column.name) else {
+                relations[index].object.excludedColumnCount += 1
+                continue
+            }
             var column = column
             if options.samples(column: column.name), let stats = statistics["\(object.schema).\(object.name).\(column.name)"] {
                 column.profile = Self.profile(stats, type: column.type, rows: object.rowEstimate)

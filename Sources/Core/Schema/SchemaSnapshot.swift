@@ -43,10 +43,12 @@ public struct SchemaObject: Sendable, Codable, Equatable {
     public var indexes: [String]
     /// A few rows as JSON objects (empty when values are not sampled).
     public var sampleRows: [[String: JSONValue]]
+    /// Columns left out because the owner excluded them: the query guard refuses `*` here.
+    public var excludedColumnCount: Int
 
     public init(schema: String, name: String, kind: Kind, comment: String? = nil, rowEstimate: Int? = nil, columns: [SchemaColumn] = [],
                 primaryKey: [String] = [], uniqueKeys: [[String]] = [], foreignKeys: [ForeignKey] = [], indexes: [String] = [],
-                sampleRows: [[String: JSONValue]] = []) {
+                sampleRows: [[String: JSONValue]] = [], excludedColumnCount: Int = 0) {
         self.schema = schema
         self.name = name
         self.kind = kind
@@ -58,6 +60,7 @@ public struct SchemaObject: Sendable, Codable, Equatable {
         self.foreignKeys = foreignKeys
         self.indexes = indexes
         self.sampleRows = sampleRows
+        self.excludedColumnCount = excludedColumnCount
     }
 
     public var qualifiedName: String { "\(schema).\(name)" }
