@@ -47,6 +47,38 @@ public struct MongoSourceConnector: SourceConnector {
         }
     }
 
+    /// `query` is `{"collection": …, "pipeline": [...]}` (checked by ``MongoPipelineGuard``); it
+    /// runs as an aggregate with a server-side time limit and a `$limit` stage appended.
+    public func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
+        let checked: MongoPipelineGuard.Checked
+        do {
+            checked = try MongoPipelineGuard(database: url.database ?? "test").check(query)
+        } catch {
+            throw QueryExecutionError(stage: "explain", code: error.code, message: error.message)
+        }
+        let client = try openClient()
+        defer { Task { await client.shutdown() } }
+        let documents: [JSONValue]
+        do {
+            documents = try await client.aggregate(
+                database: url.database ?? "test", collection: checked.collection,
+                pipeline: checked.pipeline + [.object(["$limit": .int(Int64(limits.rowLimit + 1))])],
+                limit: limits.rowLimit + 1, maxTime: limits.timeout
+            )
+        } catch let error as MongoError {
+            throw QueryExecutionError(stage: "execute", code: String(error.code), message: error.message)
+        }
+        // Columns: every top-level field, in the order first seen.
+        var columns: [String] = []
+        var seen = Set<String>()
+        for document in documents {
+            guard case .object(let fields) = document else { continue }
+            for key in fields.keys.sorted() where seen.insert(key).inserted { columns.append(key) }
+        }
+        let rows = documents.prefix(limits.rowLimit).map { document in columns.map { document[$0] ?? .null } }
+        return QueryResult(columns: columns, rows: Array(rows), truncated: documents.count > limits.rowLimit)
+    }
+
     private func openClient() throws -> MongoClient {
         do {
             return try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)

@@ -59,6 +59,18 @@ public struct PostgresSourceConnector: SourceConnector {
         }
     }
 
+    public func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
+        let connection = try await connect()
+        do {
+            let result = try await PostgresQueryRunner(connection: connection, logger: logger).run(query, limits: limits)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     /// A single connection, made within the time limit, with failures classified.
     func connect() async throws -> PostgresConnection {
         var configuration = PostgresConnection.Configuration(

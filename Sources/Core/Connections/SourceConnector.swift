@@ -39,6 +39,10 @@ public protocol SourceConnector: Sendable {
     /// Reads the database's structure and a bounded sample of its values, as `options` allow,
     /// without writing anything and without a full scan of any big table.
     func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot
+
+    /// Runs a query the guard passed, read-only, within `limits`, and returns its rows; a query
+    /// the database rejects throws ``QueryExecutionError`` with the server's message.
+    func run(_ query: String, limits: QueryLimits) async throws -> QueryResult
 }
 
 extension AskDBError {

@@ -1,0 +1,45 @@
+/// Rows a query returned from a user's database, capped.
+public struct QueryResult: Sendable, Codable, Equatable {
+    public var columns: [String]
+    /// Each row's values in column order, as JSON (numbers stay numbers).
+    public var rows: [[JSONValue]]
+    /// More rows existed than the cap let through.
+    public var truncated: Bool
+
+    public init(columns: [String], rows: [[JSONValue]], truncated: Bool) {
+        self.columns = columns
+        self.rows = rows
+        self.truncated = truncated
+    }
+}
+
+/// How much a query may cost the user's database.
+public struct QueryLimits: Sendable, Equatable {
+    /// Rows returned at most; the query is wrapped so no more are ever fetched.
+    public var rowLimit: Int
+    /// The server stops the statement after this long.
+    public var timeout: Duration
+
+    public init(rowLimit: Int = 1000, timeout: Duration = .seconds(15)) {
+        self.rowLimit = rowLimit
+        self.timeout = timeout
+    }
+}
+
+/// The user's database rejected or stopped a checked query (unknown column, timeout, …); the
+/// message is the server's, for the model to repair the query and for the user.
+public struct QueryExecutionError: Error, Sendable, CustomStringConvertible {
+    /// `explain` (caught by the dry run) or `execute`.
+    public var stage: String
+    /// The server's error code (a SQLSTATE for PostgreSQL), when it gave one.
+    public var code: String?
+    public var message: String
+
+    public init(stage: String, code: String?, message: String) {
+        self.stage = stage
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
