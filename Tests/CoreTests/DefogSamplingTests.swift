@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The eleven defog databases: every table and column their metadata files list is extracted.
-@Suite struct DefogSamplingTests {
+@Suite(.serialized) struct DefogSamplingTests {
     struct Metadata: Decodable {
         struct Column: Decodable {
             var column_name: String

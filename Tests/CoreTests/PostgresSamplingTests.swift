@@ -4,7 +4,7 @@ import PostgresNIO
 import TestSupport
 import Testing
 
-@Suite struct PostgresSamplingTests {
+@Suite(.serialized) struct PostgresSamplingTests {
     static func connector(_ database: TestDatabase, statementTimeout: Duration = .seconds(10)) -> PostgresSourceConnector {
         PostgresSourceConnector(url: database.url, address: IPAddress("127.0.0.1")!, statementTimeout: statementTimeout, logger: TestServers.logger)
     }

@@ -1,0 +1,181 @@
+import Foundation
+import Logging
+
+/// A question to a connection.
+public struct QuestionRequest: Sendable {
+    public enum Mode: String, Sendable, Codable {
+        /// The query, its rows and a short answer in words.
+        case answer
+        /// The query and its rows only.
+        case sqlOnly = "sql_only"
+    }
+
+    public var connectionID: UUID
+    public var question: String
+    public var mode: Mode
+
+    public init(connectionID: UUID, question: String, mode: Mode = .answer) {
+        self.connectionID = connectionID
+        self.question = question
+        self.mode = mode
+    }
+}
+
+/// What the pipeline did for a question.
+public struct QuestionAnswer: Sendable, Codable {
+    public struct DocumentUsed: Sendable, Codable, Equatable {
+        public var key: String
+        public var score: Double
+    }
+
+    /// Milliseconds per step.
+    public struct Timings: Sendable, Codable, Equatable {
+        public var retrieve = 0.0, generate = 0.0, validate = 0.0, execute = 0.0, answer = 0.0, total = 0.0
+    }
+
+    public var answer: String?
+    /// SQL text, or the MongoDB query as JSON.
+    public var query: String
+    public var columns: [String]
+    public var rows: [[JSONValue]]
+    public var truncated: Bool
+    public var rowCount: Int
+    public var documentsUsed: [DocumentUsed]
+    public var timings: Timings
+    public var model: String
+    public var attempts: Int
+
+    enum CodingKeys: String, CodingKey {
+        case answer, query, columns, rows, truncated, timings, model, attempts
+        case rowCount = "row_count"
+        case documentsUsed = "documents_used"
+    }
+}
+
+/// A question the pipeline could not answer with a query, after every attempt.
+public struct QuestionFailure: Error, Sendable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    /// The last query tried, if the model wrote one.
+    public var query: String?
+    public var attempts: Int
+    public var description: String { message }
+}
+
+/// The question pipeline: retrieve the schema context, have the model write a query, check it,
+/// run it safely, repair it from the error when it fails, and answer from the real rows.
+public struct QueryPipeline: Sendable {
+    private let store: any VectorStore
+    private let snapshots: SchemaSnapshotStore
+    private let embedder: any Embedder
+    private let model: any LanguageModel
+    private let logger: Logger
+    /// Tokens of schema context the prompt may hold.
+    public var contextBudget = 2500
+    /// Attempts after the first, each told why the previous one failed.
+    public var repairs = 2
+    public var limits = QueryLimits()
+    /// Rows shown to the model when it words the answer.
+    public var rowsForAnswer = 20
+
+    public init(store: any VectorStore, snapshots: SchemaSnapshotStore, embedder: any Embedder, model: any LanguageModel, logger: Logger) {
+        self.store = store
+        self.snapshots = snapshots
+        self.embedder = embedder
+        self.model = model
+        self.logger = logger
+    }
+
+    /// Answers `request` against the connection's published index `version` (never 0: the caller
+    /// refuses questions to connections without a finished index).
+    public func ask(_ request: QuestionRequest, version: Int, kind: ConnectionKind, options: SamplingOptions,
+                    connector: any SourceConnector, database: String?) async throws -> QuestionAnswer {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var timings = QuestionAnswer.Timings()
+
+        var mark = clock.now
+        let embedding = try await embedder.embed([request.question])[0]
+        let ranked = try await store.search(DocumentSearch(connectionID: request.connectionID, version: version,
+                                                           embedding: embedding, text: request.question, limit: 20))
+        let snapshot = try await snapshots.load(connectionID: request.connectionID, version: version)
+            ?? SchemaSnapshot(source: kind.rawValue, objects: [])
+        let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: contextBudget, tokens: { embedder.tokenCount($0) })
+        timings.retrieve = Self.milliseconds(clock.now - mark)
+
+        var messages = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date())
+        var attempts = 0
+        var lastQuery: String?
+        var lastProblem = ""
+        while attempts <= repairs {
+            attempts += 1
+            mark = clock.now
+            let reply = try await model.complete(messages, options: GenerationOptions(maxTokens: 400))
+            timings.generate += Self.milliseconds(clock.now - mark)
+            messages.append(ChatMessage(.assistant, reply))
+
+            mark = clock.now
+            let problem: String
+            switch validate(reply, kind: kind, options: options, snapshot: snapshot, database: database) {
+            case .failure(let refusal):
+                timings.validate += Self.milliseconds(clock.now - mark)
+                lastQuery = kind == .postgres ? QueryExtractor.sql(from: reply) : QueryExtractor.pipeline(from: reply)
+                problem = refusal.message
+            case .success(let query):
+                timings.validate += Self.milliseconds(clock.now - mark)
+                lastQuery = query
+                mark = clock.now
+                do {
+                    let result = try await connector.run(query, limits: limits)
+                    timings.execute += Self.milliseconds(clock.now - mark)
+                    var answer: String?
+                    if request.mode == .answer {
+                        mark = clock.now
+                        answer = try await model.complete(
+                            QueryPrompt.answerMessages(question: request.question, query: query, result: result, rows: rowsForAnswer),
+                            options: GenerationOptions(maxTokens: 200)
+                        ).trimmingCharacters(in: .whitespacesAndNewlines)
+                        timings.answer = Self.milliseconds(clock.now - mark)
+                    }
+                    timings.total = Self.milliseconds(clock.now - started)
+                    return QuestionAnswer(
+                        answer: answer, query: query, columns: result.columns, rows: result.rows, truncated: result.truncated,
+                        rowCount: result.rows.count, documentsUsed: ranked.map { .init(key: $0.key, score: $0.score) },
+                        timings: timings, model: model.name, attempts: attempts
+                    )
+                } catch let error as QueryExecutionError {
+                    timings.execute += Self.milliseconds(clock.now - mark)
+                    problem = "PostgreSQL refused it: \(error.message)".replacingOccurrences(of: "PostgreSQL", with: kind == .postgres ? "PostgreSQL" : "MongoDB")
+                }
+            }
+            lastProblem = problem
+            logger.info("query attempt failed", metadata: ["connection": "\(request.connectionID)", "attempt": "\(attempts)", "problem": "\(problem)"])
+            messages.append(ChatMessage(.user, QueryPrompt.repair(problem: problem, kind: kind)))
+        }
+        throw QuestionFailure(code: "no_valid_query", message: "no query could answer this after \(attempts) attempts; the last problem: \(lastProblem)",
+                              query: lastQuery, attempts: attempts)
+    }
+
+    private func validate(_ reply: String, kind: ConnectionKind, options: SamplingOptions, snapshot: SchemaSnapshot,
+                          database: String?) -> Result<String, QueryRefusal> {
+        switch kind {
+        case .postgres:
+            guard let sql = QueryExtractor.sql(from: reply) else {
+                return .failure(QueryRefusal("no_query", "the reply holds no SQL query; answer with one SELECT in a ```sql block"))
+            }
+            return Result { () throws(QueryRefusal) in try SQLGuard(options: options, snapshot: snapshot).check(sql).sql }
+        case .mongodb:
+            guard let json = QueryExtractor.pipeline(from: reply) else {
+                return .failure(QueryRefusal("no_query", "the reply holds no JSON query; answer with {\"collection\": …, \"pipeline\": [...]}"))
+            }
+            return Result { () throws(QueryRefusal) in
+                _ = try MongoPipelineGuard(database: database ?? "test", options: options).check(json)
+                return json
+            }
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        (duration.inSeconds * 10_000).rounded() / 10
+    }
+}
