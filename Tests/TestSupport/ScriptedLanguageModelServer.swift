@@ -4,7 +4,10 @@ import Hummingbird
 /// An OpenAI-compatible chat server that streams scripted replies, in order, as server-sent
 /// events, and records what it was asked: the real client code talks to it.
 public actor ScriptedChat {
-    public private(set) var requests: [[String: Any]] = []
+    private var requests: [[String: Any]] = []
+
+    /// How many requests came in.
+    public var requestCount: Int { requests.count }
     private var replies: [String]
 
     public init(replies: [String]) {

@@ -14,6 +14,8 @@ struct APIConfig: Sendable {
     var tokenLifetime: Duration
     /// bcrypt work factor: `ASKDB_BCRYPT_COST`, default 11 (≥ 50 ms a hash).
     var bcryptCost: UInt8
+    /// The language model that writes queries and answers.
+    var languageModel: LanguageModelConfig
 
     init(environment: EnvironmentVariables) throws(ConfigError) {
         app = try AppConfig(environment: environment)
@@ -27,5 +29,6 @@ struct APIConfig: Sendable {
         registration = try environment.choice("ASKDB_REGISTRATION", default: RegistrationMode.open)
         tokenLifetime = .seconds(try environment.integer("ASKDB_TOKEN_TTL", default: 86_400, in: 60...2_592_000))
         bcryptCost = UInt8(try environment.integer("ASKDB_BCRYPT_COST", default: Int(PasswordHasher.defaultCost), in: 4...16))
+        languageModel = try LanguageModelConfig(environment: environment)
     }
 }

@@ -12,6 +12,10 @@ struct APIServices: Sendable {
     let connections: ConnectionService
     let jobs: JobService
     let workers: WorkerRegistry
+    let questions: QuestionService
+    /// Filled at start-up, once the embedder is made and checked against the store.
+    let embedder: EmbedderSlot
+    let store: PostgresVectorStore
     let logger: Logger
 
     /// Creates the services over running-to-be clients.
@@ -40,9 +44,16 @@ struct APIServices: Sendable {
             queue: RedisJobQueue(redis: redis, keys: keys),
             logger: logger
         )
+        let embedder = EmbedderSlot()
+        let store = PostgresVectorStore(postgres: postgres, logger: logger)
+        let questions = QuestionService(
+            connections: connections, postgres: postgres, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
+            embedder: embedder, model: config.languageModel.makeModel(), logger: logger
+        )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,
-            jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), logger: logger
+            jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, embedder: embedder,
+            store: store, logger: logger
         )
     }
 

@@ -6,7 +6,7 @@ import Logging
 ///
 /// The application runs the PostgreSQL client as one of its services, so both start and stop
 /// together; the Redis client is closed by the caller after the application stops.
-func buildApplication(config: APIConfig, services: APIServices) -> some ApplicationProtocol {
+func buildApplication(config: APIConfig, services: APIServices) -> Application<RouterResponder<AppRequestContext>> {
     Application(
         router: buildRouter(services: services),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "askdb"),
@@ -32,5 +32,6 @@ func buildRouter(services: APIServices) -> Router<AppRequestContext> {
     ConnectionRoutes(connections: services.connections).register(on: authenticated)
     JobRoutes(jobs: services.jobs, connections: services.connections).register(on: authenticated)
     AdminQueueRoutes(jobs: services.jobs, workers: services.workers).register(on: authenticated)
+    QueryRoutes(questions: services.questions).register(on: authenticated)
     return router
 }

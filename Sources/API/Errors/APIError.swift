@@ -48,6 +48,7 @@ extension APIError {
         case .notFound: .notFound
         case .conflict: .conflict
         case .rateLimited: .tooManyRequests
+        case .unavailable: .serviceUnavailable
         default: .badRequest
         }
         var headers: HTTPFields = [:]

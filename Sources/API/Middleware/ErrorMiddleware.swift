@@ -13,6 +13,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as AskDBError {
             throw APIError(error)
+        } catch let error as UpstreamError {
+            // A model or embedding server that is down, slow or failing: the caller learns which and why.
+            throw APIError(error.code == .timeout ? .gatewayTimeout : .badGateway,
+                           code: error.code == .timeout ? "upstream_timeout" : "upstream_failed", message: error.description)
+        } catch let error as QuestionFailure {
+            throw APIError(.unprocessableContent, code: error.code, message: error.message)
         } catch let error as HTTPError {
             throw APIError(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase, headers: error.headers)
         } catch let error as DecodingError {

@@ -31,6 +31,14 @@ public struct SourceURL: Sendable {
     }
 
     /// The hosts a connection will reach, with their ports.
+    /// The database the URL names (for MongoDB, if it names one).
+    public var database: String? {
+        switch parsed {
+        case .postgres(let url): url.database
+        case .mongodb(let url): url.database
+        }
+    }
+
     public var endpoints: [(host: String, port: Int)] {
         switch parsed {
         case .postgres(let url): [(url.host, url.port)]

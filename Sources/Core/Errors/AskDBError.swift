@@ -22,6 +22,8 @@ public struct AskDBError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let conflict = Kind("conflict")
         /// Too many attempts; see ``AskDBError/retryAfter`` (429).
         public static let rateLimited = Kind("rateLimited")
+        /// Something the request needs is not set up or not running (503).
+        public static let unavailable = Kind("unavailable")
     }
 
     public var kind: Kind

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Which language model answers questions, from the environment.
+public struct LanguageModelConfig: Sendable, Equatable {
+    public enum API: String, Sendable {
+        case openAI = "openai"
+        case ollama
+    }
+
+    public var api: API
+    /// Nil: no model configured; questions answer 503 until one is.
+    public var baseURL: String?
+    public var model: String
+    public var apiKey: String?
+    public var timeout: Duration
+    /// The server takes a GBNF grammar (llama.cpp's server does).
+    public var acceptsGrammar: Bool
+
+    /// `ASKDB_LLM_API` (`openai`, default, or `ollama`), `ASKDB_LLM_URL`, `ASKDB_LLM_MODEL`,
+    /// `ASKDB_LLM_API_KEY`, `ASKDB_LLM_TIMEOUT` seconds (default 120), `ASKDB_LLM_GRAMMAR` (true/false).
+    public init(environment: EnvironmentVariables) throws(ConfigError) {
+        let api = environment.optional("ASKDB_LLM_API")?.lowercased() ?? "openai"
+        guard let parsed = API(rawValue: api) else {
+            throw ConfigError(variable: "ASKDB_LLM_API", reason: "is '\(api)'; use openai or ollama")
+        }
+        self.api = parsed
+        baseURL = environment.optional("ASKDB_LLM_URL")
+        if let baseURL {
+            guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigError(variable: "ASKDB_LLM_URL", reason: "must be an http(s) URL such as http://127.0.0.1:11434")
+            }
+        }
+        model = environment.optional("ASKDB_LLM_MODEL") ?? (parsed == .ollama ? "qwen2.5-coder:7b" : "default")
+        apiKey = environment.optional("ASKDB_LLM_API_KEY")
+        timeout = .seconds(try environment.integer("ASKDB_LLM_TIMEOUT", default: 120, in: 1...3600))
+        acceptsGrammar = ["1", "true", "yes"].contains(environment.optional("ASKDB_LLM_GRAMMAR")?.lowercased() ?? "")
+    }
+
+    /// The configured model, or nil when there is none.
+    public func makeModel() -> (any LanguageModel)? {
+        guard let baseURL else { return nil }
+        switch api {
+        case .openAI: return OpenAICompatibleModel(baseURL: baseURL, model: model, apiKey: apiKey, timeout: timeout, acceptsGrammar: acceptsGrammar)
+        case .ollama: return OllamaModel(baseURL: baseURL, model: model, timeout: timeout)
+        }
+    }
+}

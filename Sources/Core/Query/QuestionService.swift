@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Holds the API's embedder once start-up has made and checked it.
+public actor EmbedderSlot {
+    private var embedder: (any Embedder)?
+
+    public init(_ embedder: (any Embedder)? = nil) {
+        self.embedder = embedder
+    }
+
+    public func set(_ embedder: any Embedder) { self.embedder = embedder }
+
+    public func get() throws -> any Embedder {
+        guard let embedder else { throw AskDBError(.conflict, code: "not_ready", message: "the embedder is still loading; try again") }
+        return embedder
+    }
+}
+
+/// Questions as the API sees them: owner checks, the index a question may use, the pipeline,
+/// then history and the audit log.
+public struct QuestionService: Sendable {
+    private let connections: ConnectionService
+    private let postgres: PostgresClient
+    private let store: any VectorStore
+    private let snapshots: SchemaSnapshotStore
+    private let embedder: EmbedderSlot
+    private let model: (any LanguageModel)?
+    private let logger: Logger
+
+    public init(connections: ConnectionService, postgres: PostgresClient, store: any VectorStore, snapshots: SchemaSnapshotStore,
+                embedder: EmbedderSlot, model: (any LanguageModel)?, logger: Logger) {
+        self.connections = connections
+        self.postgres = postgres
+        self.store = store
+        self.snapshots = snapshots
+        self.embedder = embedder
+        self.model = model
+        self.logger = logger
+    }
+
+    /// Answers, and records the question in the user's history; returns the history id too.
+    public func ask(ownerID: UUID, _ request: QuestionRequest) async throws -> (QuestionAnswer, UUID) {
+        let question = request.question.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !question.isEmpty, question.count <= 2000 else {
+            throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
+        }
+        let record = try await connections.store.get(id: request.connectionID, ownerID: ownerID)
+        guard record.indexVersion > 0 else {
+            let job = try await activeJob(of: record.id)
+            throw AskDBError(.conflict, code: "not_indexed", message: job.map {
+                "this connection has no finished index yet; indexing job \($0.uuidString.lowercased()) is running"
+            } ?? "this connection has no finished index yet: POST /api/connections/\(record.id.uuidString.lowercased())/index first")
+        }
+        guard let model else {
+            throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
+        }
+        let source = try await connections.sourceURL(ownerID: ownerID, id: record.id)
+        let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id,
+                                         postgres: postgres, logger: logger)
+        let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
+        var request = request
+        request.question = question
+        let answer = try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
+                                            connector: connector, database: source.database)
+        let historyID = try await remember(ownerID: ownerID, request: request, answer: answer)
+        return (answer, historyID)
+    }
+
+    private func activeJob(of connectionID: UUID) async throws -> UUID? {
+        let rows = try await postgres.query(
+            "SELECT id FROM jobs WHERE connection_id = \(connectionID) AND state IN ('queued', 'running') LIMIT 1", logger: logger
+        )
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
+    private func remember(ownerID: UUID, request: QuestionRequest, answer: QuestionAnswer) async throws -> UUID {
+        let id = UUID()
+        let timings = String(decoding: try JSONEncoder().encode(answer.timings), as: UTF8.self)
+        try await postgres.query(
+            """
+            INSERT INTO query_history (id, user_id, connection_id, question, query, answer, row_count, model, timings)
+            VALUES (\(id), \(ownerID), \(request.connectionID), \(request.question), \(answer.query), \(answer.answer),
+                    \(answer.rowCount), \(answer.model), \(timings)::jsonb)
+            """,
+            logger: logger
+        )
+        return id
+    }
+}
+
+/// Records every query run against a user's database in the append-only audit log.
+struct AuditedConnector: SourceConnector {
+    let inner: any SourceConnector
+    let userID: UUID
+    let connectionID: UUID
+    let postgres: PostgresClient
+    let logger: Logger
+
+    func test() async throws -> SourceProbe { try await inner.test() }
+
+    func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
+        try await inner.sampleSchema(options: options, progress: progress)
+    }
+
+    func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
+        do {
+            let result = try await inner.run(query, limits: limits)
+            try await record(query, outcome: "ok", rows: result.rows.count, error: nil)
+            return result
+        } catch {
+            try await record(query, outcome: "error", rows: nil, error: "\(error)")
+            throw error
+        }
+    }
+
+    private func record(_ query: String, outcome: String, rows: Int?, error: String?) async throws {
+        try await postgres.query(
+            """
+            INSERT INTO query_audit (user_id, connection_id, query, outcome, row_count, error)
+            VALUES (\(userID), \(connectionID), \(query), \(outcome), \(rows), \(error))
+            """,
+            logger: logger
+        )
+    }
+}

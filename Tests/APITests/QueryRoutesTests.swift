@@ -1,0 +1,103 @@
+@testable import API
+import Core
+import Foundation
+import HummingbirdTesting
+import PostgresNIO
+import TestSupport
+import Testing
+
+@Suite(.serialized) struct QueryRoutesTests {
+    /// Chinook in a database of its own, and a scripted model server with `replies`.
+    static func withChinookAndModel<T: Sendable>(
+        replies: [String],
+        _ body: @Sendable (_ source: TestDatabase, _ chat: ScriptedChat, _ modelURL: String) async throws -> T
+    ) async throws -> T {
+        try await TestDatabase.with { source, _ in
+            try await SQLDataset.load(SQLDataset.chinook, into: source.url)
+            let chat = ScriptedChat(replies: replies)
+            return try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { base in try await body(source, chat, base) }
+        }
+    }
+
+    /// Connects `source` for a new user and, if `index`, indexes it (with the test embedder).
+    static func connect(_ source: TestDatabase, client: any TestClientProtocol, services: APIServices, index: Bool) async throws -> (token: String, id: String) {
+        await services.embedder.set(HashEmbedder())
+        let token = try await client.signUp("asker@example.com")
+        let url = try ConnectionRoutesTests().sourceURL(source.name)
+        let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "chinook", "kind": "postgres", "url": url])
+        let id = try #require((created["connection"] as? [String: Any])?["id"] as? String)
+        if index {
+            let connectionID = UUID(uuidString: id)!
+            let connector = try await services.connections.connector(for: try SourceURL(kind: .postgres, raw: url))
+            _ = try await ConnectionIndexer(store: services.store, snapshots: SchemaSnapshotStore(postgres: services.postgres, logger: TestServers.logger),
+                                            embedder: HashEmbedder(), logger: TestServers.logger)
+                .index(connectionID: connectionID, connector: connector, options: SamplingOptions(), fence: nil) { _ in }
+        }
+        return (token, id)
+    }
+
+    @Test func aQuestionIsAnsweredFromTheLiveDatabaseRememberedAndAudited() async throws {
+        try await Self.withChinookAndModel(replies: ["```sql\nSELECT count(*) AS albums FROM album\n```", "There are 347 albums."]) { source, chat, modelURL in
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL, "ASKDB_LLM_MODEL": "scripted"]) { client, services in
+                let (token, id) = try await Self.connect(source, client: client, services: services, index: true)
+                let answer = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many albums are there?"])
+                #expect(answer.status == .ok, "\(answer.object)")
+                #expect(answer["rows"] as? [[Int]] == [[347]])
+                #expect(answer["columns"] as? [String] == ["albums"])
+                #expect(answer["answer"] as? String == "There are 347 albums.")
+                #expect(answer["query"] as? String == "SELECT count(*) AS albums FROM album")
+                #expect(answer["model"] as? String == "scripted")
+                #expect(answer["attempts"] as? Int == 1)
+                #expect(answer["cached"] as? Bool == false)
+                #expect(answer["history_id"] as? String != nil)
+                #expect((answer["timings"] as? [String: Any])?["total"] as? Double != nil)
+
+                let audit = try await services.postgres.query("SELECT query, outcome, row_count FROM query_audit", logger: TestServers.logger)
+                var entries: [(String, String, Int?)] = []
+                for try await entry in audit.decode((String, String, Int?).self) { entries.append(entry) }
+                #expect(entries.count == 1 && entries.first?.1 == "ok" && entries.first?.2 == 1)
+                // Append-only, even for the application's own role.
+                await #expect(throws: (any Error).self) {
+                    try await services.postgres.query("DELETE FROM query_audit", logger: TestServers.logger)
+                }
+                #expect(await chat.requestCount == 2)
+            }
+        }
+    }
+
+    @Test func questionsNeedAFinishedIndexAModelAndValidInput() async throws {
+        try await Self.withChinookAndModel(replies: []) { source, _, _ in
+            try await APITestHarness.withFreshApplication { client, services in
+                let (token, id) = try await Self.connect(source, client: client, services: services, index: false)
+                let early = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many albums?"])
+                #expect(early.status == .conflict)
+                #expect(early.errorCode == "not_indexed")
+                try await services.postgres.query("UPDATE connections SET index_version = 1", logger: TestServers.logger)
+                let noModel = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many albums?"])
+                #expect(noModel.status == .serviceUnavailable)
+                #expect(noModel.errorCode == "llm_not_configured")
+                let empty = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "   "])
+                #expect(empty.status == .unprocessableContent)
+                let other = try await client.call(.post, "/api/query", token: try await client.signUp("other@example.com"),
+                                                  body: ["connection_id": id, "question": "How many albums?"])
+                #expect(other.status == .notFound)
+            }
+        }
+    }
+
+    @Test func aModelServerThatIsDownGives502NotAHang() async throws {
+        try await TestDatabase.with { source, _ in
+            try await SQLDataset.load(SQLDataset.chinook, into: source.url)
+            let down = "http://127.0.0.1:\(try FreePort.find())"
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": down]) { client, services in
+                let (token, id) = try await Self.connect(source, client: client, services: services, index: true)
+                let started = ContinuousClock.now
+                let answer = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many albums?"])
+                #expect(answer.status == .badGateway)
+                #expect(answer.errorCode == "upstream_failed")
+                #expect(answer.errorMessage?.contains("the language model at \(down)") == true)
+                #expect(ContinuousClock.now - started < .seconds(15))
+            }
+        }
+    }
+}
