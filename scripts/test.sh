@@ -87,9 +87,9 @@ smoke_index_chinook() {
     demo_url="$(sed -n 's/^DEMO_DATABASE_URL=//p' "$2")"
     json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
     curl -fsS "$api/api/auth/register" -H 'content-type: application/json' \
-        -d '{"email": "smoke@example.com", "password": "smoke test passphrase"}' >/dev/null || die "smoke: register failed"
+        -d '{"email": "smoke@example.com", "password": "correct horse battery staple"}' >/dev/null || die "smoke: register failed"
     token="$(curl -fsS "$api/api/auth/login" -H 'content-type: application/json' \
-        -d '{"email": "smoke@example.com", "password": "smoke test passphrase"}' | json '["token"]')"
+        -d '{"email": "smoke@example.com", "password": "correct horse battery staple"}' | json '["token"]')"
     connection="$(curl -fsS "$api/api/connections" -H "authorization: Bearer $token" -H 'content-type: application/json' \
         -d "{\"name\": \"chinook\", \"kind\": \"postgres\", \"url\": \"$demo_url\"}" | json '["connection"]["id"]')"
     job="$(curl -fsS -X POST "$api/api/connections/$connection/index" -H "authorization: Bearer $token" | json '["job"]["id"]')"

@@ -73,16 +73,10 @@ public struct PostgresVectorStore: VectorStore {
         let hashes = unique.map(\.contentHash)
         let metadata = unique.map(\.document.metadataJSON)
         let vectors = unique.map { VectorLiteral.text($0.embedding) }
-        let connectionID = revision.connectionID, version = revision.version, base = revision.baseVersion
+        let connectionID = revision.connectionID, version = revision.version
         try await postgres.transaction(logger: logger) { connection in
             try await revision.fence?.check(on: connection, logger: logger)
-            try await connection.query(
-                """
-                UPDATE chunks SET retired_version = \(version), updated_at = now()
-                WHERE connection_id = \(connectionID) AND key = ANY(\(keys)) AND first_version <= \(base) AND retired_version IS NULL
-                """,
-                logger: logger
-            )
+            try await Self.retireLive(keys, in: revision, on: connection, logger: logger)
             try await connection.query(
                 """
                 INSERT INTO chunks (connection_id, key, first_version, content, content_hash, metadata, embedding)
@@ -100,17 +94,22 @@ public struct PostgresVectorStore: VectorStore {
 
     public func retire(keys: [String], in revision: IndexRevision) async throws {
         guard !keys.isEmpty else { return }
-        let connectionID = revision.connectionID, version = revision.version, base = revision.baseVersion
         try await postgres.transaction(logger: logger) { connection in
             try await revision.fence?.check(on: connection, logger: logger)
-            try await connection.query(
-                """
-                UPDATE chunks SET retired_version = \(version), updated_at = now()
-                WHERE connection_id = \(connectionID) AND key = ANY(\(keys)) AND first_version <= \(base) AND retired_version IS NULL
-                """,
-                logger: logger
-            )
+            try await Self.retireLive(keys, in: revision, on: connection, logger: logger)
         }
+    }
+
+    /// Marks the base version's rows of `keys` as gone from the revision's version on.
+    private static func retireLive(_ keys: [String], in revision: IndexRevision, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            UPDATE chunks SET retired_version = \(revision.version), updated_at = now()
+            WHERE connection_id = \(revision.connectionID) AND key = ANY(\(keys)) AND first_version <= \(revision.baseVersion)
+              AND retired_version IS NULL
+            """,
+            logger: logger
+        )
     }
 
     public func publish(_ revision: IndexRevision) async throws {
