@@ -61,6 +61,20 @@ import Testing
                     try await services.postgres.query("DELETE FROM query_audit", logger: TestServers.logger)
                 }
                 #expect(await chat.requestCount == 2)
+
+                // History: listed, read, owner-only, deleted — and the audit entry stays.
+                let historyID = try #require(answer["history_id"] as? String)
+                let listed = try await client.call(.get, "/api/history?connection_id=\(id)", token: token)
+                #expect((listed["items"] as? [[String: Any]])?.first?["question"] as? String == "How many albums are there?")
+                let entry = try await client.call(.get, "/api/history/\(historyID)", token: token)
+                #expect(entry["query"] as? String == "SELECT count(*) AS albums FROM album" && entry["row_count"] as? Int == 1)
+                let stranger = try await client.signUp("stranger@example.com")
+                #expect(try await client.call(.get, "/api/history/\(historyID)", token: stranger).status == .notFound)
+                #expect(try await client.call(.delete, "/api/history/\(historyID)", token: stranger).status == .notFound)
+                #expect(try await client.call(.delete, "/api/history", token: token).status == .noContent)
+                #expect(try await client.call(.get, "/api/history/\(historyID)", token: token).status == .notFound)
+                let kept = try await services.postgres.query("SELECT count(*)::int8 FROM query_audit", logger: TestServers.logger)
+                for try await count in kept.decode(Int.self) { #expect(count == 1) }
             }
         }
     }

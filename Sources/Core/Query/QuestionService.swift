@@ -27,10 +27,13 @@ public struct QuestionService: Sendable {
     private let snapshots: SchemaSnapshotStore
     private let embedder: EmbedderSlot
     private let model: (any LanguageModel)?
+    /// The users' question history.
+    public let history: HistoryStore
     private let logger: Logger
 
     public init(connections: ConnectionService, postgres: PostgresClient, store: any VectorStore, snapshots: SchemaSnapshotStore,
                 embedder: EmbedderSlot, model: (any LanguageModel)?, logger: Logger) {
+        self.history = HistoryStore(postgres: postgres, logger: logger)
         self.connections = connections
         self.postgres = postgres
         self.store = store
@@ -64,7 +67,7 @@ public struct QuestionService: Sendable {
         request.question = question
         let answer = try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
                                             connector: connector, database: source.database)
-        let historyID = try await remember(ownerID: ownerID, request: request, answer: answer)
+        let historyID = try await history.record(ownerID: ownerID, connectionID: record.id, question: question, answer: answer)
         return (answer, historyID)
     }
 
@@ -74,20 +77,6 @@ public struct QuestionService: Sendable {
         )
         for try await id in rows.decode(UUID.self) { return id }
         return nil
-    }
-
-    private func remember(ownerID: UUID, request: QuestionRequest, answer: QuestionAnswer) async throws -> UUID {
-        let id = UUID()
-        let timings = String(decoding: try JSONEncoder().encode(answer.timings), as: UTF8.self)
-        try await postgres.query(
-            """
-            INSERT INTO query_history (id, user_id, connection_id, question, query, answer, row_count, model, timings)
-            VALUES (\(id), \(ownerID), \(request.connectionID), \(request.question), \(answer.query), \(answer.answer),
-                    \(answer.rowCount), \(answer.model), \(timings)::jsonb)
-            """,
-            logger: logger
-        )
-        return id
     }
 }
 

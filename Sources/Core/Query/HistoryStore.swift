@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A question a user asked, as their history keeps it.
+public struct HistoryEntry: Sendable, Codable, Equatable {
+    @LowercaseUUID public var id: UUID
+    @LowercaseUUID public var connectionID: UUID
+    public var question: String
+    public var query: String?
+    public var answer: String?
+    public var rowCount: Int?
+    public var model: String?
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, question, query, answer, model
+        case connectionID = "connection_id"
+        case rowCount = "row_count"
+        case createdAt = "created_at"
+    }
+}
+
+/// Users' question history, always scoped to its owner. Deleting history leaves the audit log alone.
+public struct HistoryStore: Sendable {
+    private let postgres: PostgresClient
+    private let logger: Logger
+    private static let columns = "id, connection_id, question, query, answer, row_count, model, created_at"
+
+    public init(postgres: PostgresClient, logger: Logger) {
+        self.postgres = postgres
+        self.logger = logger
+    }
+
+    /// Saves an answered question; returns its id.
+    func record(ownerID: UUID, connectionID: UUID, question: String, answer: QuestionAnswer) async throws -> UUID {
+        let id = UUID()
+        let timings = String(decoding: try JSONEncoder().encode(answer.timings), as: UTF8.self)
+        try await postgres.query(
+            """
+            INSERT INTO query_history (id, user_id, connection_id, question, query, answer, row_count, model, timings)
+            VALUES (\(id), \(ownerID), \(connectionID), \(question), \(answer.query), \(answer.answer),
+                    \(answer.rowCount), \(answer.model), \(timings)::jsonb)
+            """,
+            logger: logger
+        )
+        return id
+    }
+
+    /// Newest first; `before` is the id of the last entry of the previous page.
+    public func list(ownerID: UUID, connectionID: UUID?, before: UUID?, limit: Int) async throws -> [HistoryEntry] {
+        try await Self.entries(postgres.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM query_history h
+            WHERE user_id = \(ownerID) AND (\(connectionID)::uuid IS NULL OR connection_id = \(connectionID))
+              AND (\(before)::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM query_history WHERE id = \(before) AND user_id = \(ownerID)))
+            ORDER BY created_at DESC, id DESC LIMIT \(limit)
+            """,
+            logger: logger
+        ))
+    }
+
+    public func get(id: UUID, ownerID: UUID) async throws -> HistoryEntry {
+        guard let entry = try await Self.entries(postgres.query(
+            "SELECT \(unescaped: Self.columns) FROM query_history WHERE id = \(id) AND user_id = \(ownerID)", logger: logger
+        )).first else { throw AskDBError.notFound("history entry") }
+        return entry
+    }
+
+    public func delete(id: UUID, ownerID: UUID) async throws {
+        let rows = try await postgres.query("DELETE FROM query_history WHERE id = \(id) AND user_id = \(ownerID) RETURNING id", logger: logger)
+        for try await _ in rows.decode(UUID.self) { return }
+        throw AskDBError.notFound("history entry")
+    }
+
+    /// Deletes the owner's history (of one connection, if given); returns how many entries went.
+    public func deleteAll(ownerID: UUID, connectionID: UUID?) async throws -> Int {
+        let rows = try await postgres.query(
+            """
+            WITH gone AS (DELETE FROM query_history WHERE user_id = \(ownerID)
+                          AND (\(connectionID)::uuid IS NULL OR connection_id = \(connectionID)) RETURNING 1)
+            SELECT count(*)::int8 FROM gone
+            """,
+            logger: logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
+    private static func entries(_ rows: PostgresRowSequence) async throws -> [HistoryEntry] {
+        var entries: [HistoryEntry] = []
+        for try await (id, connectionID, question, query, answer, rowCount, model, createdAt)
+            in rows.decode((UUID, UUID, String, String?, String?, Int?, String?, Date).self) {
+            entries.append(HistoryEntry(id: id, connectionID: connectionID, question: question, query: query, answer: answer,
+                                        rowCount: rowCount, model: model, createdAt: createdAt))
+        }
+        return entries
+    }
+}
