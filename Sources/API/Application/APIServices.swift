@@ -48,7 +48,8 @@ struct APIServices: Sendable {
         let store = PostgresVectorStore(postgres: postgres, logger: logger)
         let questions = QuestionService(
             connections: connections, postgres: postgres, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
-            embedder: embedder, model: config.languageModel.makeModel(), logger: logger
+            embedder: embedder, model: config.languageModel.makeModel(), rates: limiter,
+            concurrency: ConcurrencyLimiter(redis: redis, keys: keys), logger: logger
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,

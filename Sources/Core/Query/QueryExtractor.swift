@@ -6,14 +6,27 @@ import Foundation
 public enum QueryExtractor {
     public static func sql(from reply: String) -> String? {
         if let fenced = fenced(reply) { return trimmed(fenced) }
+        // Every place a statement could start; the first that PostgreSQL's grammar accepts wins,
+        // so "help with that" is not taken for a WITH query.
         let upper = reply.uppercased()
-        let starts = ["WITH ", "SELECT ", "SELECT\n", "VALUES ", "TABLE "].compactMap { upper.range(of: $0)?.lowerBound }
-        guard let start = starts.min() else { return nil }
-        var text = String(reply[start...])
-        if let end = text.firstIndex(of: ";") { text = String(text[..<end]) }
-        // Prose after a blank line is not part of the query.
-        if let gap = text.range(of: "\n\n") { text = String(text[..<gap.lowerBound]) }
-        return trimmed(text)
+        var starts: [String.Index] = []
+        for keyword in ["WITH", "SELECT", "VALUES", "TABLE"] {
+            var searchFrom = upper.startIndex
+            while let found = upper.range(of: keyword, range: searchFrom..<upper.endIndex) {
+                let before = found.lowerBound == upper.startIndex ? " " : upper[upper.index(before: found.lowerBound)]
+                let after = found.upperBound == upper.endIndex ? " " : upper[found.upperBound]
+                if !before.isLetter && !before.isNumber && (after.isWhitespace || after == "(") { starts.append(found.lowerBound) }
+                searchFrom = found.upperBound
+            }
+        }
+        for start in starts.sorted() {
+            var text = String(reply[start...])
+            if let end = text.firstIndex(of: ";") { text = String(text[..<end]) }
+            // Prose after a blank line is not part of the query.
+            if let gap = text.range(of: "\n\n") { text = String(text[..<gap.lowerBound]) }
+            if let candidate = trimmed(text), (try? PostgresParser.parse(candidate)) != nil { return candidate }
+        }
+        return nil
     }
 
     public static func pipeline(from reply: String) -> String? {

@@ -18,8 +18,18 @@ public actor EmbedderSlot {
     }
 }
 
-/// Questions as the API sees them: owner checks, the index a question may use, the pipeline,
-/// then history and the audit log.
+/// How many questions a user may ask, and how many may run at once.
+public struct QuestionLimits: Sendable {
+    public var perUserPerMinute = 30
+    public var perUserAtOnce = 3
+    /// Queries running at once against one user database, from every API process.
+    public var perConnectionAtOnce = 4
+
+    public init() {}
+}
+
+/// Questions as the API sees them: owner checks, limits, the index a question may use, the
+/// pipeline, then history and the audit log.
 public struct QuestionService: Sendable {
     private let connections: ConnectionService
     private let postgres: PostgresClient
@@ -29,11 +39,18 @@ public struct QuestionService: Sendable {
     private let model: (any LanguageModel)?
     /// The users' question history.
     public let history: HistoryStore
+    private let rates: RateLimiter
+    private let concurrency: ConcurrencyLimiter
+    private let limits: QuestionLimits
     private let logger: Logger
 
     public init(connections: ConnectionService, postgres: PostgresClient, store: any VectorStore, snapshots: SchemaSnapshotStore,
-                embedder: EmbedderSlot, model: (any LanguageModel)?, logger: Logger) {
+                embedder: EmbedderSlot, model: (any LanguageModel)?, rates: RateLimiter, concurrency: ConcurrencyLimiter,
+                limits: QuestionLimits = QuestionLimits(), logger: Logger) {
         self.history = HistoryStore(postgres: postgres, logger: logger)
+        self.rates = rates
+        self.concurrency = concurrency
+        self.limits = limits
         self.connections = connections
         self.postgres = postgres
         self.store = store
@@ -65,8 +82,16 @@ public struct QuestionService: Sendable {
         let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
         var request = request
         request.question = question
-        let answer = try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
-                                            connector: connector, database: source.database)
+        try await rates.hit("question:\(ownerID)", rule: .init(limit: limits.perUserPerMinute, window: .seconds(60)),
+                            message: "too many questions: at most \(limits.perUserPerMinute) a minute")
+        let answer = try await concurrency.withSlot("question-user:\(ownerID)", limit: limits.perUserAtOnce,
+                                                    message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
+            try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
+                                           message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
+                try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
+                                       connector: connector, database: source.database)
+            }
+        }
         let historyID = try await history.record(ownerID: ownerID, connectionID: record.id, question: question, answer: answer)
         return (answer, historyID)
     }
