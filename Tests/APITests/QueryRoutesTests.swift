@@ -62,10 +62,16 @@ import Testing
                 }
                 #expect(await chat.requestCount == 2)
 
+                // The same question again (other case and spacing): the answer cache, in a few
+                // milliseconds, without the model or the user's database.
+                let again = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "how many  albums are there"])
+                #expect(again["cached"] as? Bool == true && again["rows"] as? [[Int]] == [[347]])
+                #expect(await chat.requestCount == 2)
+
                 // History: listed, read, owner-only, deleted — and the audit entry stays.
                 let historyID = try #require(answer["history_id"] as? String)
                 let listed = try await client.call(.get, "/api/history?connection_id=\(id)", token: token)
-                #expect((listed["items"] as? [[String: Any]])?.first?["question"] as? String == "How many albums are there?")
+                #expect((listed["items"] as? [[String: Any]])?.map { $0["question"] as? String } == ["how many  albums are there", "How many albums are there?"])
                 let entry = try await client.call(.get, "/api/history/\(historyID)", token: token)
                 #expect(entry["query"] as? String == "SELECT count(*) AS albums FROM album" && entry["row_count"] as? Int == 1)
                 let stranger = try await client.signUp("stranger@example.com")
@@ -75,6 +81,24 @@ import Testing
                 #expect(try await client.call(.get, "/api/history/\(historyID)", token: token).status == .notFound)
                 let kept = try await services.postgres.query("SELECT count(*)::int8 FROM query_audit", logger: TestServers.logger)
                 for try await count in kept.decode(Int.self) { #expect(count == 1) }
+            }
+        }
+    }
+
+    @Test func withoutTheAnswerCacheTheCachedQueryRunsAgainOnLiveData() async throws {
+        try await Self.withChinookAndModel(replies: ["```sql\nSELECT count(*) AS n FROM genre\n```", "25 genres.", "26 genres."]) { source, chat, modelURL in
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL, "ASKDB_ANSWER_CACHE_TTL": "0"]) { client, services in
+                let (token, id) = try await Self.connect(source, client: client, services: services, index: true)
+                let first = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many genres?"])
+                #expect(first["rows"] as? [[Int]] == [[25]] && first["attempts"] as? Int == 1)
+                try await SQLDataset.run(script: "INSERT INTO genre VALUES (26, 'Polka');", in: source.url)
+                let second = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many genres?"])
+                #expect(second["cached"] as? Bool == false)
+                #expect(second["rows"] as? [[Int]] == [[26]])
+                #expect(second["attempts"] as? Int == 0)
+                #expect(second["answer"] as? String == "26 genres.")
+                // One more model call (the wording), not two.
+                #expect(await chat.requestCount == 3)
             }
         }
     }

@@ -16,6 +16,8 @@ struct APIConfig: Sendable {
     var bcryptCost: UInt8
     /// The language model that writes queries and answers.
     var languageModel: LanguageModelConfig
+    /// How long whole answers are cached: `ASKDB_ANSWER_CACHE_TTL` seconds, default 60; 0 turns it off.
+    var answerCacheTTL: Duration
 
     init(environment: EnvironmentVariables) throws(ConfigError) {
         app = try AppConfig(environment: environment)
@@ -30,5 +32,6 @@ struct APIConfig: Sendable {
         tokenLifetime = .seconds(try environment.integer("ASKDB_TOKEN_TTL", default: 86_400, in: 60...2_592_000))
         bcryptCost = UInt8(try environment.integer("ASKDB_BCRYPT_COST", default: Int(PasswordHasher.defaultCost), in: 4...16))
         languageModel = try LanguageModelConfig(environment: environment)
+        answerCacheTTL = .seconds(try environment.integer("ASKDB_ANSWER_CACHE_TTL", default: 60, in: 0...86_400))
     }
 }

@@ -49,7 +49,8 @@ struct APIServices: Sendable {
         let questions = QuestionService(
             connections: connections, postgres: postgres, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
             embedder: embedder, model: config.languageModel.makeModel(), rates: limiter,
-            concurrency: ConcurrencyLimiter(redis: redis, keys: keys), logger: logger
+            concurrency: ConcurrencyLimiter(redis: redis, keys: keys),
+            cache: AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL), logger: logger
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,

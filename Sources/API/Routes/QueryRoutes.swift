@@ -20,10 +20,8 @@ struct QueryRoutes: Sendable {
     struct AnswerBody: ResponseEncodable {
         var answer: QuestionAnswer
         var historyID: UUID
-        var cached = false
 
         enum CodingKeys: String, CodingKey {
-            case cached
             case historyID = "history_id"
         }
 
@@ -31,7 +29,6 @@ struct QueryRoutes: Sendable {
             try answer.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(historyID.uuidString.lowercased(), forKey: .historyID)
-            try container.encode(cached, forKey: .cached)
         }
     }
 

@@ -44,9 +44,11 @@ public struct QuestionAnswer: Sendable, Codable {
     public var timings: Timings
     public var model: String
     public var attempts: Int
+    /// Served from the answer cache.
+    public var cached = false
 
     enum CodingKeys: String, CodingKey {
-        case answer, query, columns, rows, truncated, timings, model, attempts
+        case answer, query, columns, rows, truncated, timings, model, attempts, cached
         case rowCount = "row_count"
         case documentsUsed = "documents_used"
     }
@@ -154,6 +156,33 @@ public struct QueryPipeline: Sendable {
         }
         throw QuestionFailure(code: "no_valid_query", message: "no query could answer this after \(attempts) attempts; the last problem: \(lastProblem)",
                               query: lastQuery, attempts: attempts)
+    }
+
+    /// Answers from a query the cache kept for this question: runs it again (the rows are live)
+    /// and words the answer, skipping retrieval and query writing. Nil when it no longer runs.
+    public func rerun(_ query: String, for request: QuestionRequest, connector: any SourceConnector) async throws -> QuestionAnswer? {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var timings = QuestionAnswer.Timings()
+        let result: QueryResult
+        do {
+            result = try await connector.run(query, limits: limits)
+        } catch is QueryExecutionError {
+            return nil
+        }
+        timings.execute = Self.milliseconds(clock.now - started)
+        var answer: String?
+        if request.mode == .answer {
+            let mark = clock.now
+            answer = try await model.complete(
+                QueryPrompt.answerMessages(question: request.question, query: query, result: result, rows: rowsForAnswer),
+                options: GenerationOptions(maxTokens: 200)
+            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            timings.answer = Self.milliseconds(clock.now - mark)
+        }
+        timings.total = Self.milliseconds(clock.now - started)
+        return QuestionAnswer(answer: answer, query: query, columns: result.columns, rows: result.rows, truncated: result.truncated,
+                              rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
     }
 
     private func validate(_ reply: String, kind: ConnectionKind, options: SamplingOptions, snapshot: SchemaSnapshot,

@@ -41,12 +41,14 @@ public struct QuestionService: Sendable {
     public let history: HistoryStore
     private let rates: RateLimiter
     private let concurrency: ConcurrencyLimiter
+    private let cache: AnswerCache?
     private let limits: QuestionLimits
     private let logger: Logger
 
     public init(connections: ConnectionService, postgres: PostgresClient, store: any VectorStore, snapshots: SchemaSnapshotStore,
                 embedder: EmbedderSlot, model: (any LanguageModel)?, rates: RateLimiter, concurrency: ConcurrencyLimiter,
-                limits: QuestionLimits = QuestionLimits(), logger: Logger) {
+                cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), logger: Logger) {
+        self.cache = cache
         self.history = HistoryStore(postgres: postgres, logger: logger)
         self.rates = rates
         self.concurrency = concurrency
@@ -84,14 +86,26 @@ public struct QuestionService: Sendable {
         request.question = question
         try await rates.hit("question:\(ownerID)", rule: .init(limit: limits.perUserPerMinute, window: .seconds(60)),
                             message: "too many questions: at most \(limits.perUserPerMinute) a minute")
+        let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question,
+                                  model: model.name, mode: request.mode, today: Date())
+        if var answer = await cache?.answer(for: key) {
+            answer.cached = true
+            let historyID = try await history.record(ownerID: ownerID, connectionID: record.id, question: question, answer: answer)
+            return (answer, historyID)
+        }
         let answer = try await concurrency.withSlot("question-user:\(ownerID)", limit: limits.perUserAtOnce,
                                                     message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
             try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
                                            message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
-                try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
-                                       connector: connector, database: source.database)
+                if let query = await cache?.query(for: key),
+                   let answer = try await pipeline.rerun(query, for: request, connector: connector) {
+                    return answer
+                }
+                return try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
+                                              connector: connector, database: source.database)
             }
         }
+        await cache?.store(answer, for: key)
         let historyID = try await history.record(ownerID: ownerID, connectionID: record.id, question: question, answer: answer)
         return (answer, historyID)
     }

@@ -1,0 +1,52 @@
+import Crypto
+import Foundation
+
+/// The two Redis caches in front of the pipeline, keyed by everything an answer depends on: the
+/// connection and its index version (a re-index changes every key), the normalised question,
+/// the model, the mode and today's date (questions about "this month" change with it).
+///
+/// - The query cache keeps the checked query until the index version changes: a hit skips
+///   retrieval and query writing, and re-runs the query, so the rows are live.
+/// - The answer cache keeps the whole response for a short TTL (0 turns it off): a hit touches
+///   neither the model nor the user's database.
+public struct AnswerCache: Sendable {
+    private let redis: RedisClient
+    private let keys: RedisKeyspace
+    /// How long whole answers live; zero: never cached.
+    private let answerTTL: Duration
+    private let queryTTL: Duration
+
+    public init(redis: RedisClient, keys: RedisKeyspace, answerTTL: Duration = .seconds(60), queryTTL: Duration = .seconds(7 * 86_400)) {
+        self.redis = redis
+        self.keys = keys
+        self.answerTTL = answerTTL
+        self.queryTTL = queryTTL
+    }
+
+    /// The cache key of a question.
+    public static func key(connectionID: UUID, indexVersion: Int, question: String, model: String, mode: QuestionRequest.Mode, today: Date) -> String {
+        let normalised = question.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "?!. "))
+        let day = ISO8601DateFormatter.string(from: today, timeZone: .gmt, formatOptions: [.withFullDate])
+        let parts = [connectionID.uuidString.lowercased(), String(indexVersion), normalised, model, mode.rawValue, day]
+        return SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func answer(for key: String) async -> QuestionAnswer? {
+        guard answerTTL > .zero, let text = try? await redis.send("GET", RedisArgument(keys.key("answer", key))).string else { return nil }
+        return try? JSONDecoder().decode(QuestionAnswer.self, from: Data(text.utf8))
+    }
+
+    public func query(for key: String) async -> String? {
+        try? await redis.send("GET", RedisArgument(keys.key("query", key))).string
+    }
+
+    /// Keeps the answer and its query; a cache that is down only costs speed.
+    public func store(_ answer: QuestionAnswer, for key: String) async {
+        var commands: [[RedisArgument]] = [["SET", RedisArgument(keys.key("query", key)), RedisArgument(answer.query), "PX", RedisArgument(queryTTL.milliseconds)]]
+        if answerTTL > .zero, let json = try? JSONEncoder().encode(answer) {
+            commands.append(["SET", RedisArgument(keys.key("answer", key)), RedisArgument(String(decoding: json, as: UTF8.self)), "PX", RedisArgument(answerTTL.milliseconds)])
+        }
+        _ = try? await redis.pipeline(commands)
+    }
+}
