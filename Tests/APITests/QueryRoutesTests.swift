@@ -81,6 +81,14 @@ import Testing
                 #expect(try await client.call(.get, "/api/history/\(historyID)", token: token).status == .notFound)
                 let kept = try await services.postgres.query("SELECT count(*)::int8 FROM query_audit", logger: TestServers.logger)
                 for try await count in kept.decode(Int.self) { #expect(count == 1) }
+                // Admins read the audit log; users may not.
+                #expect(try await client.call(.get, "/api/admin/audit", token: token).status == .forbidden)
+                _ = try await services.accounts.createAdmin(email: "auditor@example.com", password: "operator password 1")
+                let auditor = try await client.logIn("auditor@example.com", password: "operator password 1")
+                let log = try await client.call(.get, "/api/admin/audit?connection_id=\(id)", token: auditor)
+                let items = try #require(log["items"] as? [[String: Any]])
+                #expect(items.count == 1 && items.first?["query"] as? String == "SELECT count(*) AS albums FROM album")
+                #expect(items.first?["outcome"] as? String == "ok" && items.first?["row_count"] as? Int == 1)
             }
         }
     }

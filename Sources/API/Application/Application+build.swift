@@ -33,6 +33,6 @@ func buildRouter(services: APIServices) -> Router<AppRequestContext> {
     JobRoutes(jobs: services.jobs, connections: services.connections).register(on: authenticated)
     AdminQueueRoutes(jobs: services.jobs, workers: services.workers).register(on: authenticated)
     QueryRoutes(questions: services.questions).register(on: authenticated)
-    HistoryRoutes(history: services.questions.history).register(on: authenticated)
+    HistoryRoutes(history: services.questions.history, audit: services.questions.audit).register(on: authenticated)
     return router
 }

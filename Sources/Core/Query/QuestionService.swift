@@ -39,6 +39,8 @@ public struct QuestionService: Sendable {
     private let model: (any LanguageModel)?
     /// The users' question history.
     public let history: HistoryStore
+    /// Every query run against users' databases.
+    public let audit: AuditLog
     private let rates: RateLimiter
     private let concurrency: ConcurrencyLimiter
     private let cache: AnswerCache?
@@ -50,6 +52,7 @@ public struct QuestionService: Sendable {
                 cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), logger: Logger) {
         self.cache = cache
         self.history = HistoryStore(postgres: postgres, logger: logger)
+        self.audit = AuditLog(postgres: postgres, logger: logger)
         self.rates = rates
         self.concurrency = concurrency
         self.limits = limits
@@ -79,8 +82,7 @@ public struct QuestionService: Sendable {
             throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
         }
         let source = try await connections.sourceURL(ownerID: ownerID, id: record.id)
-        let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id,
-                                         postgres: postgres, logger: logger)
+        let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id, log: audit)
         let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
         var request = request
         request.question = question
@@ -124,8 +126,7 @@ struct AuditedConnector: SourceConnector {
     let inner: any SourceConnector
     let userID: UUID
     let connectionID: UUID
-    let postgres: PostgresClient
-    let logger: Logger
+    let log: AuditLog
 
     func test() async throws -> SourceProbe { try await inner.test() }
 
@@ -136,21 +137,11 @@ struct AuditedConnector: SourceConnector {
     func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
         do {
             let result = try await inner.run(query, limits: limits)
-            try await record(query, outcome: "ok", rows: result.rows.count, error: nil)
+            try await log.record(userID: userID, connectionID: connectionID, query: query, outcome: "ok", rows: result.rows.count, error: nil)
             return result
         } catch {
-            try await record(query, outcome: "error", rows: nil, error: "\(error)")
+            try await log.record(userID: userID, connectionID: connectionID, query: query, outcome: "error", rows: nil, error: "\(error)")
             throw error
         }
-    }
-
-    private func record(_ query: String, outcome: String, rows: Int?, error: String?) async throws {
-        try await postgres.query(
-            """
-            INSERT INTO query_audit (user_id, connection_id, query, outcome, row_count, error)
-            VALUES (\(userID), \(connectionID), \(query), \(outcome), \(rows), \(error))
-            """,
-            logger: logger
-        )
     }
 }
