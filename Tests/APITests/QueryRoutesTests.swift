@@ -111,6 +111,31 @@ import Testing
         }
     }
 
+    @Test func theStreamTellsEachStepThenTheWholeAnswer() async throws {
+        try await Self.withChinookAndModel(replies: ["```sql\nSELECT nme FROM genre\n```", "```sql\nSELECT count(*) AS n FROM genre\n```", "There are 25 genres."]) { source, _, modelURL in
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL]) { client, services in
+                let (token, id) = try await Self.connect(source, client: client, services: services, index: true)
+                let streamed = try await client.call(.post, "/api/query/stream", token: token, body: ["connection_id": id, "question": "How many genres?"])
+                #expect(streamed.status == .ok)
+                #expect(streamed.headers[.contentType] == "text/event-stream")
+                let text = String(decoding: streamed.body, as: UTF8.self)
+                let names = text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+                // The first query failed its EXPLAIN and never produced rows; the repair did.
+                #expect(names.first == "retrieval")
+                #expect(names.filter { $0 == "query" }.count == 2)
+                #expect(names.filter { $0 == "rows" }.count == 1)
+                #expect(names.contains("token"))
+                #expect(names.last == "done")
+                #expect(text.contains(#""rows":[[25]]"#))
+                let tokens = text.split(separator: "\n").filter { $0.hasPrefix("data: {\"text\"") }
+                #expect(tokens.count >= 2)
+                // Refusals that come before any work keep their HTTP status.
+                let unknown = try await client.call(.post, "/api/query/stream", token: token, body: ["connection_id": UUID().uuidString, "question": "x"])
+                #expect(unknown.status == .notFound)
+            }
+        }
+    }
+
     @Test func questionsNeedAFinishedIndexAModelAndValidInput() async throws {
         try await Self.withChinookAndModel(replies: []) { source, _, _ in
             try await APITestHarness.withFreshApplication { client, services in

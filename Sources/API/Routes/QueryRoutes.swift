@@ -41,5 +41,13 @@ struct QueryRoutes: Sendable {
             )
             return AnswerBody(answer: answer, historyID: historyID)
         }
+        group.post("query/stream") { request, context in
+            let owner = try context.requireIdentity().user.id
+            let body = try await request.decode(as: Question.self, context: context)
+            let prepared = try await questions.prepare(
+                ownerID: owner, QuestionRequest(connectionID: body.connectionID, question: body.question, mode: body.mode ?? .answer)
+            )
+            return QuestionEventStream(questions: questions, prepared: prepared).response()
+        }
     }
 }

@@ -54,6 +54,21 @@ public struct QuestionAnswer: Sendable, Codable {
     }
 }
 
+/// What a question's run has reached, for clients that watch it live.
+public enum QuestionEvent: Sendable {
+    /// The documents retrieval found.
+    case retrieval([QuestionAnswer.DocumentUsed])
+    /// A query passed the guard and is about to run.
+    case query(String, attempt: Int)
+    /// The rows it returned.
+    case rows(QueryResult)
+    /// A piece of the answer's words, as the model writes them.
+    case answerToken(String)
+}
+
+/// Receives ``QuestionEvent``s as they happen.
+public typealias QuestionEvents = @Sendable (QuestionEvent) async -> Void
+
 /// A question the pipeline could not answer with a query, after every attempt.
 public struct QuestionFailure: Error, Sendable, CustomStringConvertible {
     public var code: String
@@ -91,7 +106,7 @@ public struct QueryPipeline: Sendable {
     /// Answers `request` against the connection's published index `version` (never 0: the caller
     /// refuses questions to connections without a finished index).
     public func ask(_ request: QuestionRequest, version: Int, kind: ConnectionKind, options: SamplingOptions,
-                    connector: any SourceConnector, database: String?) async throws -> QuestionAnswer {
+                    connector: any SourceConnector, database: String?, events: QuestionEvents? = nil) async throws -> QuestionAnswer {
         let clock = ContinuousClock()
         let started = clock.now
         var timings = QuestionAnswer.Timings()
@@ -104,6 +119,8 @@ public struct QueryPipeline: Sendable {
             ?? SchemaSnapshot(source: kind.rawValue, objects: [])
         let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: contextBudget, tokens: { embedder.tokenCount($0) })
         timings.retrieve = Self.milliseconds(clock.now - mark)
+        let documentsUsed = ranked.map { QuestionAnswer.DocumentUsed(key: $0.key, score: $0.score) }
+        await events?(.retrieval(documentsUsed))
 
         var messages = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date())
         var attempts = 0
@@ -126,24 +143,19 @@ public struct QueryPipeline: Sendable {
             case .success(let query):
                 timings.validate += Self.milliseconds(clock.now - mark)
                 lastQuery = query
+                await events?(.query(query, attempt: attempts))
                 mark = clock.now
                 do {
                     let result = try await connector.run(query, limits: limits)
                     timings.execute += Self.milliseconds(clock.now - mark)
-                    var answer: String?
-                    if request.mode == .answer {
-                        mark = clock.now
-                        answer = try await model.complete(
-                            QueryPrompt.answerMessages(question: request.question, query: query, result: result, rows: rowsForAnswer),
-                            options: GenerationOptions(maxTokens: 200)
-                        ).trimmingCharacters(in: .whitespacesAndNewlines)
-                        timings.answer = Self.milliseconds(clock.now - mark)
-                    }
+                    await events?(.rows(result))
+                    mark = clock.now
+                    let answer = try await words(for: request, query: query, result: result, events: events)
+                    timings.answer = Self.milliseconds(clock.now - mark)
                     timings.total = Self.milliseconds(clock.now - started)
                     return QuestionAnswer(
                         answer: answer, query: query, columns: result.columns, rows: result.rows, truncated: result.truncated,
-                        rowCount: result.rows.count, documentsUsed: ranked.map { .init(key: $0.key, score: $0.score) },
-                        timings: timings, model: model.name, attempts: attempts
+                        rowCount: result.rows.count, documentsUsed: documentsUsed, timings: timings, model: model.name, attempts: attempts
                     )
                 } catch let error as QueryExecutionError {
                     timings.execute += Self.milliseconds(clock.now - mark)
@@ -160,7 +172,8 @@ public struct QueryPipeline: Sendable {
 
     /// Answers from a query the cache kept for this question: runs it again (the rows are live)
     /// and words the answer, skipping retrieval and query writing. Nil when it no longer runs.
-    public func rerun(_ query: String, for request: QuestionRequest, connector: any SourceConnector) async throws -> QuestionAnswer? {
+    public func rerun(_ query: String, for request: QuestionRequest, connector: any SourceConnector,
+                      events: QuestionEvents? = nil) async throws -> QuestionAnswer? {
         let clock = ContinuousClock()
         let started = clock.now
         var timings = QuestionAnswer.Timings()
@@ -171,18 +184,26 @@ public struct QueryPipeline: Sendable {
             return nil
         }
         timings.execute = Self.milliseconds(clock.now - started)
-        var answer: String?
-        if request.mode == .answer {
-            let mark = clock.now
-            answer = try await model.complete(
-                QueryPrompt.answerMessages(question: request.question, query: query, result: result, rows: rowsForAnswer),
-                options: GenerationOptions(maxTokens: 200)
-            ).trimmingCharacters(in: .whitespacesAndNewlines)
-            timings.answer = Self.milliseconds(clock.now - mark)
-        }
+        await events?(.query(query, attempt: 0))
+        await events?(.rows(result))
+        let mark = clock.now
+        let answer = try await words(for: request, query: query, result: result, events: events)
+        timings.answer = Self.milliseconds(clock.now - mark)
         timings.total = Self.milliseconds(clock.now - started)
         return QuestionAnswer(answer: answer, query: query, columns: result.columns, rows: result.rows, truncated: result.truncated,
                               rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
+    }
+
+    /// The answer in words (mode "answer"), streamed to `events` as the model writes it.
+    private func words(for request: QuestionRequest, query: String, result: QueryResult, events: QuestionEvents?) async throws -> String? {
+        guard request.mode == .answer else { return nil }
+        let messages = QueryPrompt.answerMessages(question: request.question, query: query, result: result, rows: rowsForAnswer)
+        var text = ""
+        for try await piece in model.stream(messages, options: GenerationOptions(maxTokens: 200)) {
+            text += piece
+            await events?(.answerToken(piece))
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func validate(_ reply: String, kind: ConnectionKind, options: SamplingOptions, snapshot: SchemaSnapshot,

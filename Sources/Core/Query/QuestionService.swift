@@ -65,8 +65,25 @@ public struct QuestionService: Sendable {
         self.logger = logger
     }
 
+    /// A question that passed every check and may now run.
+    public struct Prepared: Sendable {
+        let ownerID: UUID
+        let request: QuestionRequest
+        let record: ConnectionRecord
+        let database: String?
+        let connector: AuditedConnector
+        let pipeline: QueryPipeline
+        let cacheKey: String
+    }
+
     /// Answers, and records the question in the user's history; returns the history id too.
     public func ask(ownerID: UUID, _ request: QuestionRequest) async throws -> (QuestionAnswer, UUID) {
+        try await answer(try await prepare(ownerID: ownerID, request))
+    }
+
+    /// Everything that can refuse a question before it runs: input, ownership, a finished index,
+    /// a configured model, the rate limit.
+    public func prepare(ownerID: UUID, _ request: QuestionRequest) async throws -> Prepared {
         let question = request.question.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !question.isEmpty, question.count <= 2000 else {
             throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
@@ -90,25 +107,32 @@ public struct QuestionService: Sendable {
                             message: "too many questions: at most \(limits.perUserPerMinute) a minute")
         let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question,
                                   model: model.name, mode: request.mode, today: Date())
+        return Prepared(ownerID: ownerID, request: request, record: record, database: source.database, connector: connector,
+                        pipeline: pipeline, cacheKey: key)
+    }
+
+    /// Runs a prepared question (from the caches when they have it), telling `events` as it goes.
+    public func answer(_ prepared: Prepared, events: QuestionEvents? = nil) async throws -> (QuestionAnswer, UUID) {
+        let record = prepared.record, request = prepared.request, key = prepared.cacheKey
         if var answer = await cache?.answer(for: key) {
             answer.cached = true
-            let historyID = try await history.record(ownerID: ownerID, connectionID: record.id, question: question, answer: answer)
+            let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, question: request.question, answer: answer)
             return (answer, historyID)
         }
-        let answer = try await concurrency.withSlot("question-user:\(ownerID)", limit: limits.perUserAtOnce,
+        let answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
                                                     message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
             try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
                                            message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
                 if let query = await cache?.query(for: key),
-                   let answer = try await pipeline.rerun(query, for: request, connector: connector) {
+                   let answer = try await prepared.pipeline.rerun(query, for: request, connector: prepared.connector, events: events) {
                     return answer
                 }
-                return try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
-                                              connector: connector, database: source.database)
+                return try await prepared.pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
+                                                       connector: prepared.connector, database: prepared.database, events: events)
             }
         }
         await cache?.store(answer, for: key)
-        let historyID = try await history.record(ownerID: ownerID, connectionID: record.id, question: question, answer: answer)
+        let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, question: request.question, answer: answer)
         return (answer, historyID)
     }
 

@@ -1,0 +1,92 @@
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A question answered as server-sent events (docs/api.md): `retrieval`, `query` (per attempt
+/// that passed the guard), `rows`, `token` (the answer's words as the model writes them), then
+/// `done` with the whole answer, or `error`. Checks that can refuse the question ran before the
+/// stream started, so those still answer with an HTTP status.
+struct QuestionEventStream: Sendable {
+    let questions: QuestionService
+    let prepared: QuestionService.Prepared
+
+    func response() -> Response {
+        var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        let questions = self.questions, prepared = self.prepared
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let (events, continuation) = AsyncStream.makeStream(of: String.self)
+            let run = Task {
+                do {
+                    let (answer, historyID) = try await questions.answer(prepared) { event in continuation.yield(Self.format(event)) }
+                    continuation.yield(Self.event("done", QueryRoutes.AnswerBody(answer: answer, historyID: historyID)))
+                } catch {
+                    continuation.yield(Self.event("error", Self.describe(error)))
+                }
+                continuation.finish()
+            }
+            do {
+                for await text in events { try await writer.write(ByteBuffer(string: text)) }
+            } catch {
+                // The client went away: stop the model and the query too.
+                run.cancel()
+                throw error
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    private struct Retrieval: Encodable {
+        var documents_used: [QuestionAnswer.DocumentUsed]
+    }
+
+    private struct Query: Encodable {
+        var query: String
+        var attempt: Int
+    }
+
+    private struct Rows: Encodable {
+        var columns: [String]
+        var rows: [[JSONValue]]
+        var truncated: Bool
+        var row_count: Int
+    }
+
+    private struct Token: Encodable {
+        var text: String
+    }
+
+    private struct Failure: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+        }
+        var error: Detail
+    }
+
+    static func format(_ happened: QuestionEvent) -> String {
+        switch happened {
+        case .retrieval(let documents): event("retrieval", Retrieval(documents_used: documents))
+        case .query(let query, let attempt): event("query", Query(query: query, attempt: attempt))
+        case .rows(let result): event("rows", Rows(columns: result.columns, rows: result.rows, truncated: result.truncated, row_count: result.rows.count))
+        case .answerToken(let text): event("token", Token(text: text))
+        }
+    }
+
+    static func event(_ name: String, _ body: some Encodable) -> String {
+        let json = (try? APIJSON.encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "event: \(name)\ndata: \(json)\n\n"
+    }
+
+    /// The error body a failure would have had as an HTTP answer; nothing unexpected leaks.
+    private static func describe(_ error: any Error) -> Failure {
+        switch error {
+        case let error as AskDBError: Failure(error: .init(code: error.code, message: error.message))
+        case let error as QuestionFailure: Failure(error: .init(code: error.code, message: error.message))
+        case let error as UpstreamError:
+            Failure(error: .init(code: error.code == .timeout ? "upstream_timeout" : "upstream_failed", message: error.description))
+        default: Failure(error: .init(code: "internal_error", message: "internal error: the server logged the details"))
+        }
+    }
+}
