@@ -136,6 +136,28 @@ import Testing
         }
     }
 
+    @Test func followUpsAreWrittenWithTheEarlierTurnsInView() async throws {
+        try await Self.withChinookAndModel(replies: [
+            "```sql\nSELECT count(*) AS n FROM invoice\n```",
+            "```sql\nSELECT billing_country, count(*) AS n FROM invoice GROUP BY 1 ORDER BY 2 DESC LIMIT 1\n```",
+        ]) { source, chat, modelURL in
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL]) { client, services in
+                let (token, id) = try await Self.connect(source, client: client, services: services, index: true)
+                let first = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many invoices?", "mode": "sql_only"])
+                let conversation = try #require(first["conversation_id"] as? String)
+                let second = try await client.call(.post, "/api/query", token: token, body: [
+                    "connection_id": id, "question": "And per country?", "mode": "sql_only", "conversation_id": conversation,
+                ])
+                #expect(second["conversation_id"] as? String == conversation)
+                #expect((second["rows"] as? [[Any]])?.first?.first as? String == "USA")
+                let prompt = await chat.messages(of: 1)
+                #expect(prompt.map(\.0) == ["system", "user", "assistant", "user"])
+                #expect(prompt[1].1 == "How many invoices?" && prompt[2].1.contains("SELECT count(*) AS n FROM invoice"))
+                #expect(prompt[3].1 == "And per country?")
+            }
+        }
+    }
+
     @Test func questionsNeedAFinishedIndexAModelAndValidInput() async throws {
         try await Self.withChinookAndModel(replies: []) { source, _, _ in
             try await APITestHarness.withFreshApplication { client, services in

@@ -10,25 +10,34 @@ struct QueryRoutes: Sendable {
         var connectionID: UUID
         var question: String
         var mode: QuestionRequest.Mode?
+        var conversationID: UUID?
 
         enum CodingKeys: String, CodingKey {
             case question, mode
             case connectionID = "connection_id"
+            case conversationID = "conversation_id"
+        }
+
+        var request: QuestionRequest {
+            QuestionRequest(connectionID: connectionID, question: question, mode: mode ?? .answer)
         }
     }
 
     struct AnswerBody: ResponseEncodable {
         var answer: QuestionAnswer
         var historyID: UUID
+        var conversationID: UUID
 
         enum CodingKeys: String, CodingKey {
             case historyID = "history_id"
+            case conversationID = "conversation_id"
         }
 
         func encode(to encoder: any Encoder) throws {
             try answer.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(historyID.uuidString.lowercased(), forKey: .historyID)
+            try container.encode(conversationID.uuidString.lowercased(), forKey: .conversationID)
         }
     }
 
@@ -36,17 +45,14 @@ struct QueryRoutes: Sendable {
         group.post("query") { request, context in
             let owner = try context.requireIdentity().user.id
             let body = try await request.decode(as: Question.self, context: context)
-            let (answer, historyID) = try await questions.ask(
-                ownerID: owner, QuestionRequest(connectionID: body.connectionID, question: body.question, mode: body.mode ?? .answer)
-            )
-            return AnswerBody(answer: answer, historyID: historyID)
+            let prepared = try await questions.prepare(ownerID: owner, body.request, conversationID: body.conversationID)
+            let (answer, historyID) = try await questions.answer(prepared)
+            return AnswerBody(answer: answer, historyID: historyID, conversationID: prepared.conversationID)
         }
         group.post("query/stream") { request, context in
             let owner = try context.requireIdentity().user.id
             let body = try await request.decode(as: Question.self, context: context)
-            let prepared = try await questions.prepare(
-                ownerID: owner, QuestionRequest(connectionID: body.connectionID, question: body.question, mode: body.mode ?? .answer)
-            )
+            let prepared = try await questions.prepare(ownerID: owner, body.request, conversationID: body.conversationID)
             return QuestionEventStream(questions: questions, prepared: prepared).response()
         }
     }

@@ -20,7 +20,7 @@ struct QuestionEventStream: Sendable {
             let run = Task {
                 do {
                     let (answer, historyID) = try await questions.answer(prepared) { event in continuation.yield(Self.format(event)) }
-                    continuation.yield(Self.event("done", QueryRoutes.AnswerBody(answer: answer, historyID: historyID)))
+                    continuation.yield(Self.event("done", QueryRoutes.AnswerBody(answer: answer, historyID: historyID, conversationID: prepared.conversationID)))
                 } catch {
                     continuation.yield(Self.event("error", Self.describe(error)))
                 }

@@ -24,11 +24,13 @@ public struct AnswerCache: Sendable {
     }
 
     /// The cache key of a question.
-    public static func key(connectionID: UUID, indexVersion: Int, question: String, model: String, mode: QuestionRequest.Mode, today: Date) -> String {
+    /// - Parameter conversation: the earlier turns the question follows, as text ("" for none).
+    public static func key(connectionID: UUID, indexVersion: Int, question: String, conversation: String = "", model: String,
+                           mode: QuestionRequest.Mode, today: Date) -> String {
         let normalised = question.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
             .trimmingCharacters(in: CharacterSet(charactersIn: "?!. "))
         let day = ISO8601DateFormatter.string(from: today, timeZone: .gmt, formatOptions: [.withFullDate])
-        let parts = [connectionID.uuidString.lowercased(), String(indexVersion), normalised, model, mode.rawValue, day]
+        let parts = [connectionID.uuidString.lowercased(), String(indexVersion), normalised, conversation, model, mode.rawValue, day]
         return SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }.joined()
     }
 

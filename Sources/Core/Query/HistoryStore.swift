@@ -33,18 +33,35 @@ public struct HistoryStore: Sendable {
     }
 
     /// Saves an answered question; returns its id.
-    func record(ownerID: UUID, connectionID: UUID, question: String, answer: QuestionAnswer) async throws -> UUID {
+    func record(ownerID: UUID, connectionID: UUID, conversationID: UUID, question: String, answer: QuestionAnswer) async throws -> UUID {
         let id = UUID()
         let timings = String(decoding: try JSONEncoder().encode(answer.timings), as: UTF8.self)
         try await postgres.query(
             """
-            INSERT INTO query_history (id, user_id, connection_id, question, query, answer, row_count, model, timings)
-            VALUES (\(id), \(ownerID), \(connectionID), \(question), \(answer.query), \(answer.answer),
+            INSERT INTO query_history (id, user_id, connection_id, conversation_id, question, query, answer, row_count, model, timings)
+            VALUES (\(id), \(ownerID), \(connectionID), \(conversationID), \(question), \(answer.query), \(answer.answer),
                     \(answer.rowCount), \(answer.model), \(timings)::jsonb)
             """,
             logger: logger
         )
         return id
+    }
+
+    /// The last `limit` turns of a conversation of the owner's on one connection, oldest first.
+    func turns(ownerID: UUID, connectionID: UUID, conversationID: UUID, limit: Int) async throws -> [ConversationTurn] {
+        let rows = try await postgres.query(
+            """
+            SELECT question, query FROM (
+                SELECT question, query, created_at, id FROM query_history
+                WHERE user_id = \(ownerID) AND connection_id = \(connectionID) AND conversation_id = \(conversationID) AND query IS NOT NULL
+                ORDER BY created_at DESC, id DESC LIMIT \(limit)
+            ) recent ORDER BY created_at, id
+            """,
+            logger: logger
+        )
+        var turns: [ConversationTurn] = []
+        for try await (question, query) in rows.decode((String, String).self) { turns.append(ConversationTurn(question: question, query: query)) }
+        return turns
     }
 
     /// Newest first; `before` is the id of the last entry of the previous page.

@@ -13,11 +13,26 @@ public struct QuestionRequest: Sendable {
     public var connectionID: UUID
     public var question: String
     public var mode: Mode
+    /// Earlier turns of the same conversation, oldest first: follow-ups ("and per year?") are
+    /// written with them in view.
+    public var earlierTurns: [ConversationTurn]
 
-    public init(connectionID: UUID, question: String, mode: Mode = .answer) {
+    public init(connectionID: UUID, question: String, mode: Mode = .answer, earlierTurns: [ConversationTurn] = []) {
         self.connectionID = connectionID
         self.question = question
         self.mode = mode
+        self.earlierTurns = earlierTurns
+    }
+}
+
+/// A question asked earlier in a conversation, and the query that answered it.
+public struct ConversationTurn: Sendable, Equatable {
+    public var question: String
+    public var query: String
+
+    public init(question: String, query: String) {
+        self.question = question
+        self.query = query
     }
 }
 
@@ -122,7 +137,7 @@ public struct QueryPipeline: Sendable {
         let documentsUsed = ranked.map { QuestionAnswer.DocumentUsed(key: $0.key, score: $0.score) }
         await events?(.retrieval(documentsUsed))
 
-        var messages = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date())
+        var messages = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date(), earlier: request.earlierTurns)
         var attempts = 0
         var lastQuery: String?
         var lastProblem = ""

@@ -2,7 +2,7 @@ import Foundation
 
 /// The words the pipeline says to the model.
 enum QueryPrompt {
-    static func messages(question: String, context: SchemaContext, kind: ConnectionKind, today: Date) -> [ChatMessage] {
+    static func messages(question: String, context: SchemaContext, kind: ConnectionKind, today: Date, earlier: [ConversationTurn] = []) -> [ChatMessage] {
         let date = ISO8601DateFormatter.string(from: today, timeZone: .gmt, formatOptions: [.withFullDate])
         let system: String
         switch kind {
@@ -26,7 +26,9 @@ enum QueryPrompt {
             \(context.text)
             """
         }
-        return [ChatMessage(.system, system), ChatMessage(.user, question)]
+        let fence = kind == .postgres ? "sql" : "json"
+        let turns = earlier.flatMap { [ChatMessage(.user, $0.question), ChatMessage(.assistant, "```\(fence)\n\($0.query)\n```")] }
+        return [ChatMessage(.system, system)] + turns + [ChatMessage(.user, question)]
     }
 
     static func repair(problem: String, kind: ConnectionKind) -> String {

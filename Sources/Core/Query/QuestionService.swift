@@ -74,16 +74,18 @@ public struct QuestionService: Sendable {
         let connector: AuditedConnector
         let pipeline: QueryPipeline
         let cacheKey: String
+        /// The conversation this question belongs to (a new one unless the request named one).
+        public let conversationID: UUID
     }
 
     /// Answers, and records the question in the user's history; returns the history id too.
-    public func ask(ownerID: UUID, _ request: QuestionRequest) async throws -> (QuestionAnswer, UUID) {
-        try await answer(try await prepare(ownerID: ownerID, request))
+    public func ask(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> (QuestionAnswer, UUID) {
+        try await answer(try await prepare(ownerID: ownerID, request, conversationID: conversationID))
     }
 
     /// Everything that can refuse a question before it runs: input, ownership, a finished index,
     /// a configured model, the rate limit.
-    public func prepare(ownerID: UUID, _ request: QuestionRequest) async throws -> Prepared {
+    public func prepare(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> Prepared {
         let question = request.question.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !question.isEmpty, question.count <= 2000 else {
             throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
@@ -103,12 +105,17 @@ public struct QuestionService: Sendable {
         let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
         var request = request
         request.question = question
+        if let conversationID {
+            request.earlierTurns = try await history.turns(ownerID: ownerID, connectionID: record.id, conversationID: conversationID, limit: 3)
+        }
         try await rates.hit("question:\(ownerID)", rule: .init(limit: limits.perUserPerMinute, window: .seconds(60)),
                             message: "too many questions: at most \(limits.perUserPerMinute) a minute")
-        let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question,
+        // A follow-up means something else after other turns: they are part of the key.
+        let context = request.earlierTurns.map { "\($0.question)\u{1E}\($0.query)" }.joined(separator: "\u{1D}")
+        let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question, conversation: context,
                                   model: model.name, mode: request.mode, today: Date())
         return Prepared(ownerID: ownerID, request: request, record: record, database: source.database, connector: connector,
-                        pipeline: pipeline, cacheKey: key)
+                        pipeline: pipeline, cacheKey: key, conversationID: conversationID ?? UUID())
     }
 
     /// Runs a prepared question (from the caches when they have it), telling `events` as it goes.
@@ -116,7 +123,8 @@ public struct QuestionService: Sendable {
         let record = prepared.record, request = prepared.request, key = prepared.cacheKey
         if var answer = await cache?.answer(for: key) {
             answer.cached = true
-            let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, question: request.question, answer: answer)
+            let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
+                                                         question: request.question, answer: answer)
             return (answer, historyID)
         }
         let answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
@@ -132,7 +140,8 @@ public struct QuestionService: Sendable {
             }
         }
         await cache?.store(answer, for: key)
-        let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, question: request.question, answer: answer)
+        let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
+                                                         question: request.question, answer: answer)
         return (answer, historyID)
     }
 
