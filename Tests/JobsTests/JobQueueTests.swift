@@ -93,6 +93,11 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
                 let dead = try await harness.waitFor(job.id) { $0.state.isTerminal }
                 #expect(dead.state == .dead)
                 #expect(dead.attempts == 3)
+                // PostgreSQL records the end first; the Redis dead-letter push follows it.
+                let deadline = ContinuousClock.now + .seconds(5)
+                while try await harness.queue.stats().deadLetters == 0, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 #expect(try await harness.queue.stats().deadLetters == 1)
                 #expect(try await harness.store.listAll(state: .dead, limit: 10).map(\.id) == [job.id])
 
