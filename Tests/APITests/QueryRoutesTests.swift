@@ -174,6 +174,17 @@ import Testing
                 let other = try await client.call(.post, "/api/query", token: try await client.signUp("other@example.com"),
                                                   body: ["connection_id": id, "question": "How many albums?"])
                 #expect(other.status == .notFound)
+                // Malformed input is a clear 4xx, never a 500.
+                for body in [#"{"connection_id": "nope", "question": "x"}"#, #"{"question": "x"}"#,
+                             #"{"connection_id": "\#(id)", "question": "x", "mode": "poem"}"#, "not json"] {
+                    let bad = try await client.call(.post, "/api/query", token: token, rawBody: body)
+                    #expect(bad.status == .badRequest, "\(body): \(bad.status)")
+                    #expect(bad.errorCode != nil)
+                }
+                for uri in ["/api/history?connection_id=x", "/api/history?cursor=x", "/api/history?limit=0", "/api/history/not-a-uuid"] {
+                    let bad = try await client.call(.get, uri, token: token)
+                    #expect((400..<500).contains(bad.status.code) && bad.errorCode != nil, "\(uri): \(bad.status)")
+                }
             }
         }
     }

@@ -13,8 +13,8 @@ struct HistoryRoutes: Sendable {
             let owner = try context.requireIdentity().user.id
             let limit = try Pagination.limit(request)
             let items = try await history.list(
-                ownerID: owner, connectionID: try Self.uuidParameter("connection_id", in: request),
-                before: try Self.uuidParameter("cursor", in: request), limit: limit
+                ownerID: owner, connectionID: try request.uuidParameter("connection_id"),
+                before: try request.uuidParameter("cursor"), limit: limit
             )
             return ListBody(items: items, nextCursor: items.count == limit ? items.last?.id.uuidString.lowercased() : nil)
         }
@@ -32,21 +32,15 @@ struct HistoryRoutes: Sendable {
                 guard let id = Int64(raw) else { throw AskDBError.invalid("invalid_parameter", "cursor must be an integer") }
                 return id
             }
-            let items = try await audit.list(connectionID: try Self.uuidParameter("connection_id", in: request),
-                                             userID: try Self.uuidParameter("user_id", in: request), before: before, limit: limit)
+            let items = try await audit.list(connectionID: try request.uuidParameter("connection_id"),
+                                             userID: try request.uuidParameter("user_id"), before: before, limit: limit)
             return ListBody(items: items, nextCursor: items.count == limit ? items.last.map { String($0.id) } : nil)
         }
         group.delete("history") { request, context in
             let owner = try context.requireIdentity().user.id
-            _ = try await history.deleteAll(ownerID: owner, connectionID: try Self.uuidParameter("connection_id", in: request))
+            _ = try await history.deleteAll(ownerID: owner, connectionID: try request.uuidParameter("connection_id"))
             return Response(status: .noContent)
         }
-    }
-
-    private static func uuidParameter(_ name: String, in request: Request) throws -> UUID? {
-        guard let raw = request.uri.queryParameters.get(name) else { return nil }
-        guard let id = UUID(uuidString: raw) else { throw AskDBError.invalid("invalid_parameter", "\(name) must be a UUID") }
-        return id
     }
 }
 

@@ -21,10 +21,7 @@ struct JobRoutes: Sendable {
         }
         group.get("jobs") { request, context in
             let owner = try context.requireIdentity().user.id
-            let connectionID = try request.uri.queryParameters.get("connection_id").map { raw in
-                guard let id = UUID(uuidString: raw) else { throw AskDBError.invalid("invalid_parameter", "connection_id must be a UUID") }
-                return id
-            }
+            let connectionID = try request.uuidParameter("connection_id")
             let limit = try Pagination.limit(request)
             return ListBody(items: try await jobs.store.list(ownerID: owner, connectionID: connectionID, limit: limit))
         }
@@ -54,6 +51,15 @@ enum Pagination {
             throw AskDBError.invalid("invalid_parameter", "limit must be an integer from 1 to 200")
         }
         return limit
+    }
+}
+
+extension Request {
+    /// The query-string parameter `name` as a UUID, nil when absent; anything else is a 422.
+    func uuidParameter(_ name: String) throws -> UUID? {
+        guard let raw = uri.queryParameters.get(name) else { return nil }
+        guard let id = UUID(uuidString: raw) else { throw AskDBError.invalid("invalid_parameter", "\(name) must be a UUID") }
+        return id
     }
 }
 

@@ -174,7 +174,7 @@ public struct QueryPipeline: Sendable {
                     )
                 } catch let error as QueryExecutionError {
                     timings.execute += Self.milliseconds(clock.now - mark)
-                    problem = "PostgreSQL refused it: \(error.message)".replacingOccurrences(of: "PostgreSQL", with: kind == .postgres ? "PostgreSQL" : "MongoDB")
+                    problem = "\(kind == .postgres ? "PostgreSQL" : "MongoDB") refused it: \(error.message)"
                 }
             }
             lastProblem = problem

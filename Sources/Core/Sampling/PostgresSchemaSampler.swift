@@ -60,6 +60,7 @@ struct PostgresSchemaSampler {
             }
             relations[index].object.columns.append(column)
         }
+        let documented = Set(relations.map(\.object.qualifiedName))
         for constraint in try await constraints(of: oids) {
             guard let index = byOID[constraint.oid] else { continue }
             let object = relations[index].object
@@ -70,7 +71,8 @@ struct PostgresSchemaSampler {
             case "p": relations[index].object.primaryKey = constraint.columns
             case "u": relations[index].object.uniqueKeys.append(constraint.columns)
             case "f":
-                guard let target = constraint.referencedObject, byOID.values.contains(where: { relations[$0].object.qualifiedName == target }) else { continue }
+                // A key into a table left out (excluded, unreadable) would point at nothing.
+                guard let target = constraint.referencedObject, documented.contains(target) else { continue }
                 relations[index].object.foreignKeys.append(ForeignKey(
                     name: constraint.name, columns: constraint.columns, referencedObject: target, referencedColumns: constraint.referencedColumns
                 ))
