@@ -21,19 +21,25 @@ import Testing
 
     /// Connects `source` for a new user and, if `index`, indexes it (with the test embedder).
     static func connect(_ source: TestDatabase, client: any TestClientProtocol, services: APIServices, index: Bool) async throws -> (token: String, id: String) {
+        try await connect(kind: "postgres", url: try ConnectionRoutesTests().sourceURL(source.name), client: client, services: services, index: index)
+    }
+
+    static func connect(kind: String, url: String, client: any TestClientProtocol, services: APIServices, index: Bool) async throws -> (token: String, id: String) {
         await services.embedder.set(HashEmbedder())
         let token = try await client.signUp("asker@example.com")
-        let url = try ConnectionRoutesTests().sourceURL(source.name)
-        let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "chinook", "kind": "postgres", "url": url])
-        let id = try #require((created["connection"] as? [String: Any])?["id"] as? String)
-        if index {
-            let connectionID = UUID(uuidString: id)!
-            let connector = try await services.connections.connector(for: try SourceURL(kind: .postgres, raw: url))
-            _ = try await ConnectionIndexer(store: services.store, snapshots: SchemaSnapshotStore(postgres: services.postgres, logger: TestServers.logger),
-                                            embedder: HashEmbedder(), logger: TestServers.logger)
-                .index(connectionID: connectionID, connector: connector, options: SamplingOptions(), fence: nil) { _ in }
-        }
+        let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "source", "kind": kind, "url": url])
+        let id = try #require((created["connection"] as? [String: Any])?["id"] as? String, "\(created.object)")
+        if index { try await reindex(id, kind: kind, url: url, services: services) }
         return (token, id)
+    }
+
+    /// Indexes the connection as a worker would, telling `progress` each step.
+    static func reindex(_ id: String, kind: String, url: String, services: APIServices,
+                        progress: @escaping @Sendable (ConnectionIndexer.Progress) async throws -> Void = { _ in }) async throws {
+        let connector = try await services.connections.connector(for: try SourceURL(kind: ConnectionKind(rawValue: kind)!, raw: url))
+        _ = try await ConnectionIndexer(store: services.store, snapshots: SchemaSnapshotStore(postgres: services.postgres, logger: TestServers.logger),
+                                        embedder: HashEmbedder(), logger: TestServers.logger)
+            .index(connectionID: UUID(uuidString: id)!, connector: connector, options: SamplingOptions(), fence: nil, progress: progress)
     }
 
     @Test func aQuestionIsAnsweredFromTheLiveDatabaseRememberedAndAudited() async throws {
@@ -204,4 +210,136 @@ import Testing
             }
         }
     }
+
+    @Test func aReindexKeepsAnsweringFromTheLastFinishedIndexThenInvalidatesTheCaches() async throws {
+        try await Self.withChinookAndModel(replies: [
+            "```sql\nSELECT count(*) AS n FROM genre\n```", "25 genres.",
+            "25 genres, as before.",
+            "```sql\nSELECT count(*) AS n FROM genre\n```", "Still 25 genres.",
+        ]) { source, chat, modelURL in
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL, "ASKDB_ANSWER_CACHE_TTL": "0"]) { client, services in
+                let url = try ConnectionRoutesTests().sourceURL(source.name)
+                let (token, id) = try await Self.connect(kind: "postgres", url: url, client: client, services: services, index: true)
+                let ask = { @Sendable in try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many genres?"]) }
+                #expect(try await ask()["attempts"] as? Int == 1)
+                try await SQLDataset.run(script: "CREATE TABLE podcast (podcast_id int PRIMARY KEY, title text);", in: source.url)
+
+                // Mid-run (documents staged, nothing published) the question reads version 1:
+                // its cached query runs again and only the wording goes to the model.
+                let during = Answers()
+                try await Self.reindex(id, kind: "postgres", url: url, services: services) { progress in
+                    guard progress.phase == "publish", progress.done == 0, await during.isEmpty else { return }
+                    await during.add(try await ask())
+                }
+                let midRun = try #require(await during.first)
+                #expect(midRun.status == .ok && midRun["attempts"] as? Int == 0 && midRun["answer"] as? String == "25 genres, as before.")
+                #expect(await chat.requestCount == 3)
+
+                // Published: the index version moved on, so neither cache answers any more.
+                let after = try await ask()
+                #expect(after["attempts"] as? Int == 1 && after["answer"] as? String == "Still 25 genres.")
+                #expect(await chat.requestCount == 5)
+                let version = try await services.postgres.query("SELECT index_version FROM connections", logger: TestServers.logger)
+                for try await value in version.decode(Int.self) { #expect(value == 2) }
+            }
+        }
+    }
+
+    @Test func limitsRefuseWith429AndRetryAfter() async throws {
+        try await TestDatabase.with { source, _ in
+            try await SQLDataset.load(SQLDataset.chinook, into: source.url)
+            // The model takes a second per reply, so two questions at once overlap.
+            let chat = ScriptedChat(replies: Array(repeating: "```sql\nSELECT 1 AS one\n```", count: 4), delay: .seconds(1))
+            try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { modelURL in
+                let settings = ["ASKDB_LLM_URL": modelURL, "ASKDB_QUESTIONS_PER_MINUTE": "3", "ASKDB_QUERIES_PER_SOURCE": "1"]
+                try await APITestHarness.withFreshApplication(settings: settings) { client, services in
+                    let (token, id) = try await Self.connect(source, client: client, services: services, index: true)
+                    let ask = { @Sendable (question: String) in
+                        try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": question, "mode": "sql_only"])
+                    }
+                    // One question at a time against this database: the second of two at once is told to come back.
+                    async let first = ask("one")
+                    async let second = ask("two")
+                    let pair = try await [first, second]
+                    #expect(pair.map(\.status).sorted { $0.code < $1.code } == [.ok, .tooManyRequests], "\(pair.map(\.object))")
+                    let busy = try #require(pair.first { $0.status == .tooManyRequests })
+                    #expect(busy.errorCode == "too_many_concurrent" && busy.headers[.retryAfter] == "1")
+                    // Three a minute: the third passes, the fourth waits for the window.
+                    #expect(try await ask("three").status == .ok)
+                    let limited = try await ask("four")
+                    #expect(limited.status == .tooManyRequests && limited.errorCode == "rate_limited")
+                    #expect((Int(limited.headers[.retryAfter] ?? "") ?? 0) >= 1)
+                    #expect(await chat.requestCount == 2)
+                }
+            }
+        }
+    }
+
+    @Test func aSlowModelGives504WithinTheConfiguredTimeout() async throws {
+        try await TestDatabase.with { source, _ in
+            try await SQLDataset.load(SQLDataset.chinook, into: source.url)
+            let chat = ScriptedChat(replies: ["```sql\nSELECT 1\n```"], delay: .seconds(4))
+            try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { modelURL in
+                try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL, "ASKDB_LLM_TIMEOUT": "1"]) { client, services in
+                    let (token, id) = try await Self.connect(source, client: client, services: services, index: true)
+                    let started = ContinuousClock.now
+                    let answer = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many albums?"])
+                    #expect(answer.status == .gatewayTimeout, "\(answer.object)")
+                    #expect(answer.errorCode != nil && answer.errorMessage?.contains("language model") == true)
+                    #expect(ContinuousClock.now - started < .seconds(3))
+                }
+            }
+        }
+    }
+
+    @Test func ollamaAnswersThroughTheSameRoute() async throws {
+        try await Self.withChinookAndModel(replies: ["```sql\nSELECT count(*) AS albums FROM album\n```", "347 albums."]) { source, chat, modelURL in
+            let settings = ["ASKDB_LLM_API": "ollama", "ASKDB_LLM_URL": modelURL, "ASKDB_LLM_MODEL": "qwen2.5-coder:7b"]
+            try await APITestHarness.withFreshApplication(settings: settings) { client, services in
+                let (token, id) = try await Self.connect(source, client: client, services: services, index: true)
+                let answer = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many albums?"])
+                #expect(answer["rows"] as? [[Int]] == [[347]] && answer["answer"] as? String == "347 albums.", "\(answer.object)")
+                #expect(answer["model"] as? String == "qwen2.5-coder:7b")
+                let text = try #require(await chat.body(of: 0))
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+                #expect(body["stream"] as? Bool == true && (body["options"] as? [String: Any])?["temperature"] as? Double == 0)
+            }
+        }
+    }
+
+    @Test func aMongoDBQuestionRunsACheckedPipeline() async throws {
+        let database = "shop_\(UUID().uuidString.prefix(8).lowercased())"
+        let mongo = try MongoClient(uri: try TestServers.mongoURL, timeout: .seconds(5))
+        try await MongoShop.load(into: mongo, database: database)
+        defer { Task { _ = try? await mongo.run("dropDatabase", .int(1), database: database); await mongo.shutdown() } }
+        let chat = ScriptedChat(replies: [
+            #"{"collection": "orders", "pipeline": [{"$out": "stolen"}]}"#,
+            #"Here it is: {"collection": "orders", "pipeline": [{"$group": {"_id": "$status", "n": {"$sum": 1}}}, {"$sort": {"_id": 1}}]}"#,
+            "20 orders each.",
+        ])
+        try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { modelURL in
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL]) { client, services in
+                let (token, id) = try await Self.connect(kind: "mongodb", url: try TestServers.mongoURL + database, client: client, services: services, index: true)
+                let answer = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "Orders per status?"])
+                #expect(answer.status == .ok, "\(answer.object)")
+                #expect(answer["columns"] as? [String] == ["_id", "n"])
+                #expect((answer["rows"] as? [[Any]])?.map { $0[0] as? String } == ["delivered", "placed", "shipped"])
+                #expect((answer["rows"] as? [[Any]])?.map { $0[1] as? Int } == [20, 20, 20])
+                #expect(answer["attempts"] as? Int == 2 && answer["answer"] as? String == "20 orders each.")
+                #expect((answer["query"] as? String)?.hasPrefix(#"{"collection": "orders""#) == true)
+                // The refused $out never ran: no such collection appeared.
+                let collections = try await mongo.run("listCollections", .int(1), database: database)
+                #expect(!"\(collections)".contains("stolen"))
+                #expect(await chat.messages(of: 0).first?.1.contains("MongoDB") == true)
+            }
+        }
+    }
+}
+
+/// Answers collected from inside a progress callback.
+actor Answers {
+    private var responses: [APIAnswer] = []
+    var isEmpty: Bool { responses.isEmpty }
+    var first: APIAnswer? { responses.first }
+    func add(_ response: APIAnswer) { responses.append(response) }
 }

@@ -57,27 +57,39 @@ import Testing
         }
     }
 
+    /// One hash over every row of every Chinook table, and the list of relations and functions.
+    static func checksum(_ connector: PostgresSourceConnector) async throws -> [[JSONValue]] {
+        let tables = ["album", "artist", "customer", "employee", "genre", "invoice", "invoice_line", "media_type", "playlist", "playlist_track", "track"]
+        let hashes = tables.map { "(SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM \($0) x)" }.joined(separator: " || ")
+        return try await connector.run("""
+            SELECT md5(\(hashes)) AS rows,
+                   (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace) AS relations,
+                   (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace) AS functions
+            """, limits: QueryLimits()).rows
+    }
+
     @Test func aModelThatOnlyWritesUnsafeQueriesGetsNothingRun() async throws {
+        // Every destructive or escaping statement of the guard's corpus, one reply each (reads
+        // of objects a connection excludes are left out: this connection excludes none).
+        let corpus = SQLGuardTests.refused.filter { $0.1 != "object_not_allowed" }.map(\.0)
+        #expect(corpus.count >= 60)
         try await Self.withIndexedChinook { connector, connectionID, store, snapshots in
-            let chat = ScriptedChat(replies: [
-                "```sql\nDELETE FROM genre\n```",
-                "```sql\nSELECT pg_sleep(100)\n```",
-                "```sql\nWITH x AS (UPDATE genre SET name = 'x' RETURNING *) SELECT * FROM x\n```",
-            ])
+            let before = try await Self.checksum(connector)
+            let chat = ScriptedChat(replies: corpus.map { "```sql\n\($0)\n```" })
             try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { base in
-                let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: HashEmbedder(),
+                var pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: HashEmbedder(),
                                              model: OpenAICompatibleModel(baseURL: base, model: "m"), logger: TestServers.logger)
+                pipeline.repairs = corpus.count - 1
                 let failure = await #expect(throws: QuestionFailure.self) {
                     _ = try await pipeline.ask(QuestionRequest(connectionID: connectionID, question: "Delete the genres", mode: .sqlOnly),
                                                version: 1, kind: .postgres, options: SamplingOptions(), connector: connector, database: nil)
                 }
-                #expect(failure?.attempts == 3)
-                #expect(failure?.message.contains("modifies data") == true)
-                #expect(await chat.messages(of: 1).last?.1.contains("only SELECT") == true)
+                #expect(failure?.attempts == corpus.count)
+                #expect(await chat.requestCount == corpus.count)
+                #expect(await chat.messages(of: 4).last?.1.contains("only SELECT") == true)
             }
-            // Nothing ran: the genres are all there.
-            let result = try await connector.run("SELECT count(*) AS n FROM genre", limits: QueryLimits())
-            #expect(result.rows == [[.int(25)]])
+            // Nothing ran: every row, relation and function is as it was.
+            #expect(try await Self.checksum(connector) == before)
         }
     }
 

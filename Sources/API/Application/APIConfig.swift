@@ -18,6 +18,9 @@ struct APIConfig: Sendable {
     var languageModel: LanguageModelConfig
     /// How long whole answers are cached: `ASKDB_ANSWER_CACHE_TTL` seconds, default 60; 0 turns it off.
     var answerCacheTTL: Duration
+    /// `ASKDB_QUESTIONS_PER_MINUTE` per user (default 30), `ASKDB_QUESTIONS_AT_ONCE` per user
+    /// (default 3) and `ASKDB_QUERIES_PER_SOURCE` running at once against one user database (default 4).
+    var questionLimits: QuestionLimits
 
     init(environment: EnvironmentVariables) throws(ConfigError) {
         app = try AppConfig(environment: environment)
@@ -33,5 +36,9 @@ struct APIConfig: Sendable {
         bcryptCost = UInt8(try environment.integer("ASKDB_BCRYPT_COST", default: Int(PasswordHasher.defaultCost), in: 4...16))
         languageModel = try LanguageModelConfig(environment: environment)
         answerCacheTTL = .seconds(try environment.integer("ASKDB_ANSWER_CACHE_TTL", default: 60, in: 0...86_400))
+        questionLimits = QuestionLimits()
+        questionLimits.perUserPerMinute = try environment.integer("ASKDB_QUESTIONS_PER_MINUTE", default: 30, in: 1...100_000)
+        questionLimits.perUserAtOnce = try environment.integer("ASKDB_QUESTIONS_AT_ONCE", default: 3, in: 1...1000)
+        questionLimits.perConnectionAtOnce = try environment.integer("ASKDB_QUERIES_PER_SOURCE", default: 4, in: 1...1000)
     }
 }

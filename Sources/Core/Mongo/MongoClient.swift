@@ -6,7 +6,7 @@ import NIOPosix
 ///
 /// libmongoc calls block, so each runs on a thread of this client's own pool, never on Swift's
 /// cooperative pool. Documents cross the boundary as MongoDB Extended JSON text.
-final class MongoClient: @unchecked Sendable {
+package final class MongoClient: @unchecked Sendable {
     // mongoc_client_pool_t is thread-safe; clients popped from it are used by one thread at a time.
     private let pool: OpaquePointer
     private let uri: OpaquePointer
@@ -19,7 +19,7 @@ final class MongoClient: @unchecked Sendable {
     }()
 
     /// A pool for `uri` whose server selection, connect and socket waits are bounded by `timeout`.
-    init(uri uriString: String, timeout: Duration, maxClients: Int = 4) throws(MongoError) {
+    package init(uri uriString: String, timeout: Duration, maxClients: Int = 4) throws(MongoError) {
         _ = Self.initializeDriver
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
@@ -79,7 +79,7 @@ final class MongoClient: @unchecked Sendable {
     }
 
     /// Runs command `name` (its value first, as MongoDB requires) with `arguments`; returns the reply.
-    func run(_ name: String, _ value: JSONValue, _ arguments: [String: JSONValue] = [:], database: String) async throws -> JSONValue {
+    package func run(_ name: String, _ value: JSONValue, _ arguments: [String: JSONValue] = [:], database: String) async throws -> JSONValue {
         let rest = arguments.sorted { $0.key < $1.key }.map { "\(JSONValue.string($0.key).jsonText):\($0.value.jsonText)" }
         let text = "{" + ([JSONValue.string(name).jsonText + ":" + value.jsonText] + rest).joined(separator: ",") + "}"
         let reply = try JSONValue(parsing: try await command(text, database: database))
@@ -145,7 +145,7 @@ final class MongoClient: @unchecked Sendable {
         return Array(documents.prefix(limit))
     }
 
-    func shutdown() async {
+    package func shutdown() async {
         try? await threads.shutdownGracefully()
     }
 }

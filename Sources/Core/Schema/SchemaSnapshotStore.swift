@@ -7,6 +7,9 @@ import PostgresNIO
 public struct SchemaSnapshotStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
+    /// A version's snapshot never changes once written, so every question after the first reads
+    /// it from memory instead of decoding a large JSON document again.
+    private let recent = RecentSnapshots(capacity: 64)
 
     public init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
@@ -33,12 +36,47 @@ public struct SchemaSnapshotStore: Sendable {
 
     /// The snapshot of `version`, or nil when there is none.
     public func load(connectionID: UUID, version: Int) async throws -> SchemaSnapshot? {
+        if let snapshot = await recent.get(connectionID, version) { return snapshot }
         let rows = try await postgres.query(
             "SELECT snapshot::text FROM schema_snapshots WHERE connection_id = \(connectionID) AND version = \(version)", logger: logger
         )
         for try await json in rows.decode(String.self) {
-            return try JSONDecoder().decode(SchemaSnapshot.self, from: Data(json.utf8))
+            let snapshot = try JSONDecoder().decode(SchemaSnapshot.self, from: Data(json.utf8))
+            await recent.put(snapshot, connectionID, version)
+            return snapshot
         }
         return nil
+    }
+}
+
+/// The most recently read snapshots, least recently used dropped first.
+actor RecentSnapshots {
+    private struct Key: Hashable {
+        let connectionID: UUID
+        let version: Int
+    }
+
+    private let capacity: Int
+    private var entries: [Key: (snapshot: SchemaSnapshot, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func get(_ connectionID: UUID, _ version: Int) -> SchemaSnapshot? {
+        let key = Key(connectionID: connectionID, version: version)
+        guard let entry = entries[key] else { return nil }
+        clock += 1
+        entries[key]?.used = clock
+        return entry.snapshot
+    }
+
+    func put(_ snapshot: SchemaSnapshot, _ connectionID: UUID, _ version: Int) {
+        if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+        clock += 1
+        entries[Key(connectionID: connectionID, version: version)] = (snapshot, clock)
     }
 }
