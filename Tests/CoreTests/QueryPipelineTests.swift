@@ -57,6 +57,24 @@ import Testing
         }
     }
 
+    @Test func aServerThatTakesAGrammarIsHeldToTheContextsObjects() async throws {
+        try await Self.withIndexedChinook { connector, connectionID, store, snapshots in
+            let chat = ScriptedChat(replies: ["SELECT COUNT(*) FROM genre;"])
+            try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { base in
+                let model = OpenAICompatibleModel(baseURL: base, model: "m", acceptsGrammar: true)
+                let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: HashEmbedder(), model: model, logger: TestServers.logger)
+                let answer = try await pipeline.ask(QuestionRequest(connectionID: connectionID, question: "How many genres are there?", mode: .sqlOnly),
+                                                    version: 1, kind: .postgres, options: SamplingOptions(), connector: connector, database: nil)
+                #expect(answer.rows == [[.int(25)]] && answer.query == "SELECT COUNT(*) FROM genre")
+                let body = try #require(await chat.body(of: 0))
+                let request = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+                let grammar = try #require(request["grammar"] as? String)
+                #expect(grammar.hasPrefix("root ::= ") && grammar.contains("genre"))
+                #expect(await chat.messages(of: 0).first?.1.contains("ending with ;") == true)
+            }
+        }
+    }
+
     /// One hash over every row of every Chinook table, and the list of relations and functions.
     static func checksum(_ connector: PostgresSourceConnector) async throws -> [[JSONValue]] {
         let tables = ["album", "artist", "customer", "employee", "genre", "invoice", "invoice_line", "media_type", "playlist", "playlist_track", "track"]

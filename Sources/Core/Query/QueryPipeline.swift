@@ -137,14 +137,19 @@ public struct QueryPipeline: Sendable {
         let documentsUsed = ranked.map { QuestionAnswer.DocumentUsed(key: $0.key, score: $0.score) }
         await events?(.retrieval(documentsUsed))
 
-        var messages = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date(), earlier: request.earlierTurns)
+        // A server that takes a grammar can only write queries over the context's own objects.
+        mark = clock.now
+        let grammar = model.acceptsGrammar ? Self.grammar(for: context, snapshot: snapshot, kind: kind) : nil
+        timings.generate += Self.milliseconds(clock.now - mark)
+        var messages = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date(),
+                                            earlier: request.earlierTurns, constrained: grammar != nil)
         var attempts = 0
         var lastQuery: String?
         var lastProblem = ""
         while attempts <= repairs {
             attempts += 1
             mark = clock.now
-            let reply = try await model.complete(messages, options: GenerationOptions(maxTokens: 400))
+            let reply = try await model.complete(messages, options: GenerationOptions(maxTokens: 400, grammar: grammar))
             timings.generate += Self.milliseconds(clock.now - mark)
             messages.append(ChatMessage(.assistant, reply))
 
@@ -179,7 +184,7 @@ public struct QueryPipeline: Sendable {
             }
             lastProblem = problem
             logger.info("query attempt failed", metadata: ["connection": "\(request.connectionID)", "attempt": "\(attempts)", "problem": "\(problem)"])
-            messages.append(ChatMessage(.user, QueryPrompt.repair(problem: problem, kind: kind)))
+            messages.append(ChatMessage(.user, QueryPrompt.repair(problem: problem, kind: kind, constrained: grammar != nil)))
         }
         throw QuestionFailure(code: "no_valid_query", message: "no query could answer this after \(attempts) attempts; the last problem: \(lastProblem)",
                               query: lastQuery, attempts: attempts)
@@ -237,6 +242,15 @@ public struct QueryPipeline: Sendable {
                 _ = try MongoPipelineGuard(database: database ?? "test", options: options).check(json)
                 return json
             }
+        }
+    }
+
+    /// The GBNF grammar for the context's objects, nil when none has columns.
+    static func grammar(for context: SchemaContext, snapshot: SchemaSnapshot, kind: ConnectionKind) -> String? {
+        let objects = context.objects.compactMap(snapshot.object)
+        switch kind {
+        case .postgres: return SQLGrammar().build(objects: objects)?.gbnf
+        case .mongodb: return MongoGrammar().build(objects: objects)?.gbnf
         }
     }
 
