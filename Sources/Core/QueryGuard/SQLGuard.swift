@@ -23,9 +23,22 @@ public struct SQLGuard: Sendable {
         public var sql: String
         /// `schema.table` or a bare name, as written (CTE names left out).
         public var relations: [String]
+        /// The statement sorts its rows (a top-level ORDER BY).
+        public var isOrdered: Bool
     }
 
-    public func check(_ sql: String) throws(QueryRefusal) -> Checked {
+    /// The tables a statement reads and whether it sorts its rows, without judging it: for
+    /// trusted SQL, such as an evaluation's gold queries.
+    public static func inspect(_ sql: String) throws(QueryRefusal) -> Checked {
+        let select = try Self.select(in: sql)
+        var walk = Walk()
+        try walk.visit(.object(["SelectStmt": select]))
+        let relations = walk.relations.filter { !walk.cteNames.contains($0.name.lowercased()) || $0.schema != nil }
+        return Checked(sql: sql, relations: relations.map(\.display), isOrdered: select["sortClause"] != nil)
+    }
+
+    /// The one SELECT statement `sql` must be.
+    private static func select(in sql: String) throws(QueryRefusal) -> JSONValue {
         let tree: JSONValue
         do {
             tree = try PostgresParser.parse(sql)
@@ -40,6 +53,11 @@ public struct SQLGuard: Sendable {
             let kind = statement.objectKeys.first ?? "unknown"
             throw QueryRefusal("not_read_only", "only SELECT, WITH … SELECT, VALUES and TABLE may run, not \(Self.describe(kind))")
         }
+        return select
+    }
+
+    public func check(_ sql: String) throws(QueryRefusal) -> Checked {
+        let select = try Self.select(in: sql)
         var walk = Walk()
         try walk.visit(.object(["SelectStmt": select]))
         for function in walk.functions where !isAllowed(function) {
@@ -66,7 +84,7 @@ public struct SQLGuard: Sendable {
                 }
             }
         }
-        return Checked(sql: sql, relations: relations.map(\.display))
+        return Checked(sql: sql, relations: relations.map(\.display), isOrdered: select["sortClause"] != nil)
     }
 
     private func isAllowed(_ function: Walk.Function) -> Bool {
