@@ -6,7 +6,7 @@ struct AskDBAPI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "askdb-api",
         abstract: "AskDB's API server: accounts, connections, questions and job status.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, CreateAdminCommand.self, RotateKeyCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, CreateAdminCommand.self, RotateKeyCommand.self, EvalCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -97,13 +97,10 @@ public struct QuestionFailure: Error, Sendable, CustomStringConvertible {
 /// The question pipeline: retrieve the schema context, have the model write a query, check it,
 /// run it safely, repair it from the error when it fails, and answer from the real rows.
 public struct QueryPipeline: Sendable {
-    private let store: any VectorStore
-    private let snapshots: SchemaSnapshotStore
-    private let embedder: any Embedder
+    /// Step 1: the schema context a question gets.
+    public var retriever: SchemaRetriever
     private let model: any LanguageModel
     private let logger: Logger
-    /// Tokens of schema context the prompt may hold.
-    public var contextBudget = 2500
     /// Attempts after the first, each told why the previous one failed.
     public var repairs = 2
     public var limits = QueryLimits()
@@ -111,9 +108,7 @@ public struct QueryPipeline: Sendable {
     public var rowsForAnswer = 20
 
     public init(store: any VectorStore, snapshots: SchemaSnapshotStore, embedder: any Embedder, model: any LanguageModel, logger: Logger) {
-        self.store = store
-        self.snapshots = snapshots
-        self.embedder = embedder
+        self.retriever = SchemaRetriever(store: store, snapshots: snapshots, embedder: embedder)
         self.model = model
         self.logger = logger
     }
@@ -127,14 +122,9 @@ public struct QueryPipeline: Sendable {
         var timings = QuestionAnswer.Timings()
 
         var mark = clock.now
-        let embedding = try await embedder.embed([request.question])[0]
-        let ranked = try await store.search(DocumentSearch(connectionID: request.connectionID, version: version,
-                                                           embedding: embedding, text: request.question, limit: 20))
-        let snapshot = try await snapshots.load(connectionID: request.connectionID, version: version)
-            ?? SchemaSnapshot(source: kind.rawValue, objects: [])
-        let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: contextBudget, tokens: { embedder.tokenCount($0) })
+        let retrieval = try await retriever.retrieve(request.question, connectionID: request.connectionID, version: version, kind: kind)
+        let context = retrieval.context, snapshot = retrieval.snapshot, documentsUsed = retrieval.documents
         timings.retrieve = Self.milliseconds(clock.now - mark)
-        let documentsUsed = ranked.map { QuestionAnswer.DocumentUsed(key: $0.key, score: $0.score) }
         await events?(.retrieval(documentsUsed))
 
         // A server that takes a grammar can only write queries over the context's own objects.
@@ -254,7 +244,7 @@ public struct QueryPipeline: Sendable {
         }
     }
 
-    static func milliseconds(_ duration: Duration) -> Double {
+    package static func milliseconds(_ duration: Duration) -> Double {
         (duration.inSeconds * 10_000).rounded() / 10
     }
 }

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Core
+import Foundation
+import Jobs
+import Logging
+
+/// `askdb-api eval`: loads each database a question set names, indexes it through the real job
+/// queue and workers, asks every question through the real pipeline, and prints table recall,
+/// valid-query rate, execution accuracy and step latencies per category (with a JSON report).
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure retrieval and answers on a text-to-SQL question set.",
+        discussion: """
+        Needs the stack's settings (DATABASE_URL, REDIS_URL, JWT_SECRET, ASKDB_ENCRYPTION_KEY, the embedder and, unless
+        --retrieval-only, the language model) and running indexer workers: scripts/eval.sh sets them from .askdb.
+        """
+    )
+
+    enum GrammarChoice: String, ExpressibleByArgument, CaseIterable {
+        case on, off, config
+    }
+
+    @Option(help: "CSV file with db_name, question, query (and query_category) columns.")
+    var questions: String
+
+    @Option(help: "Folder of <db_name>.sql files (default: the questions file's folder).")
+    var datasets: String?
+
+    @Flag(help: "Measure retrieval only: no language model is asked.")
+    var retrievalOnly = false
+
+    @Option(help: "Generated unrelated tables added to each database.")
+    var distractors = 0
+
+    @Option(help: "Constrain queries with a grammar: on, off, or config (ASKDB_LLM_GRAMMAR).")
+    var grammar: GrammarChoice = .config
+
+    @Option(help: "Tokens of schema context a prompt may hold (default 2500).")
+    var contextTokens: Int?
+
+    @Option(help: "Only the first N questions.")
+    var limit: Int?
+
+    @Option(help: "Where the JSON report goes (default: eval-<time>.json in the current folder).")
+    var report: String?
+
+    @Option(name: .customLong("source-url"), help: "PostgreSQL URL allowed to create databases (default: EVAL_SOURCE_URL).")
+    var sourceURL: String?
+
+    func validate() throws {
+        guard distractors >= 0, distractors <= 10_000 else { throw ValidationError("--distractors must be 0 to 10000") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let contextTokens, contextTokens < 100 { throw ValidationError("--context-tokens must be at least 100") }
+    }
+
+    func run() async throws {
+        let file = URL(fileURLWithPath: questions)
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read \(questions): \(error.localizedDescription)")
+        }
+        var set = try QuestionSet.parse(text)
+        if let limit { set = Array(set.prefix(limit)) }
+        guard let source = sourceURL ?? ProcessInfo.processInfo.environment["EVAL_SOURCE_URL"] else {
+            throw ValidationError("no PostgreSQL to load datasets into: pass --source-url or set EVAL_SOURCE_URL")
+        }
+        let adminURL = try PostgresURL(source)
+        let folder = datasets.map { URL(fileURLWithPath: $0) } ?? file.deletingLastPathComponent()
+        let settings = self
+        let questionSet = set
+        try await runOperatorTask("eval") { services, config in
+            let run = try await EvaluationRun(command: settings, services: services, config: config,
+                                              databases: EvaluationDatabases(admin: adminURL, adminRaw: source, directory: folder,
+                                                                             distractors: settings.distractors, logger: services.logger))
+            let report = try await run.evaluate(questionSet)
+            print("")
+            print(report.table)
+            let path = settings.report ?? "eval-\(Int(Date().timeIntervalSince1970)).json"
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: path))
+            print("\nreport: \(path)")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Core
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The databases an evaluation asks: each dataset loaded from `<dir>/<name>.sql` into a database
+/// of its own, with generated distractor tables beside it when asked for. A database already
+/// loaded from the same file and settings is reused (its comment records which).
+struct EvaluationDatabases {
+    let admin: PostgresURL
+    let adminRaw: String
+    let directory: URL
+    let distractors: Int
+    let logger: Logger
+
+    /// Creates or reuses the database for `dataset`; returns its URL.
+    func prepare(_ dataset: String) async throws -> String {
+        let file = directory.appendingPathComponent("\(dataset).sql")
+        guard let script = try? String(contentsOf: file, encoding: .utf8) else {
+            throw EvaluationError("no dataset file \(file.path) for the database '\(dataset)'")
+        }
+        let safe = dataset.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        let name = "askdb_eval_" + String(safe) + (distractors > 0 ? "_d\(distractors)" : "")
+        let digest = SHA256.hash(data: Data((script + "\u{0}\(distractors)").utf8)).map { String(format: "%02x", $0) }.joined()
+        let marker = "askdb eval \(digest)"
+        let loaded = try await withClient(admin) { client in
+            let rows = try await client.query("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = \(name)", logger: logger)
+            for try await comment in rows.decode(String?.self) where comment == marker { return true }
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+            return false
+        }
+        var target = admin
+        target.database = name
+        if !loaded {
+            print("loading \(dataset) into \(name)\(distractors > 0 ? " with \(distractors) distractor tables" : "")")
+            try await withClient(target) { client in
+                for statement in try SQLStatementSplitter.split(script) {
+                    try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                for statement in SyntheticSchema(tables: distractors, seed: 3).statements where distractors > 0 {
+                    try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await client.query(PostgresQuery(unsafeSQL: "ANALYZE"), logger: logger)
+            }
+            try await withClient(admin) { client in
+                try await client.query(PostgresQuery(unsafeSQL: "COMMENT ON DATABASE \(name) IS '\(marker)'"), logger: logger)
+            }
+        }
+        guard var components = URLComponents(string: adminRaw) else { throw EvaluationError("the source URL is not a URL") }
+        components.path = "/" + name
+        return components.string!
+    }
+
+    private func withClient<T: Sendable>(_ url: PostgresURL, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { await client.run(); return nil }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}
+
+/// An evaluation that cannot go on, said in one line.
+struct EvaluationError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

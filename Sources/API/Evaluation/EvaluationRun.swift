@@ -1,0 +1,163 @@
+import Core
+import Foundation
+import Jobs
+import Logging
+
+/// One evaluation: the datasets connected and indexed for an evaluation user, then every
+/// question asked and judged.
+struct EvaluationRun {
+    let services: APIServices
+    let databases: EvaluationDatabases
+    let retrieveOnly: Bool
+    let retriever: SchemaRetriever
+    let pipeline: QueryPipeline?
+    let settings: [String: String]
+    let logger: Logger
+
+    init(command: EvalCommand, services: APIServices, config: APIConfig, databases: EvaluationDatabases) async throws {
+        self.services = services
+        self.databases = databases
+        self.logger = services.logger
+        retrieveOnly = command.retrievalOnly
+        let embedder = try await config.app.embedding.makeEmbedder(checkingAgainst: services.store)
+        let snapshots = SchemaSnapshotStore(postgres: services.postgres, logger: services.logger)
+        var retriever = SchemaRetriever(store: services.store, snapshots: snapshots, embedder: embedder)
+        if let tokens = command.contextTokens { retriever.contextBudget = tokens }
+        self.retriever = retriever
+        var modelConfig = config.languageModel
+        switch command.grammar {
+        case .on: modelConfig.acceptsGrammar = true
+        case .off: modelConfig.acceptsGrammar = false
+        case .config: break
+        }
+        var settings = [
+            "questions": command.questions, "distractors": String(command.distractors), "context_tokens": String(retriever.contextBudget),
+            "embedder": embedder.identifier, "retrieval_only": String(command.retrievalOnly), "date": ISO8601DateFormatter().string(from: Date()),
+        ]
+        if command.retrievalOnly {
+            pipeline = nil
+        } else {
+            guard let model = modelConfig.makeModel() else {
+                throw EvaluationError("no language model is configured (ASKDB_LLM_URL); use --retrieval-only to measure retrieval alone")
+            }
+            var pipeline = QueryPipeline(store: services.store, snapshots: snapshots, embedder: embedder, model: model, logger: services.logger)
+            pipeline.retriever = retriever
+            // Results are compared whole: fetch well past what a person would read.
+            pipeline.limits = QueryLimits(rowLimit: 10_000, timeout: .seconds(30))
+            self.pipeline = pipeline
+            settings["model"] = model.name
+            settings["grammar"] = String(model.acceptsGrammar)
+        }
+        self.settings = settings
+    }
+
+    func evaluate(_ questions: [EvaluationQuestion]) async throws -> EvaluationReport {
+        let owner = try await evaluationUser()
+        var outcomes: [EvaluationOutcome] = []
+        var datasets: [String] = []
+        for question in questions where !datasets.contains(question.database) { datasets.append(question.database) }
+        for dataset in datasets {
+            let url = try await databases.prepare(dataset)
+            let record = try await indexedConnection(named: "eval \(dataset)\(databases.distractors > 0 ? " +\(databases.distractors)" : "")",
+                                                     url: url, owner: owner)
+            let connector = try await services.connections.connector(for: try await services.connections.sourceURL(ownerID: owner, id: record.id))
+            for question in questions where question.database == dataset {
+                let outcome = try await ask(question, record: record, connector: connector)
+                print(String(format: "%@ recall %3.0f%%%@  %@", dataset, outcome.tableRecall * 100,
+                             outcome.correct.map { $0 ? "  correct" : "  wrong" } ?? (retrieveOnly ? "" : "  " + (outcome.error ?? "no verdict")),
+                             String(question.question.prefix(70))))
+                outcomes.append(outcome)
+            }
+        }
+        return EvaluationReport(settings: settings, outcomes: outcomes, judged: !retrieveOnly)
+    }
+
+    private func ask(_ question: EvaluationQuestion, record: ConnectionRecord, connector: any SourceConnector) async throws -> EvaluationOutcome {
+        let variants = GoldQuery.variants(of: question.gold)
+        let inspected = variants.compactMap { try? SQLGuard.inspect($0) }
+        let goldTables = Set((inspected.first?.relations ?? []).map(Self.qualified)).sorted()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let retrieval = try await retriever.retrieve(question.question, connectionID: record.id, version: record.indexVersion, kind: record.kind)
+        var outcome = EvaluationOutcome(database: question.database, category: question.category, question: question.question,
+                                        goldTables: goldTables, contextTables: retrieval.context.objects.map(Self.qualified))
+        outcome.timings["retrieve"] = QueryPipeline.milliseconds(clock.now - started)
+        guard let pipeline else { return outcome }
+
+        let answer: QuestionAnswer
+        do {
+            answer = try await pipeline.ask(QuestionRequest(connectionID: record.id, question: question.question, mode: .sqlOnly),
+                                             version: record.indexVersion, kind: record.kind, options: record.options,
+                                             connector: connector, database: nil)
+        } catch let failure as QuestionFailure {
+            outcome.query = failure.query
+            outcome.attempts = failure.attempts
+            outcome.error = failure.message
+            outcome.correct = false
+            return outcome
+        } catch let error as UpstreamError {
+            outcome.error = "the language model failed: \(error)"
+            return outcome
+        }
+        outcome.query = answer.query
+        outcome.valid = true
+        outcome.attempts = answer.attempts
+        outcome.timings = ["retrieve": answer.timings.retrieve, "generate": answer.timings.generate, "validate": answer.timings.validate,
+                           "execute": answer.timings.execute, "total": answer.timings.total]
+        let generated = QueryResult(columns: answer.columns, rows: answer.rows, truncated: answer.truncated)
+        var goldErrors: [String] = []
+        for (variant, checked) in zip(variants, variants.map { try? SQLGuard.inspect($0) }) {
+            do {
+                let gold = try await connector.run(variant, limits: pipeline.limits)
+                if ResultComparison.matches(gold: gold, generated: generated, ordered: checked?.isOrdered ?? false) {
+                    outcome.correct = true
+                    return outcome
+                }
+                outcome.correct = false
+            } catch {
+                goldErrors.append("\(error)")
+            }
+        }
+        if outcome.correct == nil { outcome.error = "the gold query failed: \(goldErrors.first ?? "no variant")" }
+        return outcome
+    }
+
+    /// `schema.table`, lower-cased, for comparing the gold query's tables with the context's.
+    static func qualified(_ name: String) -> String {
+        (name.contains(".") ? name : "public." + name).lowercased()
+    }
+
+    /// The user the evaluation's connections belong to; it has no password anyone could use.
+    private func evaluationUser() async throws -> UUID {
+        let users = UserStore(postgres: services.postgres, logger: logger)
+        let email = try EmailAddress("eval@askdb.example")
+        if let existing = try await users.findForLogin(email: email) { return existing.user.id }
+        return try await users.create(email: email, passwordHash: "!", role: .user).id
+    }
+
+    /// The dataset's connection (made once), indexed now through the job queue and workers.
+    private func indexedConnection(named name: String, url: String, owner: UUID) async throws -> ConnectionRecord {
+        let existing = try await services.connections.store.list(ownerID: owner).first { $0.name == name }
+        let id = if let existing { existing.id } else {
+            try await services.connections.create(ownerID: owner, name: name, kind: .postgres, url: url, saveUntested: false).connection.id
+        }
+        let (job, _) = try await services.jobs.enqueueIndexing(connectionID: id, ownerID: owner)
+        let clock = ContinuousClock()
+        let started = clock.now
+        var last = ""
+        while true {
+            let current = try await services.jobs.job(id: job.id, ownerID: owner)
+            let line = "indexing \(name): \(current.state.rawValue) \(current.progress.phase ?? "") \(Int(current.progress.percent ?? 0))%"
+            if line != last { print(line); last = line }
+            switch current.state {
+            case .succeeded: return try await services.connections.store.get(id: id, ownerID: owner)
+            case .failed, .dead, .cancelled:
+                throw EvaluationError("indexing \(name) ended \(current.state.rawValue): \(current.lastError ?? "no error recorded")")
+            case .queued where clock.now - started > .seconds(60):
+                throw EvaluationError("no indexer worker took the indexing job within 60 s: is askdb-indexer running (scripts/up.sh)?")
+            default:
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+}
