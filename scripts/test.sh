@@ -102,6 +102,17 @@ smoke_index_chinook() {
     [ "$state" = succeeded ] || die "smoke: indexing Chinook ended $state: $body"
     [ "$(printf '%s' "$body" | json '["result"]["objects"]')" = 11 ] || die "smoke: indexing Chinook found other than 11 tables: $body"
     log "smoke: Chinook indexed through the API ($(printf '%s' "$body" | json '["result"]["documents"]') documents)"
+
+    # A question to the bundled model, offline. What a 135M model writes is not tested, only
+    # that the path holds: an answer, or a clear refusal after the repairs.
+    local status
+    status="$(curl -sS -m 300 -o "$WORK/answer.json" -w '%{http_code}' "$api/api/query" -H "authorization: Bearer $token" \
+        -H 'content-type: application/json' -d "{\"connection_id\": \"$connection\", \"question\": \"Which 5 artists have the most tracks?\"}")"
+    case "$status" in
+        200) log "smoke: the bundled model answered with: $(json '["query"]' <"$WORK/answer.json")" ;;
+        422) log "smoke: the bundled model wrote no usable query: $(json '["error"]["message"]' <"$WORK/answer.json")" ;;
+        *) die "smoke: asking Chinook gave HTTP $status: $(cat "$WORK/answer.json")" ;;
+    esac
 }
 
 if [ -n "$SMOKE" ]; then
@@ -112,12 +123,12 @@ if [ -n "$SMOKE" ]; then
     smoke_port="$(free_port)"
     api_url="$(ASKDB_STATE_DIR="$SMOKE_STATE" ASKDB_PORT="$smoke_port" \
         ASKDB_PG_PORT="$(free_port)" ASKDB_REDIS_PORT="$(free_port)" \
-        ASKDB_INDEXER_PORT_BASE="$(free_port)" \
+        ASKDB_INDEXER_PORT_BASE="$(free_port)" ASKDB_LLM_PORT="$(free_port)" \
         "$ASKDB_ROOT/scripts/up.sh" --debug)"
     curl -fsS "$api_url/ready" >/dev/null || die "smoke: $api_url/ready did not answer 200"
     grep -q '^DEMO_DATABASE_URL=' "$SMOKE_STATE/stack.env" || die "smoke: stack.env is incomplete"
     smoke_index_chinook "$api_url" "$SMOKE_STATE/stack.env"
     ASKDB_STATE_DIR="$SMOKE_STATE" "$ASKDB_ROOT/scripts/down.sh"
     SMOKE_STATE=""
-    log "smoke run passed: up.sh, /ready, Chinook indexed through the API, down.sh"
+    log "smoke run passed: up.sh, /ready, Chinook indexed and asked through the API, down.sh"
 fi

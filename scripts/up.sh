@@ -133,8 +133,11 @@ else
     ASKDB_LLM_URL="http://127.0.0.1:$LLM_PORT"
     ASKDB_LLM_API=openai
     ASKDB_LLM_MODEL="$LOCAL_LLM_MODEL"
-    # llama.cpp accepts a grammar: queries are constrained to the retrieved schema.
+    # llama.cpp accepts a grammar: queries are constrained to the retrieved schema. A shorter
+    # schema context keeps prompt, repairs and reply inside the model's 4096-token window and
+    # the prompt's evaluation on 2 cores to a few seconds.
     ASKDB_LLM_GRAMMAR=true
+    ASKDB_LLM_CONTEXT_TOKENS="${ASKDB_LLM_CONTEXT_TOKENS:-1200}"
     if ! pid_alive "$STATE/run/llm.pid"; then
         port_is_free "$LLM_PORT" || die "port $LLM_PORT (language model) is taken: set ASKDB_LLM_PORT"
         log "starting llama.cpp's server with $LOCAL_LLM_MODEL on $ASKDB_LLM_URL"
@@ -153,6 +156,7 @@ ASKDB_LLM_API="${ASKDB_LLM_API:-openai}"
 export ASKDB_LLM_URL ASKDB_LLM_API
 [ -n "${ASKDB_LLM_MODEL:-}" ] && export ASKDB_LLM_MODEL
 [ -n "${ASKDB_LLM_GRAMMAR:-}" ] && export ASKDB_LLM_GRAMMAR
+[ -n "${ASKDB_LLM_CONTEXT_TOKENS:-}" ] && export ASKDB_LLM_CONTEXT_TOKENS
 
 API_URL="http://127.0.0.1:$API_PORT"
 if ! pid_alive "$STATE/run/api.pid"; then
@@ -188,6 +192,7 @@ ASKDB_LLM_URL=$ASKDB_LLM_URL
 ASKDB_LLM_API=$ASKDB_LLM_API
 ASKDB_LLM_MODEL=${ASKDB_LLM_MODEL:-}
 ASKDB_LLM_GRAMMAR=${ASKDB_LLM_GRAMMAR:-}
+ASKDB_LLM_CONTEXT_TOKENS=${ASKDB_LLM_CONTEXT_TOKENS:-}
 # A superuser URL for askdb-api eval, which loads datasets into databases of their own.
 EVAL_SOURCE_URL=postgres://askdb:$PG_SUPERUSER_PASSWORD@127.0.0.1:$PG_PORT/postgres
 EOF

@@ -66,7 +66,8 @@ struct AskDBIndexer: AsyncParsableCommand {
                     throw StartupError("the embedder cannot be used: \(error)")
                 }
                 let indexer = ConnectionIndexer(
-                    store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger), embedder: embedder, logger: logger
+                    store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger), embedder: embedder, logger: logger,
+                    words: config.embedding.identifierWords()
                 )
                 let jobWorker = JobWorker(
                     queue: RedisJobQueue(redis: redis, keys: keys),

@@ -48,3 +48,27 @@ import Testing
         #expect(try SQLGuard.inspect("SELECT * FROM (SELECT a FROM t ORDER BY a) s").isOrdered == false)
     }
 }
+
+@Suite struct IdentifierWordsTests {
+    static let words = IdentifierWords(words: ["sb", "cust", "country", "tx", "date", "time", "amount", "customer", "id", "a", "order", "orders"])
+
+    @Test func runTogetherNamesSplitIntoDictionaryWords() {
+        #expect(Self.words.split("sbCustCountry") == ["sb", "cust", "country"])
+        #expect(Self.words.split("sbtxdatetime") == ["sb", "tx", "date", "time"])
+        #expect(Self.words.split("sb_txamount2") == ["sb", "tx", "amount"])
+        // A stray letter between words is allowed; nonsense is left alone.
+        #expect(Self.words.split("sbxdate") == ["sb", "x", "date"])
+        #expect(Self.words.split("qwrtzp") == nil)
+        // Already words: nothing to add.
+        #expect(Self.words.split("customer_id") == nil)
+        #expect(Self.words.split("orders") == nil)
+    }
+
+    @Test func documentsSpellOutTheWordsBesideTheName() {
+        let table = SchemaObject(schema: "public", name: "sbcustomer", kind: .table, columns: [SchemaColumn(name: "sbcustcountry", type: "text")])
+        let documents = SchemaDocumenter(tokens: { $0.count / 4 }, words: Self.words).documents(for: SchemaSnapshot(source: "postgres", objects: [table]))
+        #expect(documents.first?.content.hasPrefix("Table public.sbcustomer (sb customer).") == true)
+        #expect(documents.first?.content.contains("sbcustcountry (sb cust country) text") == true)
+        #expect(documents.first?.metadata["object"] == .string("public.sbcustomer"))
+    }
+}

@@ -50,7 +50,8 @@ struct APIServices: Sendable {
             connections: connections, postgres: postgres, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
             embedder: embedder, model: config.languageModel.makeModel(), rates: limiter,
             concurrency: ConcurrencyLimiter(redis: redis, keys: keys),
-            cache: AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL), limits: config.questionLimits, logger: logger
+            cache: AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL), limits: config.questionLimits,
+            contextTokens: config.languageModel.contextTokens, logger: logger
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,

@@ -36,7 +36,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Constrain queries with a grammar: on, off, or config (ASKDB_LLM_GRAMMAR).")
     var grammar: GrammarChoice = .config
 
-    @Option(help: "Tokens of schema context a prompt may hold (default 2500).")
+    @Option(help: "Tokens of schema context a prompt may hold (default: ASKDB_LLM_CONTEXT_TOKENS, 2500).")
     var contextTokens: Int?
 
     @Option(help: "Only the first N questions.")
@@ -76,13 +76,18 @@ struct EvalCommand: AsyncParsableCommand {
                                               databases: EvaluationDatabases(admin: adminURL, adminRaw: source, directory: folder,
                                                                              distractors: settings.distractors, logger: services.logger))
             let report = try await run.evaluate(questionSet)
-            print("")
-            print(report.table)
+            say("")
+            say(report.table)
             let path = settings.report ?? "eval-\(Int(Date().timeIntervalSince1970)).json"
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: path))
-            print("\nreport: \(path)")
+            say("\nreport: \(path)")
         }
     }
+}
+
+/// Writes a line to standard output at once, unbuffered, so progress shows also in a file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -34,7 +34,7 @@ struct EvaluationDatabases {
         var target = admin
         target.database = name
         if !loaded {
-            print("loading \(dataset) into \(name)\(distractors > 0 ? " with \(distractors) distractor tables" : "")")
+            say("loading \(dataset) into \(name)\(distractors > 0 ? " with \(distractors) distractor tables" : "")")
             try await withClient(target) { client in
                 for statement in try SQLStatementSplitter.split(script) {
                     try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)

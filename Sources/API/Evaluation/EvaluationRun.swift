@@ -22,7 +22,7 @@ struct EvaluationRun {
         let embedder = try await config.app.embedding.makeEmbedder(checkingAgainst: services.store)
         let snapshots = SchemaSnapshotStore(postgres: services.postgres, logger: services.logger)
         var retriever = SchemaRetriever(store: services.store, snapshots: snapshots, embedder: embedder)
-        if let tokens = command.contextTokens { retriever.contextBudget = tokens }
+        retriever.contextBudget = command.contextTokens ?? config.languageModel.contextTokens
         self.retriever = retriever
         var modelConfig = config.languageModel
         switch command.grammar {
@@ -63,7 +63,7 @@ struct EvaluationRun {
             let connector = try await services.connections.connector(for: try await services.connections.sourceURL(ownerID: owner, id: record.id))
             for question in questions where question.database == dataset {
                 let outcome = try await ask(question, record: record, connector: connector)
-                print(String(format: "%@ recall %3.0f%%%@  %@", dataset, outcome.tableRecall * 100,
+                say(String(format: "%@ recall %3.0f%%%@  %@", dataset, outcome.tableRecall * 100,
                              outcome.correct.map { $0 ? "  correct" : "  wrong" } ?? (retrieveOnly ? "" : "  " + (outcome.error ?? "no verdict")),
                              String(question.question.prefix(70))))
                 outcomes.append(outcome)
@@ -148,7 +148,7 @@ struct EvaluationRun {
         while true {
             let current = try await services.jobs.job(id: job.id, ownerID: owner)
             let line = "indexing \(name): \(current.state.rawValue) \(current.progress.phase ?? "") \(Int(current.progress.percent ?? 0))%"
-            if line != last { print(line); last = line }
+            if line != last { say(line); last = line }
             switch current.state {
             case .succeeded: return try await services.connections.store.get(id: id, ownerID: owner)
             case .failed, .dead, .cancelled:

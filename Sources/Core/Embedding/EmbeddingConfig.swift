@@ -32,6 +32,13 @@ public struct EmbeddingConfig: Sendable {
         }
     }
 
+    /// The in-process model's vocabulary as a dictionary for splitting run-together names; nil
+    /// for embedding servers (their tokenizer is not here) or when it cannot be read.
+    public func identifierWords() -> IdentifierWords? {
+        guard case .miniLM(let folder) = backend else { return nil }
+        return try? IdentifierWords(vocabularyFile: URL(fileURLWithPath: folder).appendingPathComponent("vocab.txt"))
+    }
+
     private static func url(_ environment: EnvironmentVariables) throws(ConfigError) -> String {
         let url = try environment.required("ASKDB_EMBEDDING_URL")
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {

@@ -37,8 +37,12 @@ public struct ConnectionIndexer: Sendable {
     private let logger: Logger
     /// Documents embedded and staged together.
     private let batchSize: Int
+    private let words: IdentifierWords?
 
-    public init(store: any VectorStore, snapshots: SchemaSnapshotStore, embedder: any Embedder, logger: Logger, batchSize: Int = 64) {
+    /// - Parameter words: splits run-together table and column names into words in the documents.
+    public init(store: any VectorStore, snapshots: SchemaSnapshotStore, embedder: any Embedder, logger: Logger, batchSize: Int = 64,
+                words: IdentifierWords? = nil) {
+        self.words = words
         self.store = store
         self.snapshots = snapshots
         self.embedder = embedder
@@ -53,7 +57,7 @@ public struct ConnectionIndexer: Sendable {
             try await progress(Progress(phase: "sample", done: done, total: total, message: object.isEmpty ? nil : "reading \(object)"))
         }
         let embedder = self.embedder
-        let documents = SchemaDocumenter(budget: embedder.maximumTokens - 16, tokens: { embedder.tokenCount($0) }).documents(for: snapshot)
+        let documents = SchemaDocumenter(budget: embedder.maximumTokens - 16, tokens: { embedder.tokenCount($0) }, words: words).documents(for: snapshot)
         let revision = try await store.beginRevision(of: connectionID, fence: fence)
 
         var changed = 0, added = 0, unchanged = 0

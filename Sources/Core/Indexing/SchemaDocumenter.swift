@@ -6,10 +6,19 @@ public struct SchemaDocumenter: Sendable {
     /// Token budget per document, a little under the window for the special tokens.
     public var budget: Int
     private let tokens: @Sendable (String) -> Int
+    /// Splits run-together names into words written beside them; nil leaves names as they are.
+    private let words: IdentifierWords?
 
-    public init(budget: Int = 240, tokens: @escaping @Sendable (String) -> Int) {
+    public init(budget: Int = 240, tokens: @escaping @Sendable (String) -> Int, words: IdentifierWords? = nil) {
         self.budget = budget
         self.tokens = tokens
+        self.words = words
+    }
+
+    /// `name`, followed by its words in parentheses when it is several run together.
+    func spelled(_ name: String) -> String {
+        guard let pieces = words?.split(name) else { return name }
+        return "\(name) (\(pieces.joined(separator: " ")))"
     }
 
     public func documents(for snapshot: SchemaSnapshot) -> [Document] {
@@ -25,7 +34,7 @@ public struct SchemaDocumenter: Sendable {
 
     private func documents(for object: SchemaObject, referencedBy: [String], source: String) -> [Document] {
         let noun = Self.noun(object.kind)
-        var header = "\(noun) \(object.qualifiedName)"
+        var header = "\(noun) \(object.schema).\(spelled(object.name))"
         if let comment = object.comment, !comment.isEmpty { header += ": \(comment)" }
         if let rows = object.rowEstimate { header += ". About \(rows) \(source == "mongodb" ? "documents" : "rows")" }
         header += "."
@@ -42,7 +51,7 @@ public struct SchemaDocumenter: Sendable {
             return Document(key: "\(kind):\(object.qualifiedName)\(index > 0 ? "#\(index)" : "")", content: text, metadata: metadata)
         }
 
-        let columnLines = object.columns.map { Self.describe($0, in: object) }
+        let columnLines = object.columns.map { Self.describe($0, in: object, name: spelled($0.name)) }
         var relationLines: [String] = []
         if !object.primaryKey.isEmpty { relationLines.append("Primary key: \(object.primaryKey.joined(separator: ", ")).") }
         if !references.isEmpty { relationLines.append("References: \(references.joined(separator: "; ")).") }
@@ -54,7 +63,7 @@ public struct SchemaDocumenter: Sendable {
             results.append(document("object", 0, full))
         } else {
             // Wide table: the overview names the columns; their details go in groups of their own.
-            var overview = ([header, "Columns: " + object.columns.map(\.name).joined(separator: ", ") + "."] + relationLines).joined(separator: "\n")
+            var overview = ([header, "Columns: " + object.columns.map { spelled($0.name) }.joined(separator: ", ") + "."] + relationLines).joined(separator: "\n")
             if tokens(overview) > budget {
                 overview = ([header] + relationLines).joined(separator: "\n")
             }
@@ -97,8 +106,8 @@ public struct SchemaDocumenter: Sendable {
         return words.joined(separator: " ") + " …"
     }
 
-    static func describe(_ column: SchemaColumn, in object: SchemaObject) -> String {
-        var text = "\(column.name) \(column.type)"
+    static func describe(_ column: SchemaColumn, in object: SchemaObject, name: String) -> String {
+        var text = "\(name) \(column.type)"
         if object.primaryKey.contains(column.name) { text += " primary key" }
         if let key = object.foreignKeys.first(where: { $0.columns.contains(column.name) }), let position = key.columns.firstIndex(of: column.name) {
             text += " → \(key.referencedObject).\(key.referencedColumns[safe: position] ?? "")"

@@ -15,9 +15,13 @@ public struct LanguageModelConfig: Sendable, Equatable {
     public var timeout: Duration
     /// The server takes a GBNF grammar (llama.cpp's server does).
     public var acceptsGrammar: Bool
+    /// Tokens of schema context a question's prompt may hold: what fits the model's window
+    /// beside the question and the reply.
+    public var contextTokens: Int
 
     /// `ASKDB_LLM_API` (`openai`, default, or `ollama`), `ASKDB_LLM_URL`, `ASKDB_LLM_MODEL`,
-    /// `ASKDB_LLM_API_KEY`, `ASKDB_LLM_TIMEOUT` seconds (default 120), `ASKDB_LLM_GRAMMAR` (true/false).
+    /// `ASKDB_LLM_API_KEY`, `ASKDB_LLM_TIMEOUT` seconds (default 120), `ASKDB_LLM_GRAMMAR` (true/false),
+    /// `ASKDB_LLM_CONTEXT_TOKENS` (default 2500).
     public init(environment: EnvironmentVariables) throws(ConfigError) {
         let api = environment.optional("ASKDB_LLM_API")?.lowercased() ?? "openai"
         guard let parsed = API(rawValue: api) else {
@@ -34,6 +38,7 @@ public struct LanguageModelConfig: Sendable, Equatable {
         apiKey = environment.optional("ASKDB_LLM_API_KEY")
         timeout = .seconds(try environment.integer("ASKDB_LLM_TIMEOUT", default: 120, in: 1...3600))
         acceptsGrammar = ["1", "true", "yes"].contains(environment.optional("ASKDB_LLM_GRAMMAR")?.lowercased() ?? "")
+        contextTokens = try environment.integer("ASKDB_LLM_CONTEXT_TOKENS", default: 2500, in: 200...100_000)
     }
 
     /// The configured model, or nil when there is none.

@@ -45,12 +45,14 @@ public struct QuestionService: Sendable {
     private let concurrency: ConcurrencyLimiter
     private let cache: AnswerCache?
     private let limits: QuestionLimits
+    private let contextTokens: Int
     private let logger: Logger
 
     public init(connections: ConnectionService, postgres: PostgresClient, store: any VectorStore, snapshots: SchemaSnapshotStore,
                 embedder: EmbedderSlot, model: (any LanguageModel)?, rates: RateLimiter, concurrency: ConcurrencyLimiter,
-                cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), logger: Logger) {
+                cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), contextTokens: Int = 2500, logger: Logger) {
         self.cache = cache
+        self.contextTokens = contextTokens
         self.history = HistoryStore(postgres: postgres, logger: logger)
         self.audit = AuditLog(postgres: postgres, logger: logger)
         self.rates = rates
@@ -102,7 +104,8 @@ public struct QuestionService: Sendable {
         }
         let source = try await connections.sourceURL(ownerID: ownerID, id: record.id)
         let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id, log: audit)
-        let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
+        var pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
+        pipeline.retriever.contextBudget = contextTokens
         var request = request
         request.question = question
         if let conversationID {
