@@ -9,7 +9,9 @@ public enum FullTextQuery {
     public static func expression(for text: String) -> String? {
         var words: [String] = []
         var seen = Set<String>()
-        for word in splitIdentifiers(text) where word.count > 1 && !schemaWords.contains(word) && seen.insert(word).inserted {
+        // Numbers ("top 5", "30 days") say how much, not where: they match row counts and dates.
+        for word in splitIdentifiers(text) where word.count > 1 && !word.allSatisfy(\.isNumber) && !schemaWords.contains(word)
+            && seen.insert(word).inserted {
             words.append(word)
             if words.count == 32 { break }
         }

@@ -148,12 +148,24 @@ public struct PostgresVectorStore: VectorStore {
                     AND (retired_version IS NULL OR retired_version > \(version))
                     ORDER BY distance, id LIMIT \(pool)
                 ) nearest
+            ), visible AS (
+                SELECT count(*) AS documents FROM chunks WHERE connection_id = \(connectionID) AND first_version <= \(version)
+                AND (retired_version IS NULL OR retired_version > \(version))
+            ), rare AS (
+                -- Words most of the connection's documents hold ("amount", "name") rank nothing
+                -- and drown the few documents that hold the telling ones: left out.
+                SELECT string_agg(word, ' | ') AS expression
+                FROM unnest(string_to_array(\(expression), ' | ')) AS word, visible
+                WHERE word <> '' AND (
+                    SELECT count(*) FROM chunks WHERE connection_id = \(connectionID) AND first_version <= \(version)
+                    AND (retired_version IS NULL OR retired_version > \(version)) AND search_text @@ to_tsquery('english', word)
+                ) <= greatest(10, visible.documents / 20)
             ), by_text AS (
                 SELECT id, row_number() OVER (ORDER BY relevance DESC, id) AS rank
                 FROM (
                     SELECT id, ts_rank_cd(search_text, query) AS relevance
-                    FROM chunks, to_tsquery('english', \(expression)) AS query
-                    WHERE \(expression) <> '' AND connection_id = \(connectionID) AND first_version <= \(version)
+                    FROM chunks, rare, to_tsquery('english', rare.expression) AS query
+                    WHERE rare.expression IS NOT NULL AND connection_id = \(connectionID) AND first_version <= \(version)
                     AND (retired_version IS NULL OR retired_version > \(version)) AND search_text @@ query
                     ORDER BY relevance DESC, id LIMIT \(pool)
                 ) matching
