@@ -131,8 +131,9 @@ public struct QueryPipeline: Sendable {
         mark = clock.now
         let grammar = model.acceptsGrammar ? Self.grammar(for: context, snapshot: snapshot, kind: kind) : nil
         timings.generate += Self.milliseconds(clock.now - mark)
-        var messages = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date(),
-                                            earlier: request.earlierTurns, constrained: grammar != nil)
+        let prompt = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date(),
+                                          earlier: request.earlierTurns, constrained: grammar != nil)
+        var messages = prompt
         var attempts = 0
         var lastQuery: String?
         var lastProblem = ""
@@ -141,7 +142,6 @@ public struct QueryPipeline: Sendable {
             mark = clock.now
             let reply = try await model.complete(messages, options: GenerationOptions(maxTokens: 400, grammar: grammar))
             timings.generate += Self.milliseconds(clock.now - mark)
-            messages.append(ChatMessage(.assistant, reply))
 
             mark = clock.now
             let problem: String
@@ -174,7 +174,9 @@ public struct QueryPipeline: Sendable {
             }
             lastProblem = problem
             logger.info("query attempt failed", metadata: ["connection": "\(request.connectionID)", "attempt": "\(attempts)", "problem": "\(problem)"])
-            messages.append(ChatMessage(.user, QueryPrompt.repair(problem: problem, kind: kind, constrained: grammar != nil)))
+            // Only the latest attempt goes back: the prompt stays inside a small model's window
+            // however many repairs there are.
+            messages = prompt + [ChatMessage(.assistant, reply), ChatMessage(.user, QueryPrompt.repair(problem: problem, kind: kind, constrained: grammar != nil))]
         }
         throw QuestionFailure(code: "no_valid_query", message: "no query could answer this after \(attempts) attempts; the last problem: \(lastProblem)",
                               query: lastQuery, attempts: attempts)

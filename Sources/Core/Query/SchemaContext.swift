@@ -47,6 +47,20 @@ public struct SchemaContext: Sendable, Equatable {
         return SchemaContext(objects: chosen, text: parts.joined(separator: "\n\n"))
     }
 
+    /// Quoted values up to about 160 characters in all, so a column of long labels does not
+    /// crowd other tables out of the context.
+    static func hint(_ values: [String]) -> String {
+        var shown: [String] = []
+        var length = 0
+        for value in values {
+            let quoted = "'\(value.prefix(40))'"
+            if !shown.isEmpty && length + quoted.count > 160 { return shown.joined(separator: ", ") + ", …" }
+            shown.append(quoted)
+            length += quoted.count + 2
+        }
+        return shown.joined(separator: ", ")
+    }
+
     /// `CREATE TABLE`-like text with comments, keys and value hints.
     static func describe(_ object: SchemaObject) -> String {
         let keyword = object.kind == .collection ? "COLLECTION" : (object.kind == .table || object.kind == .partitionedTable ? "TABLE" : "VIEW")
@@ -64,7 +78,7 @@ public struct SchemaContext: Sendable, Equatable {
             if let comment = column.comment, !comment.isEmpty { notes.append(comment) }
             if let profile = column.profile {
                 if let values = profile.values, !values.isEmpty {
-                    notes.append("values: " + values.prefix(30).map { "'\($0.prefix(40))'" }.joined(separator: ", "))
+                    notes.append("values: " + Self.hint(values))
                 } else if let minimum = profile.minimum, let maximum = profile.maximum {
                     notes.append("from \(minimum.prefix(30)) to \(maximum.prefix(30))")
                 } else if let examples = profile.examples, !examples.isEmpty {
