@@ -144,13 +144,8 @@ else
         start_process llm "$STATE/venv/bin/python" -m llama_cpp.server --model "$LLM_GGUF" --model_alias "$LOCAL_LLM_MODEL" \
             --host 127.0.0.1 --port "$LLM_PORT" --n_threads 2 --n_ctx 4096
     fi
-    llm_ready=""
-    for _ in $(seq 1 120); do
-        if curl -fsS "$ASKDB_LLM_URL/v1/models" >/dev/null 2>&1; then llm_ready=yes; break; fi
-        pid_alive "$STATE/run/llm.pid" || break
-        sleep 0.5
-    done
-    [ -n "$llm_ready" ] || die "the language model server did not start: see $STATE/logs/llm.log"
+    wait_for_url "$ASKDB_LLM_URL/v1/models" "$STATE/run/llm.pid" 60 \
+        || die "the language model server did not start: see $STATE/logs/llm.log"
 fi
 ASKDB_LLM_API="${ASKDB_LLM_API:-openai}"
 export ASKDB_LLM_URL ASKDB_LLM_API
@@ -173,13 +168,7 @@ for ((i = 1; i <= INDEXER_COUNT; i++)); do
     fi
 done
 
-ready=""
-for _ in $(seq 1 100); do
-    if curl -fsS "$API_URL/ready" >/dev/null 2>&1; then ready=yes; break; fi
-    pid_alive "$STATE/run/api.pid" || break
-    sleep 0.3
-done
-[ -n "$ready" ] || die "askdb-api did not become ready: see $STATE/logs/api.log"
+wait_for_url "$API_URL/ready" "$STATE/run/api.pid" 30 || die "askdb-api did not become ready: see $STATE/logs/api.log"
 
 umask 077
 cat >"$STATE/stack.env" <<EOF

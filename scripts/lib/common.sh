@@ -245,6 +245,17 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Waits until $1 answers 2xx, for at most $3 seconds, while the process in pidfile $2 lives.
+wait_for_url() {
+    local url="$1" pidfile="$2" seconds="$3" i
+    for ((i = 0; i < seconds * 4; i++)); do
+        curl -fsS "$url" >/dev/null 2>&1 && return 0
+        pid_alive "$pidfile" || return 1
+        sleep 0.25
+    done
+    return 1
+}
+
 wait_for_port() {
     local port="$1" seconds="$2" i
     for ((i = 0; i < seconds * 10; i++)); do
