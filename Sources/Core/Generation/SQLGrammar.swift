@@ -4,7 +4,9 @@
 /// foreign keys, joined only along those keys, whose select list, conditions and ordering name
 /// only that scope's columns. Shapes that PostgreSQL would reject after parsing are left out
 /// too: sums of text, a grouped query ordering by an ungrouped column, a date compared with a
-/// number. So whatever the model writes parses, names real objects and plans.
+/// number. So whatever the model writes parses, names real objects and plans. Repeats are
+/// bounded tightly enough that the longest query fits well inside the reply's token limit: a
+/// small model that rambles inside a string literal still reaches the closing `;`.
 public struct SQLGrammar: Sendable {
     /// Scopes kept, those of the best-ranked tables first; bounds the grammar's size.
     public var maximumScopes = 32
@@ -110,13 +112,13 @@ public struct SQLGrammar: Sendable {
     static func defineShared(in grammar: inout Grammar) {
         let digit = Grammar.Term.characters(.init(["0"..."9"]))
         let positive = Grammar.Term.sequence([.characters(.init(["1"..."9"])), .repeated(digit, min: 0, max: 2)])
-        grammar.define("alias", .sequence([.literal(" AS "), .characters(.init(["a"..."z"])), .repeated(.characters(.init(["a"..."z", "0"..."9", "_"..."_"])), min: 0, max: 29)]))
+        grammar.define("alias", .sequence([.literal(" AS "), .characters(.init(["a"..."z"])), .repeated(.characters(.init(["a"..."z", "0"..."9", "_"..."_"])), min: 0, max: 19)]))
         grammar.define("dir", .oneOf([" ASC", " DESC"]))
         grammar.define("limit", .sequence([.literal(" LIMIT "), positive]))
         grammar.define("cmp", .oneOf([" = ", " <> ", " < ", " <= ", " > ", " >= "]))
         grammar.define("number", .sequence([.optional(.literal("-")), .repeated(digit, min: 1, max: 9), .optional(.sequence([.literal("."), .repeated(digit, min: 1, max: 4)]))]))
         // No quote, semicolon, backslash or line break inside: the literal ends where it seems to.
-        grammar.define("string", .sequence([.literal("'"), .repeated(.characters(.init(["'"..."'", ";"...";", "\\"..."\\", "\n"..."\n", "\r"..."\r"], negated: true)), min: 0, max: 60), .literal("'")]))
+        grammar.define("string", .sequence([.literal("'"), .repeated(.characters(.init(["'"..."'", ";"...";", "\\"..."\\", "\n"..."\n", "\r"..."\r"], negated: true)), min: 0, max: 40), .literal("'")]))
         let month = Grammar.Term.choice([.sequence([.literal("0"), .characters(.init(["1"..."9"]))]), .sequence([.literal("1"), .characters(.init(["0"..."2"]))])])
         let day = Grammar.Term.choice([.sequence([.literal("0"), .characters(.init(["1"..."9"]))]), .sequence([.literal("1"), digit]), .sequence([.literal("2"), .characters(.init(["0"..."8"]))])])
         let time = Grammar.Term.sequence([.literal(" "), .characters(.init(["0"..."1"])), digit, .literal(":"), .characters(.init(["0"..."5"])), digit,
@@ -197,7 +199,7 @@ private struct ScopeRules {
         grammar.define("\(prefix)-agg", .choice(aggregates))
 
         // Conditions, each comparing a column with a value of its own kind.
-        let list = { (value: Grammar.Term) in Grammar.Term.sequence([.literal(" IN ("), value, .repeated(.sequence([.literal(", "), value]), min: 0, max: 9), .literal(")")]) }
+        let list = { (value: Grammar.Term) in Grammar.Term.sequence([.literal(" IN ("), value, .repeated(.sequence([.literal(", "), value]), min: 0, max: 4), .literal(")")]) }
         var conditions: [Grammar.Term] = [.sequence([rule("col"), .literal(" IS "), .optional(.literal("NOT ")), .literal("NULL")])]
         if hasNumber {
             conditions.append(.sequence([rule("num"), .rule("cmp"), .rule("number")]))
@@ -223,14 +225,14 @@ private struct ScopeRules {
         }
         if hasBoolean { conditions.append(.sequence([rule("bool"), .oneOf([" = TRUE", " = FALSE"])])) }
         grammar.define("\(prefix)-cond", .choice(conditions))
-        grammar.define("\(prefix)-where", .sequence([.literal(" WHERE "), rule("cond"), .repeated(.sequence([.oneOf([" AND ", " OR "]), rule("cond")]), min: 0, max: 3)]))
+        grammar.define("\(prefix)-where", .sequence([.literal(" WHERE "), rule("cond"), .repeated(.sequence([.oneOf([" AND ", " OR "]), rule("cond")]), min: 0, max: 2)]))
 
         let from = Grammar.Term.sequence([.literal(" FROM "), rule("from"), .optional(rule("where"))])
         let column = Grammar.Term.sequence([rule("col"), .optional(.rule("alias"))])
         let aggregate = Grammar.Term.sequence([rule("agg"), .optional(.rule("alias"))])
         let more = { (term: Grammar.Term, count: Int) in Grammar.Term.repeated(.sequence([.literal(", "), term]), min: 0, max: count) }
         let ordering = Grammar.Term.sequence([rule("col"), .optional(.rule("dir"))])
-        let plain = Grammar.Term.sequence([column, more(column, 5), from,
+        let plain = Grammar.Term.sequence([column, more(column, 4), from,
                                            .optional(.sequence([.literal(" ORDER BY "), ordering, more(ordering, 1)])), .optional(.rule("limit"))])
         // DISTINCT may only order by what it selects: the first column.
         let distinct = Grammar.Term.sequence([.literal("DISTINCT "), column, more(column, 3), from,
