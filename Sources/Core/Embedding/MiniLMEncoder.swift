@@ -16,10 +16,9 @@ final class MiniLMEncoder: Sendable {
     private static let epsilon: Float = 1e-12
 
     private struct Layer: Sendable {
-        // Query, key and value weights stacked [3h, h] so one product computes all three.
-        var qkv, qkvBias: [Float]
-        var attentionOutput, attentionOutputBias, attentionNorm, attentionNormBias: [Float]
-        var intermediate, intermediateBias, output, outputBias, outputNorm, outputNormBias: [Float]
+        // Query, key and value stacked [3h, h] so one product computes all three.
+        var qkv, attentionOutput, intermediate, output: LinearLayer
+        var attentionNorm, attentionNormBias, outputNorm, outputNormBias: [Float]
     }
 
     private let wordEmbeddings: [Float]
@@ -39,28 +38,20 @@ final class MiniLMEncoder: Sendable {
         layers = try (0..<Self.layerCount).map { index in
             let prefix = "encoder.layer.\(index)."
             func t(_ name: String, _ shape: [Int]) throws -> [Float] { try weights.tensor(prefix + name, shape: shape) }
-            // PyTorch keeps linear weights [outputs, inputs]; products run faster on [inputs, outputs].
-            func w(_ names: String..., outputs: Int, inputs: Int) throws -> [Float] {
-                try Self.transpose(names.flatMap { try t($0, [outputs, inputs]) }, rows: outputs * names.count, columns: inputs)
+            func linear(_ names: String..., outputs: Int, inputs: Int) throws -> LinearLayer {
+                LinearLayer(outputsByInputs: try names.flatMap { try t($0 + ".weight", [outputs, inputs]) },
+                            bias: try names.flatMap { try t($0 + ".bias", [outputs]) },
+                            inputs: inputs, outputs: outputs * names.count)
             }
             return Layer(
-                qkv: try w("attention.self.query.weight", "attention.self.key.weight", "attention.self.value.weight", outputs: h, inputs: h),
-                qkvBias: try t("attention.self.query.bias", [h]) + t("attention.self.key.bias", [h]) + t("attention.self.value.bias", [h]),
-                attentionOutput: try w("attention.output.dense.weight", outputs: h, inputs: h), attentionOutputBias: try t("attention.output.dense.bias", [h]),
+                qkv: try linear("attention.self.query", "attention.self.key", "attention.self.value", outputs: h, inputs: h),
+                attentionOutput: try linear("attention.output.dense", outputs: h, inputs: h),
+                intermediate: try linear("intermediate.dense", outputs: Self.intermediate, inputs: h),
+                output: try linear("output.dense", outputs: h, inputs: Self.intermediate),
                 attentionNorm: try t("attention.output.LayerNorm.weight", [h]), attentionNormBias: try t("attention.output.LayerNorm.bias", [h]),
-                intermediate: try w("intermediate.dense.weight", outputs: Self.intermediate, inputs: h), intermediateBias: try t("intermediate.dense.bias", [Self.intermediate]),
-                output: try w("output.dense.weight", outputs: h, inputs: Self.intermediate), outputBias: try t("output.dense.bias", [h]),
                 outputNorm: try t("output.LayerNorm.weight", [h]), outputNormBias: try t("output.LayerNorm.bias", [h])
             )
         }
-    }
-
-    private static func transpose(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
-        var result = [Float](repeating: 0, count: matrix.count)
-        for row in 0..<rows {
-            for column in 0..<columns { result[column * rows + row] = matrix[row * columns + column] }
-        }
-        return result
     }
 
     /// Sets how many threads OpenBLAS uses for each product (process-wide). Threads × batches
@@ -71,7 +62,9 @@ final class MiniLMEncoder: Sendable {
 
     /// Embeddings of a batch of token-id sequences (each with its `[CLS]`/`[SEP]`), padded to
     /// the longest; one unit-length vector of 384 floats per sequence.
-    func encode(_ batch: [[Int32]]) -> [[Float]] {
+    /// `threads`: how many threads may share each product (the query path's one batch uses
+    /// every core; an indexer's batch per core uses one).
+    func encode(_ batch: [[Int32]], threads: Int = 1) -> [[Float]] {
         guard !batch.isEmpty else { return [] }
         let h = Self.hidden
         let length = min(batch.map(\.count).max() ?? 1, Self.maximumPositions)
@@ -102,7 +95,7 @@ final class MiniLMEncoder: Sendable {
         let scale = 1 / Float(Self.headSize).squareRoot()
         let stride = 3 * h
         for layer in layers {
-            Self.linear(x.pointer, rows: rows, inputs: h, weight: layer.qkv, bias: layer.qkvBias, outputs: stride, into: qkv.pointer)
+            layer.qkv.apply(x.pointer, rows: rows, into: qkv.pointer, threads: threads)
             for (b, ids) in batch.enumerated() {
                 let valid = min(ids.count, length)
                 let base = b * length
@@ -119,11 +112,11 @@ final class MiniLMEncoder: Sendable {
                                 0, context.pointer + base * h + head * Self.headSize, Int32(h))
                 }
             }
-            Self.linear(context.pointer, rows: rows, inputs: h, weight: layer.attentionOutput, bias: layer.attentionOutputBias, outputs: h, into: projected.pointer)
+            layer.attentionOutput.apply(context.pointer, rows: rows, into: projected.pointer, threads: threads)
             Self.layerNorm(x.pointer, adding: projected.pointer, rows: rows, weight: layer.attentionNorm, bias: layer.attentionNormBias)
-            Self.linear(x.pointer, rows: rows, inputs: h, weight: layer.intermediate, bias: layer.intermediateBias, outputs: Self.intermediate, into: inner.pointer)
+            layer.intermediate.apply(x.pointer, rows: rows, into: inner.pointer, threads: threads)
             GELU.apply(inner.pointer, count: rows * Self.intermediate)
-            Self.linear(inner.pointer, rows: rows, inputs: Self.intermediate, weight: layer.output, bias: layer.outputBias, outputs: h, into: projected.pointer)
+            layer.output.apply(inner.pointer, rows: rows, into: projected.pointer, threads: threads)
             Self.layerNorm(x.pointer, adding: projected.pointer, rows: rows, weight: layer.outputNorm, bias: layer.outputNormBias)
         }
 
@@ -156,17 +149,6 @@ final class MiniLMEncoder: Sendable {
             pointer.initialize(repeating: 0, count: count)
         }
         func free() { pointer.deallocate() }
-    }
-
-    /// y = x W + b, with W stored [inputs, outputs] (transposed from PyTorch's layout at load).
-    private static func linear(_ x: UnsafePointer<Float>, rows: Int, inputs: Int, weight: [Float], bias: [Float], outputs: Int, into y: UnsafeMutablePointer<Float>) {
-        bias.withUnsafeBufferPointer { b in
-            for row in 0..<rows { (y + row * outputs).update(from: b.baseAddress!, count: outputs) }
-        }
-        weight.withUnsafeBufferPointer { w in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outputs), Int32(inputs),
-                        1, x, Int32(inputs), w.baseAddress!, Int32(outputs), 1, y, Int32(outputs))
-        }
     }
 
     private static func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {

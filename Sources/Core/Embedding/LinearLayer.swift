@@ -1,0 +1,68 @@
+internal import COpenBLAS
+import Dispatch
+import MatrixKernels
+
+/// y = x W + b for one of the encoder's linear layers, by whichever product suits the rows.
+///
+/// A query has a dozen rows: there a BLAS spends most of its time packing the weights it then
+/// reads once, so the product streams pre-packed panels (`PackedMatrix`) instead, split across
+/// threads by output columns. A batch of hundreds of rows reuses each weight many times, which is
+/// what sgemm's blocking is for.
+struct LinearLayer: Sendable {
+    /// Up to this many rows the packed kernel beats sgemm (measured: `askdb-bench embed`).
+    static let packedRowLimit = 64
+
+    let inputs: Int
+    let outputs: Int
+    private let bias: [Float]
+    /// [inputs, outputs]: sgemm reads this layout faster than PyTorch's transposed one.
+    private let weight: [Float]
+    private let packed: PackedMatrix?
+
+    init(outputsByInputs weights: [Float], bias: [Float], inputs: Int, outputs: Int) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.bias = bias
+        var transposed = [Float](repeating: 0, count: weights.count)
+        for row in 0..<outputs {
+            for column in 0..<inputs { transposed[column * outputs + row] = weights[row * inputs + column] }
+        }
+        weight = transposed
+        packed = PackedMatrix.isSupported && outputs % PackedMatrix.panelWidth == 0
+            ? weights.withUnsafeBufferPointer { PackedMatrix(outputsByInputs: $0, inputs: inputs, outputs: outputs) }
+            : nil
+    }
+
+    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int) {
+        if let packed, rows <= Self.packedRowLimit {
+            let parts = max(1, min(threads, packed.panelCount))
+            let panels = packed.panelCount
+            if parts == 1 {
+                bias.withUnsafeBufferPointer { packed.multiply(x, rows: rows, bias: $0.baseAddress!, into: y, panels: 0..<panels) }
+                return
+            }
+            let output = SendablePointer(y), input = SendablePointer(UnsafeMutablePointer(mutating: x))
+            bias.withUnsafeBufferPointer { b in
+                let biasPointer = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    packed.multiply(input.pointer, rows: rows, bias: biasPointer.pointer, into: output.pointer,
+                                    panels: panels * part / parts..<panels * (part + 1) / parts)
+                }
+            }
+            return
+        }
+        bias.withUnsafeBufferPointer { b in
+            for row in 0..<rows { (y + row * outputs).update(from: b.baseAddress!, count: outputs) }
+        }
+        weight.withUnsafeBufferPointer { w in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outputs), Int32(inputs),
+                        1, x, Int32(inputs), w.baseAddress!, Int32(outputs), 1, y, Int32(outputs))
+        }
+    }
+}
+
+/// A buffer that the threads of one product share, each writing only its own columns.
+private struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}

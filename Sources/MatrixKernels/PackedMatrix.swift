@@ -1,0 +1,50 @@
+import CCPUFeatures
+
+/// A linear layer's weight matrix laid out for products with a few rows: its output columns cut
+/// into panels of 16, each panel stored contiguously input by input.
+///
+/// A BLAS packs (copies) its operands on every call, so for the handful of rows of one query it
+/// reads the weights three times; a product over a `PackedMatrix` streams them once, in order.
+/// The storage is immutable after `init`, so one matrix serves any number of threads.
+public final class PackedMatrix: @unchecked Sendable {
+    /// Output columns per panel: two 8-float vectors.
+    public static let panelWidth = 16
+
+    /// Whether this CPU can run the kernel this module was compiled for (AVX2 and FMA on x86-64).
+    public static let isSupported = askdb_cpu_has_avx2_fma() != 0
+
+    /// Input features (rows of the weight matrix).
+    public let inputs: Int
+    /// Output features (columns of the weight matrix), a multiple of `panelWidth`.
+    public let outputs: Int
+    /// panels × inputs × 2 vectors.
+    let storage: UnsafeMutablePointer<SIMD8<Float>>
+
+    /// Packs a weight matrix stored as PyTorch keeps a linear layer's: [outputs, inputs], row major.
+    public init(outputsByInputs weights: UnsafeBufferPointer<Float>, inputs: Int, outputs: Int) {
+        precondition(outputs % Self.panelWidth == 0 && weights.count == inputs * outputs, "a packed matrix needs outputs in whole panels")
+        self.inputs = inputs
+        self.outputs = outputs
+        let panels = outputs / Self.panelWidth
+        storage = .allocate(capacity: panels * inputs * 2)
+        let source = weights.baseAddress!
+        for panel in 0..<panels {
+            for input in 0..<inputs {
+                var low = SIMD8<Float>(), high = SIMD8<Float>()
+                for lane in 0..<8 {
+                    low[lane] = source[(panel * Self.panelWidth + lane) * inputs + input]
+                    high[lane] = source[(panel * Self.panelWidth + 8 + lane) * inputs + input]
+                }
+                (storage + (panel * inputs + input) * 2).initialize(to: low)
+                (storage + (panel * inputs + input) * 2 + 1).initialize(to: high)
+            }
+        }
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// How many panels the output columns make: the unit in which `multiply` splits its work.
+    public var panelCount: Int { outputs / Self.panelWidth }
+}
