@@ -2,9 +2,9 @@
 import PackageDescription
 
 // The matrix kernels are built optimised even in debug builds (debug SIMD code is a hundred times
-// slower), and for AVX2 and FMA on x86-64; they run only where the CPU says it has them.
+// slower), and for AVX-512 on x86-64; they run only where the CPU says it has it.
 #if arch(x86_64)
-let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-mavx512f", "-Xcc", "-mfma"])]
 #else
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 #endif

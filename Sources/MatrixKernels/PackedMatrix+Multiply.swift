@@ -4,68 +4,41 @@ extension PackedMatrix {
     public func multiply(_ x: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>,
                          into y: UnsafeMutablePointer<Float>, panels: Range<Int>) {
         for panel in panels {
-            let weights = UnsafePointer(storage + panel * inputs * 2)
+            let weights = UnsafePointer(storage + panel * inputs)
             let column = panel * Self.panelWidth
-            let biasLow = UnsafeRawPointer(bias + column).loadUnaligned(as: SIMD8<Float>.self)
-            let biasHigh = UnsafeRawPointer(bias + column + 8).loadUnaligned(as: SIMD8<Float>.self)
-            var row = 0
-            while row + 4 <= rows {
-                fourRows(x + row * inputs, weights, biasLow, biasHigh, y + row * outputs + column)
-                row += 4
-            }
-            while row < rows {
-                oneRow(x + row * inputs, weights, biasLow, biasHigh, y + row * outputs + column)
-                row += 1
+            let panelBias = UnsafeRawPointer(bias + column).loadUnaligned(as: SIMD16<Float>.self)
+            for row in stride(from: 0, to: rows, by: 8) {
+                eightRows(x + row * inputs, count: min(8, rows - row), weights, panelBias, y + row * outputs + column)
             }
         }
     }
 
-    // Eight accumulators, two weight vectors and a broadcast fit the 16 AVX registers with
-    // enough independent chains for both FMA units; the panel is read once per four rows.
+    // Eight accumulators are enough independent chains for two FMA units, and with the weight
+    // vector and a broadcast they leave most of the 32 registers free. Fewer than eight rows
+    // repeat the last one and store only the real ones: a one-row loop would wait on every FMA.
     @inline(__always)
-    private func fourRows(_ x: UnsafePointer<Float>, _ w: UnsafePointer<SIMD8<Float>>,
-                          _ biasLow: SIMD8<Float>, _ biasHigh: SIMD8<Float>, _ y: UnsafeMutablePointer<Float>) {
-        let n = inputs
-        let x0 = x, x1 = x + n, x2 = x + 2 * n, x3 = x + 3 * n
-        var a0 = biasLow, b0 = biasHigh, a1 = biasLow, b1 = biasHigh
-        var a2 = biasLow, b2 = biasHigh, a3 = biasLow, b3 = biasHigh
+    private func eightRows(_ x: UnsafePointer<Float>, count: Int, _ w: UnsafePointer<SIMD16<Float>>,
+                           _ bias: SIMD16<Float>, _ y: UnsafeMutablePointer<Float>) {
+        let n = inputs, last = count - 1
+        let x0 = x, x1 = x + min(1, last) * n, x2 = x + min(2, last) * n, x3 = x + min(3, last) * n
+        let x4 = x + min(4, last) * n, x5 = x + min(5, last) * n, x6 = x + min(6, last) * n, x7 = x + min(7, last) * n
+        var a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias
         for i in 0..<n {
-            let low = w[2 * i], high = w[2 * i + 1]
-            let s0 = SIMD8<Float>(repeating: x0[i])
-            a0 = a0.addingProduct(s0, low)
-            b0 = b0.addingProduct(s0, high)
-            let s1 = SIMD8<Float>(repeating: x1[i])
-            a1 = a1.addingProduct(s1, low)
-            b1 = b1.addingProduct(s1, high)
-            let s2 = SIMD8<Float>(repeating: x2[i])
-            a2 = a2.addingProduct(s2, low)
-            b2 = b2.addingProduct(s2, high)
-            let s3 = SIMD8<Float>(repeating: x3[i])
-            a3 = a3.addingProduct(s3, low)
-            b3 = b3.addingProduct(s3, high)
+            let v = w[i]
+            a0 = a0.addingProduct(SIMD16(repeating: x0[i]), v)
+            a1 = a1.addingProduct(SIMD16(repeating: x1[i]), v)
+            a2 = a2.addingProduct(SIMD16(repeating: x2[i]), v)
+            a3 = a3.addingProduct(SIMD16(repeating: x3[i]), v)
+            a4 = a4.addingProduct(SIMD16(repeating: x4[i]), v)
+            a5 = a5.addingProduct(SIMD16(repeating: x5[i]), v)
+            a6 = a6.addingProduct(SIMD16(repeating: x6[i]), v)
+            a7 = a7.addingProduct(SIMD16(repeating: x7[i]), v)
         }
-        let stride = outputs
-        store(a0, b0, y)
-        store(a1, b1, y + stride)
-        store(a2, b2, y + 2 * stride)
-        store(a3, b3, y + 3 * stride)
-    }
-
-    @inline(__always)
-    private func oneRow(_ x: UnsafePointer<Float>, _ w: UnsafePointer<SIMD8<Float>>,
-                        _ biasLow: SIMD8<Float>, _ biasHigh: SIMD8<Float>, _ y: UnsafeMutablePointer<Float>) {
-        var a = biasLow, b = biasHigh
-        for i in 0..<inputs {
-            let s = SIMD8<Float>(repeating: x[i])
-            a = a.addingProduct(s, w[2 * i])
-            b = b.addingProduct(s, w[2 * i + 1])
+        let results = (a0, a1, a2, a3, a4, a5, a6, a7)
+        withUnsafeBytes(of: results) { raw in
+            for row in 0..<count {
+                UnsafeMutableRawPointer(y + row * outputs).storeBytes(of: raw.load(fromByteOffset: row * 64, as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+            }
         }
-        store(a, b, y)
-    }
-
-    @inline(__always)
-    private func store(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ y: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(y).storeBytes(of: low, as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(y + 8).storeBytes(of: high, as: SIMD8<Float>.self)
     }
 }

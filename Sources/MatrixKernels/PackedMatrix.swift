@@ -7,18 +7,18 @@ import CCPUFeatures
 /// reads the weights three times; a product over a `PackedMatrix` streams them once, in order.
 /// The storage is immutable after `init`, so one matrix serves any number of threads.
 public final class PackedMatrix: @unchecked Sendable {
-    /// Output columns per panel: two 8-float vectors.
+    /// Output columns per panel: one 16-float vector.
     public static let panelWidth = 16
 
-    /// Whether this CPU can run the kernel this module was compiled for (AVX2 and FMA on x86-64).
-    public static let isSupported = askdb_cpu_has_avx2_fma() != 0
+    /// Whether this CPU can run the kernel this module was compiled for (AVX-512 on x86-64).
+    public static let isSupported = askdb_cpu_has_avx512() != 0
 
     /// Input features (rows of the weight matrix).
     public let inputs: Int
     /// Output features (columns of the weight matrix), a multiple of `panelWidth`.
     public let outputs: Int
-    /// panels × inputs × 2 vectors.
-    let storage: UnsafeMutablePointer<SIMD8<Float>>
+    /// panels × inputs vectors.
+    let storage: UnsafeMutablePointer<SIMD16<Float>>
 
     /// Packs a weight matrix stored as PyTorch keeps a linear layer's: [outputs, inputs], row major.
     public init(outputsByInputs weights: UnsafeBufferPointer<Float>, inputs: Int, outputs: Int) {
@@ -26,17 +26,13 @@ public final class PackedMatrix: @unchecked Sendable {
         self.inputs = inputs
         self.outputs = outputs
         let panels = outputs / Self.panelWidth
-        storage = .allocate(capacity: panels * inputs * 2)
+        storage = .allocate(capacity: panels * inputs)
         let source = weights.baseAddress!
         for panel in 0..<panels {
             for input in 0..<inputs {
-                var low = SIMD8<Float>(), high = SIMD8<Float>()
-                for lane in 0..<8 {
-                    low[lane] = source[(panel * Self.panelWidth + lane) * inputs + input]
-                    high[lane] = source[(panel * Self.panelWidth + 8 + lane) * inputs + input]
-                }
-                (storage + (panel * inputs + input) * 2).initialize(to: low)
-                (storage + (panel * inputs + input) * 2 + 1).initialize(to: high)
+                var vector = SIMD16<Float>()
+                for lane in 0..<Self.panelWidth { vector[lane] = source[(panel * Self.panelWidth + lane) * inputs + input] }
+                (storage + panel * inputs + input).initialize(to: vector)
             }
         }
     }

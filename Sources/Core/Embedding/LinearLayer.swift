@@ -7,7 +7,7 @@ import MatrixKernels
 /// A query has a dozen rows: there a BLAS spends most of its time packing the weights it then
 /// reads once, so the product streams pre-packed panels (`PackedMatrix`) instead, split across
 /// threads by output columns. A batch of hundreds of rows reuses each weight many times, which is
-/// what sgemm's blocking is for.
+/// what sgemm's blocking is for, when OpenBLAS runs its kernel for this CPU (see `BatchProduct`).
 struct LinearLayer: Sendable {
     /// Up to this many rows the packed kernel beats sgemm (measured: `askdb-bench embed`).
     static let packedRowLimit = 64
@@ -33,8 +33,12 @@ struct LinearLayer: Sendable {
             : nil
     }
 
-    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int) {
-        if let packed, rows <= Self.packedRowLimit {
+    /// Whether this layer can use the packed kernel (the CPU has what it was built for).
+    var hasPackedKernel: Bool { packed != nil }
+
+    /// - Parameter batchProduct: which product a batch past `packedRowLimit` rows uses.
+    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int, batchProduct: BatchProduct = .sgemm) {
+        if let packed, rows <= Self.packedRowLimit || batchProduct == .packed {
             let parts = max(1, min(threads, packed.panelCount))
             let panels = packed.panelCount
             if parts == 1 {
@@ -65,4 +69,29 @@ struct LinearLayer: Sendable {
 private struct SendablePointer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}
+
+/// Which product runs a large batch.
+///
+/// OpenBLAS picks its kernels by CPU model, and where it does not know the model (seen on a
+/// virtual machine with Sapphire Rapids CPUs) it falls back to SSE3 code several times slower
+/// than the packed AVX-512 kernel; on a CPU it knows, its blocked sgemm is faster. So the
+/// encoder times both once at load and keeps the faster.
+enum BatchProduct: Sendable {
+    case sgemm, packed
+
+    /// Times one 256-row product of `layer` each way (best of three) and returns the faster.
+    static func fastest(for layer: LinearLayer) -> BatchProduct {
+        guard layer.hasPackedKernel else { return .sgemm }
+        let rows = 256
+        let x = [Float](repeating: 0.01, count: rows * layer.inputs)
+        var y = [Float](repeating: 0, count: rows * layer.outputs)
+        func best(_ product: BatchProduct) -> Duration {
+            let clock = ContinuousClock()
+            return (0..<3).map { _ in
+                clock.measure { y.withUnsafeMutableBufferPointer { layer.apply(x, rows: rows, into: $0.baseAddress!, threads: 1, batchProduct: product) } }
+            }.min()!
+        }
+        return best(.packed) < best(.sgemm) ? .packed : .sgemm
+    }
 }

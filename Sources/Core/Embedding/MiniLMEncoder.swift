@@ -27,6 +27,7 @@ final class MiniLMEncoder: Sendable {
     private let embeddingNorm: [Float]
     private let embeddingNormBias: [Float]
     private let layers: [Layer]
+    private let batchProduct: BatchProduct
 
     init(weights: SafetensorsFile, vocabularySize: Int = 30522) throws {
         let h = Self.hidden
@@ -52,6 +53,7 @@ final class MiniLMEncoder: Sendable {
                 outputNorm: try t("output.LayerNorm.weight", [h]), outputNormBias: try t("output.LayerNorm.bias", [h])
             )
         }
+        batchProduct = .fastest(for: layers[0].intermediate)
     }
 
     /// Sets how many threads OpenBLAS uses for each product (process-wide). Threads × batches
@@ -95,7 +97,7 @@ final class MiniLMEncoder: Sendable {
         let scale = 1 / Float(Self.headSize).squareRoot()
         let stride = 3 * h
         for layer in layers {
-            layer.qkv.apply(x.pointer, rows: rows, into: qkv.pointer, threads: threads)
+            layer.qkv.apply(x.pointer, rows: rows, into: qkv.pointer, threads: threads, batchProduct: batchProduct)
             for (b, ids) in batch.enumerated() {
                 let valid = min(ids.count, length)
                 let base = b * length
@@ -112,11 +114,11 @@ final class MiniLMEncoder: Sendable {
                                 0, context.pointer + base * h + head * Self.headSize, Int32(h))
                 }
             }
-            layer.attentionOutput.apply(context.pointer, rows: rows, into: projected.pointer, threads: threads)
+            layer.attentionOutput.apply(context.pointer, rows: rows, into: projected.pointer, threads: threads, batchProduct: batchProduct)
             Self.layerNorm(x.pointer, adding: projected.pointer, rows: rows, weight: layer.attentionNorm, bias: layer.attentionNormBias)
-            layer.intermediate.apply(x.pointer, rows: rows, into: inner.pointer, threads: threads)
+            layer.intermediate.apply(x.pointer, rows: rows, into: inner.pointer, threads: threads, batchProduct: batchProduct)
             GELU.apply(inner.pointer, count: rows * Self.intermediate)
-            layer.output.apply(inner.pointer, rows: rows, into: projected.pointer, threads: threads)
+            layer.output.apply(inner.pointer, rows: rows, into: projected.pointer, threads: threads, batchProduct: batchProduct)
             Self.layerNorm(x.pointer, adding: projected.pointer, rows: rows, weight: layer.outputNorm, bias: layer.outputNormBias)
         }
 
