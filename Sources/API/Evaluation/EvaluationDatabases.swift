@@ -22,7 +22,7 @@ struct EvaluationDatabases {
         }
         let safe = dataset.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
         let name = "askdb_eval_" + String(safe) + (distractors > 0 ? "_d\(distractors)" : "")
-        let digest = SHA256.hash(data: Data((script + "\u{0}\(distractors)").utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data((script + "\u{0}\(distractors)").utf8)).hexString
         let marker = "askdb eval \(digest)"
         let loaded = try await withClient(admin) { client in
             let rows = try await client.query("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = \(name)", logger: logger)

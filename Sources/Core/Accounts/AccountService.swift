@@ -103,7 +103,7 @@ public struct AccountService: Sendable {
     public func login(email rawEmail: String, password: String, clientAddress: String) async throws -> (token: String, expiresAt: Date, user: User) {
         let invalid = AskDBError(.unauthorized, code: "invalid_credentials", message: "email or password is wrong")
         guard let email = try? EmailAddress(rawEmail), !password.isEmpty else { throw invalid }
-        let emailKey = "login:email:" + SecureToken.hash(email.value).prefix(12).map { String(format: "%02x", $0) }.joined()
+        let emailKey = "login:email:" + SecureToken.hash(email.value).prefix(12).hexString
         let addressKey = "login:addr:\(clientAddress)"
         for (key, rule) in [(emailKey, loginLimits.perEmail), (addressKey, loginLimits.perAddress)] {
             if let wait = try await limiter.blockedFor(key, rule: rule) {

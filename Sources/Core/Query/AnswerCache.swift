@@ -29,9 +29,10 @@ public struct AnswerCache: Sendable {
                            mode: QuestionRequest.Mode, today: Date) -> String {
         let normalised = question.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
             .trimmingCharacters(in: CharacterSet(charactersIn: "?!. "))
-        let day = ISO8601DateFormatter.string(from: today, timeZone: .gmt, formatOptions: [.withFullDate])
+        // The UTC day's number: a formatter per request cost more than the rest of a cached answer.
+        let day = String(Int((today.timeIntervalSince1970 / 86_400).rounded(.down)))
         let parts = [connectionID.uuidString.lowercased(), String(indexVersion), normalised, conversation, model, mode.rawValue, day]
-        return SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).hexString
     }
 
     public func answer(for key: String) async -> QuestionAnswer? {

@@ -72,12 +72,17 @@ public struct QuestionService: Sendable {
         let ownerID: UUID
         let request: QuestionRequest
         let record: ConnectionRecord
-        let database: String?
-        let connector: AuditedConnector
-        let pipeline: QueryPipeline
         let cacheKey: String
+        /// What runs the question, or the answer cache's copy of its answer: a cached answer
+        /// needs neither the source's address nor a connector.
+        let work: Work
         /// The conversation this question belongs to (a new one unless the request named one).
         public let conversationID: UUID
+
+        enum Work: Sendable {
+            case cached(QuestionAnswer)
+            case run(connector: AuditedConnector, pipeline: QueryPipeline, database: String?)
+        }
     }
 
     /// Answers, and records the question in the user's history; returns the history id too.
@@ -86,7 +91,7 @@ public struct QuestionService: Sendable {
     }
 
     /// Everything that can refuse a question before it runs: input, ownership, a finished index,
-    /// a configured model, the rate limit.
+    /// a configured model, the rate limit, the host policy.
     public func prepare(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> Prepared {
         let question = request.question.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !question.isEmpty, question.count <= 2000 else {
@@ -102,10 +107,6 @@ public struct QuestionService: Sendable {
         guard let model else {
             throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
         }
-        let source = try await connections.sourceURL(ownerID: ownerID, id: record.id)
-        let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id, log: audit)
-        var pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
-        pipeline.retriever.contextBudget = contextTokens
         var request = request
         request.question = question
         if let conversationID {
@@ -117,34 +118,45 @@ public struct QuestionService: Sendable {
         let context = request.earlierTurns.map { "\($0.question)\u{1E}\($0.query)" }.joined(separator: "\u{1D}")
         let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question, conversation: context,
                                   model: model.name, mode: request.mode, today: Date())
-        return Prepared(ownerID: ownerID, request: request, record: record, database: source.database, connector: connector,
-                        pipeline: pipeline, cacheKey: key, conversationID: conversationID ?? UUID())
+        let work: Prepared.Work
+        if let answer = await cache?.answer(for: key) {
+            work = .cached(answer)
+        } else {
+            let source = try await connections.sourceURL(ownerID: ownerID, id: record.id)
+            let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id, log: audit)
+            var pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
+            pipeline.retriever.contextBudget = contextTokens
+            work = .run(connector: connector, pipeline: pipeline, database: source.database)
+        }
+        return Prepared(ownerID: ownerID, request: request, record: record, cacheKey: key, work: work,
+                        conversationID: conversationID ?? UUID())
     }
 
     /// Runs a prepared question (from the caches when they have it), telling `events` as it goes.
     public func answer(_ prepared: Prepared, events: QuestionEvents? = nil) async throws -> (QuestionAnswer, UUID) {
         let record = prepared.record, request = prepared.request, key = prepared.cacheKey
-        if var answer = await cache?.answer(for: key) {
-            answer.cached = true
-            let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
-                                                         question: request.question, answer: answer)
-            return (answer, historyID)
-        }
-        let answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
+        let answer: QuestionAnswer
+        switch prepared.work {
+        case .cached(var cached):
+            cached.cached = true
+            answer = cached
+        case .run(let connector, let pipeline, let database):
+            answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
                                                     message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
-            try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
-                                           message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
-                if let query = await cache?.query(for: key),
-                   let answer = try await prepared.pipeline.rerun(query, for: request, connector: prepared.connector, events: events) {
-                    return answer
+                try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
+                                               message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
+                    if let query = await cache?.query(for: key),
+                       let answer = try await pipeline.rerun(query, for: request, connector: connector, events: events) {
+                        return answer
+                    }
+                    return try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
+                                                  connector: connector, database: database, events: events)
                 }
-                return try await prepared.pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
-                                                       connector: prepared.connector, database: prepared.database, events: events)
             }
+            await cache?.store(answer, for: key)
         }
-        await cache?.store(answer, for: key)
         let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
-                                                         question: request.question, answer: answer)
+                                                 question: request.question, answer: answer)
         return (answer, historyID)
     }
 

@@ -8,7 +8,7 @@ public struct RedisScript: Sendable {
 
     public init(_ source: String) {
         self.source = source
-        sha1 = Insecure.SHA1.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha1 = Insecure.SHA1.hash(data: Data(source.utf8)).hexString
     }
 
     /// The `EVALSHA` command for `keys` and `arguments`.

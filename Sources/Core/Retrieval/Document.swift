@@ -24,7 +24,7 @@ public struct Document: Sendable, Hashable {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: Data([0]))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     /// The metadata as JSON with sorted keys, so equal metadata always hashes the same.

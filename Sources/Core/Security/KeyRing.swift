@@ -16,7 +16,7 @@ public struct KeyRing: Sendable {
         public init(_ secret: SecretKey) {
             key = SymmetricKey(data: secret.bytes)
             let digest = SHA256.hash(data: Data("askdb-key-id:".utf8) + Data(secret.bytes))
-            id = digest.prefix(4).map { String(format: "%02x", $0) }.joined()
+            id = digest.prefix(4).hexString
         }
     }
 
