@@ -17,7 +17,7 @@ import Testing
 
     @Test(arguments: [1, 3, 4, 5, 9, 13])
     func productsMatchThePlainOneForAnyRowCountAndPanelSplit(rows: Int) {
-        let inputs = 40, outputs = 48
+        let inputs = 40, outputs = 96
         var generator = SystemRandomNumberGenerator()
         let weights = (0..<inputs * outputs).map { _ in Float.random(in: -1...1, using: &generator) }
         let x = (0..<rows * inputs).map { _ in Float.random(in: -1...1, using: &generator) }
