@@ -15,8 +15,9 @@ struct LinearLayer: Sendable {
     let inputs: Int
     let outputs: Int
     private let bias: [Float]
-    /// [inputs, outputs]: sgemm reads this layout faster than PyTorch's transposed one.
-    private let weight: [Float]
+    /// [inputs, outputs]: sgemm reads this layout faster than PyTorch's transposed one. Empty
+    /// once the packed kernel is known to serve every product (`packedOnly`).
+    private var weight: [Float]
     private let packed: PackedMatrix?
 
     init(outputsByInputs weights: [Float], bias: [Float], inputs: Int, outputs: Int) {
@@ -31,6 +32,15 @@ struct LinearLayer: Sendable {
         packed = PackedMatrix.isSupported && outputs % PackedMatrix.panelWidth == 0
             ? weights.withUnsafeBufferPointer { PackedMatrix(outputsByInputs: $0, inputs: inputs, outputs: outputs) }
             : nil
+    }
+
+    /// This layer for an encoder whose every product runs on the packed kernel: without the
+    /// sgemm copy of the weights.
+    func packedOnly() -> LinearLayer {
+        precondition(packed != nil, "only a layer with a packed kernel can drop its sgemm weights")
+        var layer = self
+        layer.weight = []
+        return layer
     }
 
     /// Whether this layer can use the packed kernel (the CPU has what it was built for).
@@ -55,6 +65,7 @@ struct LinearLayer: Sendable {
             }
             return
         }
+        precondition(!weight.isEmpty, "sgemm asked of a layer whose sgemm weights were dropped")
         bias.withUnsafeBufferPointer { b in
             for row in 0..<rows { (y + row * outputs).update(from: b.baseAddress!, count: outputs) }
         }

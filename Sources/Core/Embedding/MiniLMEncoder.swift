@@ -19,6 +19,16 @@ final class MiniLMEncoder: Sendable {
         // Query, key and value stacked [3h, h] so one product computes all three.
         var qkv, attentionOutput, intermediate, output: LinearLayer
         var attentionNorm, attentionNormBias, outputNorm, outputNormBias: [Float]
+
+        /// The same layer without the copies of its weights that only sgemm reads.
+        func packedOnly() -> Layer {
+            var layer = self
+            layer.qkv = qkv.packedOnly()
+            layer.attentionOutput = attentionOutput.packedOnly()
+            layer.intermediate = intermediate.packedOnly()
+            layer.output = output.packedOnly()
+            return layer
+        }
     }
 
     private let wordEmbeddings: [Float]
@@ -36,7 +46,7 @@ final class MiniLMEncoder: Sendable {
         tokenTypeEmbeddings = try weights.tensor("embeddings.token_type_embeddings.weight", shape: [2, h])
         embeddingNorm = try weights.tensor("embeddings.LayerNorm.weight", shape: [h])
         embeddingNormBias = try weights.tensor("embeddings.LayerNorm.bias", shape: [h])
-        layers = try (0..<Self.layerCount).map { index in
+        let built = try (0..<Self.layerCount).map { index in
             let prefix = "encoder.layer.\(index)."
             func t(_ name: String, _ shape: [Int]) throws -> [Float] { try weights.tensor(prefix + name, shape: shape) }
             func linear(_ names: String..., outputs: Int, inputs: Int) throws -> LinearLayer {
@@ -53,7 +63,9 @@ final class MiniLMEncoder: Sendable {
                 outputNorm: try t("output.LayerNorm.weight", [h]), outputNormBias: try t("output.LayerNorm.bias", [h])
             )
         }
-        batchProduct = .fastest(for: layers[0].intermediate)
+        batchProduct = .fastest(for: built[0].intermediate)
+        // When the kernel serves every batch, the sgemm layout is 42 MB that nothing reads.
+        layers = batchProduct == .packed ? built.map { $0.packedOnly() } : built
     }
 
     /// Sets how many threads OpenBLAS uses for each product (process-wide). Threads × batches
