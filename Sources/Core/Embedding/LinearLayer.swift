@@ -47,21 +47,18 @@ struct LinearLayer: Sendable {
     var hasPackedKernel: Bool { packed != nil }
 
     /// - Parameter batchProduct: which product a batch past `packedRowLimit` rows uses.
-    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int, batchProduct: BatchProduct = .sgemm) {
+    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int, batchProduct: BatchProduct) {
         if let packed, rows <= Self.packedRowLimit || batchProduct == .packed {
-            let parts = max(1, min(threads, packed.panelCount))
-            let panels = packed.panelCount
-            if parts == 1 {
-                bias.withUnsafeBufferPointer { packed.multiply(x, rows: rows, bias: $0.baseAddress!, into: y, panels: 0..<panels) }
-                return
-            }
+            let panels = packed.panelCount, parts = max(1, min(threads, panels))
             let output = SendablePointer(y), input = SendablePointer(UnsafeMutablePointer(mutating: x))
             bias.withUnsafeBufferPointer { b in
                 let biasPointer = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let share: @Sendable (Int) -> Void = { part in
                     packed.multiply(input.pointer, rows: rows, bias: biasPointer.pointer, into: output.pointer,
                                     panels: panels * part / parts..<panels * (part + 1) / parts)
                 }
+                // One share runs here: a single-threaded batch needs no dispatch.
+                if parts == 1 { share(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: share) }
             }
             return
         }
