@@ -88,7 +88,7 @@ ensure_minilm() {
 # virtualenv, building llama-cpp-python's wheel only when the cache has none; prints the
 # model file. $1: state folder.
 ensure_local_llm() {
-    local venv="$1/venv" build="portable" cmake_args=""
+    local venv="$1/venv" build="native" cmake_args=""
     # A native build (llama.cpp's default) uses every instruction the CPU advertises, and some
     # virtual machines advertise AMX that the kernel then refuses: the server dies with SIGILL
     # on its first request. A fixed AVX2 build runs on any x86-64 of the last decade.
