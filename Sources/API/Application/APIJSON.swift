@@ -1,20 +1,11 @@
+import Core
 import Foundation
 import Hummingbird
 
-/// The one JSON encoding every response uses: RFC 3339 UTC timestamps, sorted keys.
+/// Responses in ``ResponseJSON``'s encoding.
 enum APIJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    static var encoder: JSONEncoder { ResponseJSON.encoder }
+    static var decoder: JSONDecoder { ResponseJSON.decoder }
 
     /// A response whose body is `value` as JSON.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {

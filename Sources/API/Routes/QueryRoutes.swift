@@ -23,31 +23,14 @@ struct QueryRoutes: Sendable {
         }
     }
 
-    struct AnswerBody: ResponseEncodable {
-        var answer: QuestionAnswer
-        var historyID: UUID
-        var conversationID: UUID
-
-        enum CodingKeys: String, CodingKey {
-            case historyID = "history_id"
-            case conversationID = "conversation_id"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            try answer.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(historyID.uuidString.lowercased(), forKey: .historyID)
-            try container.encode(conversationID.uuidString.lowercased(), forKey: .conversationID)
-        }
-    }
-
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("query") { request, context in
             let owner = try context.requireIdentity().user.id
             let body = try await request.decode(as: Question.self, context: context)
             let prepared = try await questions.prepare(ownerID: owner, body.request, conversationID: body.conversationID)
-            let (answer, historyID) = try await questions.answer(prepared)
-            return AnswerBody(answer: answer, historyID: historyID, conversationID: prepared.conversationID)
+            let reply = try await questions.answer(prepared)
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: reply.json)))
         }
         group.post("query/stream") { request, context in
             let owner = try context.requireIdentity().user.id

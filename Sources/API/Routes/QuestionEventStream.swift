@@ -19,8 +19,8 @@ struct QuestionEventStream: Sendable {
             let (events, continuation) = AsyncStream.makeStream(of: String.self)
             let run = Task {
                 do {
-                    let (answer, historyID) = try await questions.answer(prepared) { event in continuation.yield(Self.format(event)) }
-                    continuation.yield(Self.event("done", QueryRoutes.AnswerBody(answer: answer, historyID: historyID, conversationID: prepared.conversationID)))
+                    let reply = try await questions.answer(prepared) { event in continuation.yield(Self.format(event)) }
+                    continuation.yield(Self.event("done", json: String(decoding: reply.json, as: UTF8.self)))
                 } catch {
                     continuation.yield(Self.event("error", Self.describe(error)))
                 }
@@ -75,8 +75,11 @@ struct QuestionEventStream: Sendable {
     }
 
     static func event(_ name: String, _ body: some Encodable) -> String {
-        let json = (try? APIJSON.encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return "event: \(name)\ndata: \(json)\n\n"
+        event(name, json: (try? APIJSON.encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}")
+    }
+
+    static func event(_ name: String, json: String) -> String {
+        "event: \(name)\ndata: \(json)\n\n"
     }
 
     /// The error body a failure would have had as an HTTP answer; nothing unexpected leaks.

@@ -35,9 +35,15 @@ public struct AnswerCache: Sendable {
         return SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).hexString
     }
 
-    public func answer(for key: String) async -> QuestionAnswer? {
-        guard answerTTL > .zero, let text = try? await redis.send("GET", RedisArgument(keys.key("answer", key))).string else { return nil }
-        return try? JSONDecoder().decode(QuestionAnswer.self, from: Data(text.utf8))
+    /// The command that reads a whole answer, for the caller to send along with its own (nil
+    /// when whole answers are not cached); ``cachedAnswer(from:)`` reads its reply.
+    public func answerLookup(for key: String) -> [RedisArgument]? {
+        answerTTL > .zero ? ["GET", RedisArgument(keys.key("answer", key))] : nil
+    }
+
+    /// The answer a reply to ``answerLookup(for:)`` holds; nil on a miss or an entry it cannot read.
+    func cachedAnswer(from reply: RedisReply) -> CachedAnswer? {
+        reply.bytes.flatMap(CachedAnswer.init(stored:))
     }
 
     public func query(for key: String) async -> String? {
@@ -47,9 +53,46 @@ public struct AnswerCache: Sendable {
     /// Keeps the answer and its query; a cache that is down only costs speed.
     public func store(_ answer: QuestionAnswer, for key: String) async {
         var commands: [[RedisArgument]] = [["SET", RedisArgument(keys.key("query", key)), RedisArgument(answer.query), "PX", RedisArgument(queryTTL.milliseconds)]]
-        if answerTTL > .zero, let json = try? JSONEncoder().encode(answer) {
-            commands.append(["SET", RedisArgument(keys.key("answer", key)), RedisArgument(String(decoding: json, as: UTF8.self)), "PX", RedisArgument(answerTTL.milliseconds)])
+        var served = answer
+        served.cached = true
+        if answerTTL > .zero, let stored = try? CachedAnswer(served).stored {
+            commands.append(["SET", RedisArgument(keys.key("answer", key)), RedisArgument(bytes: stored), "PX", RedisArgument(answerTTL.milliseconds)])
         }
         _ = try? await redis.pipeline(commands)
+    }
+}
+
+/// A whole answer as the answer cache keeps it: the reply, encoded, and what history records.
+struct CachedAnswer: Sendable {
+    var reply: ReplyTemplate
+    var summary: AnswerSummary
+
+    init(_ answer: QuestionAnswer) throws {
+        reply = try ReplyTemplate(answer)
+        summary = AnswerSummary(answer)
+    }
+
+    private struct Header: Codable {
+        var summary: AnswerSummary
+        var historyOffset: Int
+        var conversationOffset: Int
+    }
+
+    /// A line of JSON with the summary and where the ids go, then the reply's bytes (encoded JSON
+    /// has no raw newline, so the first one ends the header).
+    var stored: [UInt8] {
+        get throws {
+            let header = Header(summary: summary, historyOffset: reply.historyOffset, conversationOffset: reply.conversationOffset)
+            return Array(try JSONEncoder().encode(header)) + [UInt8(ascii: "\n")] + reply.json
+        }
+    }
+
+    init?(stored: [UInt8]) {
+        guard let newline = stored.firstIndex(of: UInt8(ascii: "\n")),
+              let header = try? JSONDecoder().decode(Header.self, from: Data(stored[..<newline])),
+              let reply = ReplyTemplate(json: Array(stored[(newline + 1)...]), historyOffset: header.historyOffset,
+                                        conversationOffset: header.conversationOffset) else { return nil }
+        self.reply = reply
+        self.summary = header.summary
     }
 }

@@ -21,6 +21,23 @@ public struct HistoryEntry: Sendable, Codable, Equatable {
     }
 }
 
+/// What history records of an answer (the rows stay out of it).
+struct AnswerSummary: Sendable, Codable, Equatable {
+    var query: String
+    var answer: String?
+    var rowCount: Int
+    var model: String
+    var timings: QuestionAnswer.Timings
+
+    init(_ answer: QuestionAnswer) {
+        query = answer.query
+        self.answer = answer.answer
+        rowCount = answer.rowCount
+        model = answer.model
+        timings = answer.timings
+    }
+}
+
 /// Users' question history, always scoped to its owner. Deleting history leaves the audit log alone.
 public struct HistoryStore: Sendable {
     private let postgres: PostgresClient
@@ -33,7 +50,7 @@ public struct HistoryStore: Sendable {
     }
 
     /// Saves an answered question; returns its id.
-    func record(ownerID: UUID, connectionID: UUID, conversationID: UUID, question: String, answer: QuestionAnswer) async throws -> UUID {
+    func record(ownerID: UUID, connectionID: UUID, conversationID: UUID, question: String, answer: AnswerSummary) async throws -> UUID {
         let id = UUID()
         let timings = String(decoding: try JSONEncoder().encode(answer.timings), as: UTF8.self)
         try await postgres.query(

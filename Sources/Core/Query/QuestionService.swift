@@ -80,14 +80,9 @@ public struct QuestionService: Sendable {
         public let conversationID: UUID
 
         enum Work: Sendable {
-            case cached(QuestionAnswer)
+            case cached(CachedAnswer)
             case run(connector: AuditedConnector, pipeline: QueryPipeline, database: String?)
         }
-    }
-
-    /// Answers, and records the question in the user's history; returns the history id too.
-    public func ask(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> (QuestionAnswer, UUID) {
-        try await answer(try await prepare(ownerID: ownerID, request, conversationID: conversationID))
     }
 
     /// Everything that can refuse a question before it runs: input, ownership, a finished index,
@@ -112,15 +107,17 @@ public struct QuestionService: Sendable {
         if let conversationID {
             request.earlierTurns = try await history.turns(ownerID: ownerID, connectionID: record.id, conversationID: conversationID, limit: 3)
         }
-        try await rates.hit("question:\(ownerID)", rule: .init(limit: limits.perUserPerMinute, window: .seconds(60)),
-                            message: "too many questions: at most \(limits.perUserPerMinute) a minute")
         // A follow-up means something else after other turns: they are part of the key.
         let context = request.earlierTurns.map { "\($0.question)\u{1E}\($0.query)" }.joined(separator: "\u{1D}")
         let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question, conversation: context,
                                   model: model.name, mode: request.mode, today: Date())
+        // The answer cache is read in the rate limit's round trip.
+        let lookup = cache?.answerLookup(for: key)
+        let replies = try await rates.hit("question:\(ownerID)", rule: .init(limit: limits.perUserPerMinute, window: .seconds(60)),
+                                          message: "too many questions: at most \(limits.perUserPerMinute) a minute", along: lookup.map { [$0] } ?? [])
         let work: Prepared.Work
-        if let answer = await cache?.answer(for: key) {
-            work = .cached(answer)
+        if let cache, let reply = replies.first, let cached = cache.cachedAnswer(from: reply) {
+            work = .cached(cached)
         } else {
             let source = try await connections.sourceURL(ownerID: ownerID, id: record.id)
             let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id, log: audit)
@@ -132,16 +129,16 @@ public struct QuestionService: Sendable {
                         conversationID: conversationID ?? UUID())
     }
 
-    /// Runs a prepared question (from the caches when they have it), telling `events` as it goes.
-    public func answer(_ prepared: Prepared, events: QuestionEvents? = nil) async throws -> (QuestionAnswer, UUID) {
+    /// Runs a prepared question (from the caches when they have it), telling `events` as it goes,
+    /// and records it in the user's history.
+    public func answer(_ prepared: Prepared, events: QuestionEvents? = nil) async throws -> QuestionReply {
         let record = prepared.record, request = prepared.request, key = prepared.cacheKey
-        let answer: QuestionAnswer
+        let reply: ReplyTemplate, summary: AnswerSummary
         switch prepared.work {
-        case .cached(var cached):
-            cached.cached = true
-            answer = cached
+        case .cached(let cached):
+            (reply, summary) = (cached.reply, cached.summary)
         case .run(let connector, let pipeline, let database):
-            answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
+            let answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
                                                     message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
                 try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
                                                message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
@@ -154,10 +151,11 @@ public struct QuestionService: Sendable {
                 }
             }
             await cache?.store(answer, for: key)
+            (reply, summary) = (try ReplyTemplate(answer), AnswerSummary(answer))
         }
         let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
-                                                 question: request.question, answer: answer)
-        return (answer, historyID)
+                                                 question: request.question, answer: summary)
+        return reply.filled(historyID: historyID, conversationID: prepared.conversationID)
     }
 
     private func activeJob(of connectionID: UUID) async throws -> UUID? {

@@ -32,12 +32,15 @@ public struct RateLimiter: Sendable {
         _ = try await increment(name, rule: rule)
     }
 
-    /// Counts one event and throws a rate-limited error once `rule`'s limit is passed.
-    public func hit(_ name: String, rule: Rule, message: String) async throws {
-        let (count, ttl) = try await increment(name, rule: rule)
+    /// Counts one event and throws a rate-limited error once `rule`'s limit is passed. The
+    /// commands in `along` ride in the same round trip; their replies are returned.
+    @discardableResult
+    public func hit(_ name: String, rule: Rule, message: String, along: [[RedisArgument]] = []) async throws -> [RedisReply] {
+        let (count, ttl, replies) = try await increment(name, rule: rule, along: along)
         if count > rule.limit {
             throw AskDBError(.rateLimited, code: "rate_limited", message: message, retryAfter: Self.seconds(ttl))
         }
+        return replies
     }
 
     /// Forgets `name`'s events.
@@ -45,17 +48,17 @@ public struct RateLimiter: Sendable {
         try await redis.send("DEL", RedisArgument(keys.key("ratelimit", name)))
     }
 
-    private func increment(_ name: String, rule: Rule) async throws -> (count: Int, ttl: Int?) {
+    private func increment(_ name: String, rule: Rule, along: [[RedisArgument]] = []) async throws -> (count: Int, ttl: Int?, along: [RedisReply]) {
         let key = RedisArgument(keys.key("ratelimit", name))
         let replies = try await redis.pipeline([
             ["INCR", key],
             ["PEXPIRE", key, RedisArgument(rule.window.milliseconds), "NX"],
             ["PTTL", key],
-        ])
+        ] + along)
         guard let count = replies[0].int else {
             throw RedisError(.unexpectedReply, "INCR answered \(replies[0])")
         }
-        return (count, replies[2].int)
+        return (count, replies[2].int, Array(replies.dropFirst(3)))
     }
 
     private static func seconds(_ milliseconds: Int?) -> Int {

@@ -1,0 +1,18 @@
+import Foundation
+
+/// The one JSON encoding every API response uses: RFC 3339 UTC timestamps, sorted keys. It lives
+/// in Core because the answer cache keeps responses already encoded.
+public enum ResponseJSON {
+    public static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}

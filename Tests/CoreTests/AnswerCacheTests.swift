@@ -1,0 +1,53 @@
+@testable import Core
+import Foundation
+import Testing
+
+struct AnswerCacheTests {
+    static let answer = QuestionAnswer(
+        answer: "AC/DC has 18.", query: "SELECT name FROM artist", columns: ["name", "doc"],
+        rows: [[.string("AC/DC"), .object(["history_id": .string("x"), "conversation_id": .string("y")])]], truncated: false, rowCount: 1,
+        documentsUsed: [.init(key: "table:artist", score: 0.5)], timings: .init(retrieve: 1, generate: 2, validate: 3, execute: 4, answer: 5, total: 15),
+        model: "scripted", attempts: 1
+    )
+
+    static func object(_ json: [UInt8]) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+    }
+
+    @Test func aFilledReplyIsTheAnswerWithItsIdsInTheResponseEncoding() throws {
+        let historyID = UUID(), conversationID = UUID()
+        let reply = try ReplyTemplate(Self.answer).filled(historyID: historyID, conversationID: conversationID)
+        let body = try Self.object(reply.json)
+        #expect(body["history_id"] as? String == historyID.uuidString.lowercased())
+        #expect(body["conversation_id"] as? String == conversationID.uuidString.lowercased())
+        #expect(body["answer"] as? String == "AC/DC has 18." && body["cached"] as? Bool == false && body["row_count"] as? Int == 1)
+        // Keys nested in the rows are left alone.
+        let row = try #require((body["rows"] as? [[Any]])?.first?.last as? [String: String])
+        #expect(row == ["history_id": "x", "conversation_id": "y"])
+        // Sorted keys, like every response.
+        let text = String(decoding: reply.json, as: UTF8.self)
+        let keys = ["answer", "attempts", "cached", "columns", "conversation_id", "documents_used", "history_id", "model", "query", "row_count"]
+        let positions = keys.map { text.range(of: "\"\($0)\":")!.lowerBound }
+        #expect(positions == positions.sorted())
+    }
+
+    @Test func aStoredAnswerReadsBackAndTwoHitsGetTheirOwnIds() throws {
+        var served = Self.answer
+        served.cached = true
+        let stored = try CachedAnswer(served).stored
+        let cached = try #require(CachedAnswer(stored: stored))
+        #expect(cached.summary == AnswerSummary(Self.answer))
+        let first = try Self.object(cached.reply.filled(historyID: UUID(), conversationID: UUID()).json)
+        let second = try Self.object(cached.reply.filled(historyID: UUID(), conversationID: UUID()).json)
+        #expect(first["cached"] as? Bool == true && first["rows"] != nil)
+        #expect(first["history_id"] as? String != second["history_id"] as? String)
+    }
+
+    @Test func anEntryItCannotReadIsAMiss() throws {
+        #expect(CachedAnswer(stored: Array("not a cached answer".utf8)) == nil)
+        #expect(CachedAnswer(stored: Array("{\"summary\":1}\n{}".utf8)) == nil)
+        var stored = try CachedAnswer(Self.answer).stored
+        stored.removeLast(stored.count / 2)
+        #expect(CachedAnswer(stored: stored) == nil)
+    }
+}
