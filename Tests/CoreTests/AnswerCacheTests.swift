@@ -1,5 +1,7 @@
 @testable import Core
 import Foundation
+import PostgresNIO
+import TestSupport
 import Testing
 
 struct AnswerCacheTests {
@@ -36,7 +38,7 @@ struct AnswerCacheTests {
         served.cached = true
         let stored = try CachedAnswer(served).stored
         let cached = try #require(CachedAnswer(stored: stored))
-        #expect(cached.summary == AnswerSummary(Self.answer))
+        #expect(cached.summary == (try AnswerSummary(Self.answer)))
         let first = try Self.object(cached.reply.filled(historyID: UUID(), conversationID: UUID()).json)
         let second = try Self.object(cached.reply.filled(historyID: UUID(), conversationID: UUID()).json)
         #expect(first["cached"] as? Bool == true && first["rows"] != nil)
@@ -45,9 +47,36 @@ struct AnswerCacheTests {
 
     @Test func anEntryItCannotReadIsAMiss() throws {
         #expect(CachedAnswer(stored: Array("not a cached answer".utf8)) == nil)
-        #expect(CachedAnswer(stored: Array("{\"summary\":1}\n{}".utf8)) == nil)
+        #expect(CachedAnswer(stored: Array("1 2\n{}\n{}".utf8)) == nil)
         var stored = try CachedAnswer(Self.answer).stored
         stored.removeLast(stored.count / 2)
         #expect(CachedAnswer(stored: stored) == nil)
+    }
+}
+
+@Suite(.serialized) struct HistoryStoreTests {
+    @Test func entriesWrittenTogetherAreAllKeptAndOneBadEntryFailsAlone() async throws {
+        try await TestDatabase.with(migrated: true) { _, postgres in
+            let (owner, connection) = try await AppRows.connection(in: postgres)
+            let history = HistoryStore(postgres: postgres, logger: TestServers.logger)
+            let summary = try AnswerSummary(AnswerCacheTests.answer)
+            // Sixty at once: group-committed in a few batches, one of them with an unknown connection.
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        let target = index == 30 ? UUID() : connection
+                        return (try? await history.record(ownerID: owner, connectionID: target, conversationID: UUID(),
+                                                          question: "question \(index)", answer: summary)) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 59)
+            let entries = try await history.list(ownerID: owner, connectionID: connection, before: nil, limit: 100)
+            #expect(entries.count == 59)
+            #expect(entries.allSatisfy { $0.query == "SELECT name FROM artist" && $0.answer == "AC/DC has 18." && $0.rowCount == 1 && $0.model == "scripted" })
+            let timings = try await postgres.query("SELECT count(*)::int8 FROM query_history WHERE (timings->>'total')::float8 = 15", logger: TestServers.logger)
+            for try await count in timings.decode(Int.self) { #expect(count == 59) }
+        }
     }
 }

@@ -69,30 +69,23 @@ struct CachedAnswer: Sendable {
 
     init(_ answer: QuestionAnswer) throws {
         reply = try ReplyTemplate(answer)
-        summary = AnswerSummary(answer)
+        summary = try AnswerSummary(answer)
     }
 
-    private struct Header: Codable {
-        var summary: AnswerSummary
-        var historyOffset: Int
-        var conversationOffset: Int
-    }
-
-    /// A line of JSON with the summary and where the ids go, then the reply's bytes (encoded JSON
-    /// has no raw newline, so the first one ends the header).
+    /// Three lines: where the reply's two ids go ("12 345"), the summary's JSON, the reply's JSON.
+    /// Encoded JSON has no raw newline, and nothing here is decoded on a hit.
     var stored: [UInt8] {
-        get throws {
-            let header = Header(summary: summary, historyOffset: reply.historyOffset, conversationOffset: reply.conversationOffset)
-            return Array(try JSONEncoder().encode(header)) + [UInt8(ascii: "\n")] + reply.json
-        }
+        Array("\(reply.historyOffset) \(reply.conversationOffset)\n\(summary.json)\n".utf8) + reply.json
     }
 
     init?(stored: [UInt8]) {
-        guard let newline = stored.firstIndex(of: UInt8(ascii: "\n")),
-              let header = try? JSONDecoder().decode(Header.self, from: Data(stored[..<newline])),
-              let reply = ReplyTemplate(json: Array(stored[(newline + 1)...]), historyOffset: header.historyOffset,
-                                        conversationOffset: header.conversationOffset) else { return nil }
+        let newline = UInt8(ascii: "\n")
+        guard let first = stored.firstIndex(of: newline), let second = stored[(first + 1)...].firstIndex(of: newline) else { return nil }
+        let offsets = String(decoding: stored[..<first], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+        guard offsets.count == 2, second > first + 1,
+              let reply = ReplyTemplate(json: Array(stored[(second + 1)...]), historyOffset: offsets[0], conversationOffset: offsets[1])
+        else { return nil }
         self.reply = reply
-        self.summary = header.summary
+        self.summary = AnswerSummary(json: String(decoding: stored[(first + 1)..<second], as: UTF8.self))
     }
 }

@@ -21,20 +21,26 @@ public struct HistoryEntry: Sendable, Codable, Equatable {
     }
 }
 
-/// What history records of an answer (the rows stay out of it).
-struct AnswerSummary: Sendable, Codable, Equatable {
-    var query: String
-    var answer: String?
-    var rowCount: Int
-    var model: String
-    var timings: QuestionAnswer.Timings
+/// What history records of an answer (the rows stay out of it), as JSON that PostgreSQL reads:
+/// the answer cache keeps it beside the reply, so a hit decodes nothing.
+struct AnswerSummary: Sendable, Equatable {
+    let json: String
 
-    init(_ answer: QuestionAnswer) {
-        query = answer.query
-        self.answer = answer.answer
-        rowCount = answer.rowCount
-        model = answer.model
-        timings = answer.timings
+    private struct Fields: Encodable {
+        var query: String
+        var answer: String?
+        var row_count: Int
+        var model: String
+        var timings: QuestionAnswer.Timings
+    }
+
+    init(_ answer: QuestionAnswer) throws {
+        let fields = Fields(query: answer.query, answer: answer.answer, row_count: answer.rowCount, model: answer.model, timings: answer.timings)
+        json = String(decoding: try ResponseJSON.encoder.encode(fields), as: UTF8.self)
+    }
+
+    init(json: String) {
+        self.json = json
     }
 }
 
@@ -44,24 +50,63 @@ public struct HistoryStore: Sendable {
     private let logger: Logger
     private static let columns = "id, connection_id, question, query, answer, row_count, model, created_at"
 
+    /// Entries being written, group-committed: a busy API inserts them a batch at a time.
+    private let inserts: GroupCommit<Insert, Result<Void, any Error>>
+
+    struct Insert: Sendable {
+        var id: UUID
+        var ownerID: UUID
+        var connectionID: UUID
+        var conversationID: UUID
+        var question: String
+        var summary: AnswerSummary
+    }
+
     public init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
         self.logger = logger
+        inserts = GroupCommit { batch in
+            do {
+                try await Self.insert(batch, postgres: postgres, logger: logger)
+                return batch.map { _ in .success(()) }
+            } catch {
+                // One entry can sink a batch (its connection was just deleted): the others go alone.
+                guard batch.count > 1 else { return [.failure(error)] }
+                var outcomes: [Result<Void, any Error>] = []
+                for entry in batch {
+                    do {
+                        try await Self.insert([entry], postgres: postgres, logger: logger)
+                        outcomes.append(.success(()))
+                    } catch {
+                        outcomes.append(.failure(error))
+                    }
+                }
+                return outcomes
+            }
+        }
     }
 
     /// Saves an answered question; returns its id.
     func record(ownerID: UUID, connectionID: UUID, conversationID: UUID, question: String, answer: AnswerSummary) async throws -> UUID {
         let id = UUID()
-        let timings = String(decoding: try JSONEncoder().encode(answer.timings), as: UTF8.self)
+        try await inserts.submit(Insert(id: id, ownerID: ownerID, connectionID: connectionID, conversationID: conversationID,
+                                        question: question, summary: answer)).get()
+        return id
+    }
+
+    private static func insert(_ batch: [Insert], postgres: PostgresClient, logger: Logger) async throws {
+        // clock_timestamp(): entries of one batch keep the order they were asked in.
         try await postgres.query(
             """
-            INSERT INTO query_history (id, user_id, connection_id, conversation_id, question, query, answer, row_count, model, timings)
-            VALUES (\(id), \(ownerID), \(connectionID), \(conversationID), \(question), \(answer.query), \(answer.answer),
-                    \(answer.rowCount), \(answer.model), \(timings)::jsonb)
+            INSERT INTO query_history (id, user_id, connection_id, conversation_id, question, query, answer, row_count, model, timings, created_at)
+            SELECT id, user_id, connection_id, conversation_id, question, s->>'query', s->>'answer', (s->>'row_count')::int4,
+                   s->>'model', coalesce(s->'timings', '{}'), clock_timestamp()
+            FROM unnest(\(batch.map(\.id)), \(batch.map(\.ownerID)), \(batch.map(\.connectionID)), \(batch.map(\.conversationID)),
+                        \(batch.map(\.question)), \(batch.map(\.summary.json))::jsonb[])
+                 AS entry(id, user_id, connection_id, conversation_id, question, s)
             """,
             logger: logger
         )
-        return id
     }
 
     /// The last `limit` turns of a conversation of the owner's on one connection, oldest first.

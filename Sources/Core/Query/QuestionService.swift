@@ -151,7 +151,7 @@ public struct QuestionService: Sendable {
                 }
             }
             await cache?.store(answer, for: key)
-            (reply, summary) = (try ReplyTemplate(answer), AnswerSummary(answer))
+            (reply, summary) = (try ReplyTemplate(answer), try AnswerSummary(answer))
         }
         let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
                                                  question: request.question, answer: summary)

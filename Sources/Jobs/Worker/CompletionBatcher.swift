@@ -2,10 +2,10 @@ import Core
 import Foundation
 import Logging
 
-/// Group commit for the ends of runs: runs that end while a batch is being written go into the
+/// The ends of runs, group-committed: runs that end while a batch is being written go into the
 /// next batch, so a thousand short jobs cost a few statements, not two thousand round trips.
 /// A lone long job still ends at once (its batch has one run).
-actor CompletionBatcher {
+struct CompletionBatcher: Sendable {
     struct Outcome: Sendable {
         var claim: JobClaim
         var state: JobState
@@ -14,34 +14,10 @@ actor CompletionBatcher {
         var progress: JobProgress
     }
 
-    private let store: JobStore
-    private let queue: RedisJobQueue
-    private let logger: Logger
-    private var pending: [(Outcome, CheckedContinuation<Bool, Never>)] = []
-    private var flushing = false
+    private let commit: GroupCommit<Outcome, Bool>
 
     init(store: JobStore, queue: RedisJobQueue, logger: Logger) {
-        self.store = store
-        self.queue = queue
-        self.logger = logger
-    }
-
-    /// Records the end of a run; true when its lease still held and the end was written.
-    func finish(_ outcome: Outcome) async -> Bool {
-        await withCheckedContinuation { continuation in
-            pending.append((outcome, continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flush() }
-            }
-        }
-    }
-
-    private func flush() async {
-        while !pending.isEmpty {
-            let batch = pending
-            pending = []
-            let outcomes = batch.map(\.0)
+        commit = GroupCommit { outcomes in
             var written = Set<UUID>()
             do {
                 // PostgreSQL first (the authority), then the Redis entries.
@@ -50,13 +26,15 @@ actor CompletionBatcher {
                 _ = try await queue.finish(kept.map { ($0.claim, $0.state, nil) })
             } catch {
                 // The entries stay pending; after the lease another worker runs the jobs again.
-                logger.error("could not record the end of \(batch.count) run(s)", metadata: ["error": "\(error)"])
+                logger.error("could not record the end of \(outcomes.count) run(s)", metadata: ["error": "\(error)"])
                 written = []
             }
-            for (outcome, continuation) in batch {
-                continuation.resume(returning: written.contains(outcome.claim.jobID))
-            }
+            return outcomes.map { written.contains($0.claim.jobID) }
         }
-        flushing = false
+    }
+
+    /// Records the end of a run; true when its lease still held and the end was written.
+    func finish(_ outcome: Outcome) async -> Bool {
+        await commit.submit(outcome)
     }
 }
