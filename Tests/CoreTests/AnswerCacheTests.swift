@@ -45,6 +45,14 @@ struct AnswerCacheTests {
         #expect(first["history_id"] as? String != second["history_id"] as? String)
     }
 
+    @Test func keysIgnoreCaseSpacingAndEndPunctuationButNotWords() {
+        let id = UUID(), day = Date(timeIntervalSince1970: 86_400 * 20_000)
+        func key(_ question: String) -> String { AnswerCache.key(connectionID: id, indexVersion: 1, question: question, model: "m", mode: .answer, today: day) }
+        #expect(key("How many albums are there?") == key("  how many\talbums are there  "))
+        #expect(key("How many albums are there?") != key("How many artists are there?"))
+        #expect(" \n ".trimmed() == "" && "?!x?".trimmed(where: { $0 == "?" }) == "!x")
+    }
+
     @Test func anEntryItCannotReadIsAMiss() throws {
         #expect(CachedAnswer(stored: Array("not a cached answer".utf8)) == nil)
         #expect(CachedAnswer(stored: Array("1 2\n{}\n{}".utf8)) == nil)

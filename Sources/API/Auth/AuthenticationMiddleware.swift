@@ -15,7 +15,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, code: "unauthorized", message: "the Authorization header must be `Bearer <token>`")
         }
         var context = context
-        context.identity = try await accounts.authenticate(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        context.identity = try await accounts.authenticate(bearer: parts[1].trimmed())
         context.logger[metadataKey: "user"] = "\(context.identity!.user.id.uuidString.lowercased())"
         return try await next(request, context)
     }

@@ -28,7 +28,7 @@ public struct AnswerCache: Sendable {
     public static func key(connectionID: UUID, indexVersion: Int, question: String, conversation: String = "", model: String,
                            mode: QuestionRequest.Mode, today: Date) -> String {
         let normalised = question.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-            .trimmingCharacters(in: CharacterSet(charactersIn: "?!. "))
+            .trimmed(where: { "?!. ".contains($0) })
         // The UTC day's number: a formatter per request cost more than the rest of a cached answer.
         let day = String(Int((today.timeIntervalSince1970 / 86_400).rounded(.down)))
         let parts = [connectionID.uuidString.lowercased(), String(indexVersion), normalised, conversation, model, mode.rawValue, day]

@@ -88,7 +88,7 @@ public struct QuestionService: Sendable {
     /// Everything that can refuse a question before it runs: input, ownership, a finished index,
     /// a configured model, the rate limit, the host policy.
     public func prepare(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> Prepared {
-        let question = request.question.trimmingCharacters(in: .whitespacesAndNewlines)
+        let question = request.question.trimmed()
         guard !question.isEmpty, question.count <= 2000 else {
             throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
         }
