@@ -108,6 +108,17 @@ import Testing
         }
     }
 
+    @Test func aTokenRevokedByAnotherProcessIsRefusedWithinMoments() async throws {
+        try await APITestHarness.withFreshApplication { client, services in
+            let token = try await client.signUp("gina@example.com")
+            // Read once, so this process holds its copy of the user.
+            #expect(try await client.call(.get, "/api/me", token: token).status == .ok)
+            try await services.postgres.query("UPDATE users SET token_version = token_version + 1 WHERE email = 'gina@example.com'",
+                                              logger: TestServers.logger)
+            #expect(try await eventually(timeout: .seconds(2)) { try await client.call(.get, "/api/me", token: token).status == .unauthorized })
+        }
+    }
+
     @Test func failedLoginsAreRateLimitedPerEmail() async throws {
         try await APITestHarness.withFreshApplication { client, _ in
             _ = try await client.signUp("frank@example.com")

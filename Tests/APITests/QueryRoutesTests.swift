@@ -235,7 +235,12 @@ import Testing
                 #expect(midRun.status == .ok && midRun["attempts"] as? Int == 0 && midRun["answer"] as? String == "25 genres, as before.")
                 #expect(await chat.requestCount == 3)
 
-                // Published: the index version moved on, so neither cache answers any more.
+                // Published: the index version moved on, so neither cache answers any more (once
+                // the API process has heard of the change: within milliseconds).
+                let owner = try await services.postgres.query("SELECT owner_id FROM connections", logger: TestServers.logger)
+                var ownerID: UUID?
+                for try await value in owner.decode(UUID.self) { ownerID = value }
+                #expect(try await eventually { try await services.connections.store.get(id: UUID(uuidString: id)!, ownerID: ownerID!).indexVersion == 2 })
                 let after = try await ask()
                 #expect(after["attempts"] as? Int == 1 && after["answer"] as? String == "Still 25 genres.")
                 #expect(await chat.requestCount == 5)

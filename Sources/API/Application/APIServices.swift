@@ -16,6 +16,8 @@ struct APIServices: Sendable {
     /// Filled at start-up, once the embedder is made and checked against the store.
     let embedder: EmbedderSlot
     let store: PostgresVectorStore
+    /// Keeps the in-process user and connection copies in step with PostgreSQL.
+    let rowChanges: RowChangeListener
     let logger: Logger
 
     /// Creates the services over running-to-be clients.
@@ -23,12 +25,14 @@ struct APIServices: Sendable {
         let hasher = PasswordHasher(cost: config.bcryptCost)
         let keys = RedisKeyspace(prefix: config.app.redisKeyPrefix)
         let limiter = RateLimiter(redis: redis, keys: keys)
+        let users = RowCache<User>(table: "users"), connectionRecords = RowCache<ConnectionStore.Owned>(table: "connections")
         let accounts = AccountService(
             postgres: postgres,
             hasher: hasher,
             tokens: await AccessTokens(secret: config.jwtSecret, lifetime: config.tokenLifetime),
             limiter: limiter,
             registration: config.registration,
+            userCache: users,
             logger: logger
         )
         let connections = ConnectionService(
@@ -37,6 +41,7 @@ struct APIServices: Sendable {
             hostPolicy: config.app.hostPolicy,
             limiter: limiter,
             connectTimeout: config.app.sourceConnectTimeout,
+            connectionCache: connectionRecords,
             logger: logger
         )
         let jobs = JobService(
@@ -56,7 +61,7 @@ struct APIServices: Sendable {
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,
             jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, embedder: embedder,
-            store: store, logger: logger
+            store: store, rowChanges: RowChangeListener(postgres: postgres, caches: [users, connectionRecords], logger: logger), logger: logger
         )
     }
 

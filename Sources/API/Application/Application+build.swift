@@ -4,13 +4,13 @@ import Logging
 
 /// Builds the HTTP application: every route, behind the error and logging middleware.
 ///
-/// The application runs the PostgreSQL client as one of its services, so both start and stop
-/// together; the Redis client is closed by the caller after the application stops.
+/// The application runs the PostgreSQL client and the row-change listener as its services, so
+/// they start and stop together; the Redis client is closed by the caller after the application stops.
 func buildApplication(config: APIConfig, services: APIServices) -> Application<RouterResponder<AppRequestContext>> {
     Application(
         router: buildRouter(services: services),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "askdb"),
-        services: [services.postgres],
+        services: [services.postgres, services.rowChanges],
         logger: services.logger
     )
 }

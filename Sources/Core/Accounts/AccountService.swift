@@ -41,10 +41,11 @@ public struct AccountService: Sendable {
         limiter: RateLimiter,
         registration: RegistrationMode,
         loginLimits: LoginLimits = LoginLimits(),
+        userCache: RowCache<User>? = nil,
         logger: Logger
     ) {
         self.postgres = postgres
-        self.users = UserStore(postgres: postgres, logger: logger)
+        self.users = UserStore(postgres: postgres, logger: logger, cache: userCache)
         self.apiKeys = APIKeyStore(postgres: postgres, logger: logger)
         self.invites = InviteStore(postgres: postgres, logger: logger)
         self.hasher = hasher

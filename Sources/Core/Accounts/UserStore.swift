@@ -6,10 +6,13 @@ import PostgresNIO
 public struct UserStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
+    private let cache: RowCache<User>?
 
-    public init(postgres: PostgresClient, logger: Logger) {
+    /// - Parameter cache: copies of users for ``find(id:)``, which every authenticated request reads.
+    public init(postgres: PostgresClient, logger: Logger, cache: RowCache<User>? = nil) {
         self.postgres = postgres
         self.logger = logger
+        self.cache = cache
     }
 
     /// Creates a user; a taken email is a conflict. Runs on `connection` when given (to share a
@@ -40,9 +43,12 @@ public struct UserStore: Sendable {
     }
 
     public func find(id: UUID) async throws -> User? {
-        try await Self.users(postgres.query(
-            "SELECT id, email, role, token_version, created_at FROM users WHERE id = \(id)", logger: logger
-        )).first
+        let load = {
+            try await Self.users(postgres.query(
+                "SELECT id, email, role, token_version, created_at FROM users WHERE id = \(id)", logger: logger
+            )).first
+        }
+        return if let cache { try await cache.value(for: id, load: load) } else { try await load() }
     }
 
     /// The user with `email` and their password hash, for logging in.
@@ -62,6 +68,7 @@ public struct UserStore: Sendable {
         try await postgres.query(
             "UPDATE users SET token_version = token_version + 1, updated_at = now() WHERE id = \(id)", logger: logger
         )
+        cache?.invalidate(id)
     }
 
     /// Sets a new password and revokes every token issued before.
@@ -73,10 +80,12 @@ public struct UserStore: Sendable {
             """,
             logger: logger
         )
+        cache?.invalidate(id)
     }
 
     public func setRole(id: UUID, role: Role) async throws {
         try await postgres.query("UPDATE users SET role = \(role.rawValue), updated_at = now() WHERE id = \(id)", logger: logger)
+        cache?.invalidate(id)
     }
 
     public func settings(id: UUID) async throws -> UserSettings {

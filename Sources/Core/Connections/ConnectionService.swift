@@ -28,9 +28,10 @@ public struct ConnectionService: Sendable {
         limiter: RateLimiter,
         testLimit: RateLimiter.Rule = .init(limit: 20, window: .seconds(60)),
         connectTimeout: Duration = .seconds(5),
+        connectionCache: RowCache<ConnectionStore.Owned>? = nil,
         logger: Logger
     ) {
-        self.store = ConnectionStore(postgres: postgres, logger: logger)
+        self.store = ConnectionStore(postgres: postgres, logger: logger, cache: connectionCache)
         self.keyRing = keyRing
         self.hostPolicy = hostPolicy
         self.limiter = limiter

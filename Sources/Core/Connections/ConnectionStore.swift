@@ -35,13 +35,19 @@ public struct SealedURL: Sendable {
 /// Connections in the app database. Every read and write is scoped to the owner, so another
 /// user's connection is indistinguishable from a missing one.
 public struct ConnectionStore: Sendable {
+    /// A connection's record and its owner, as the in-process cache keeps it.
+    public typealias Owned = (ownerID: UUID, record: ConnectionRecord)
+
     private let postgres: PostgresClient
     private let logger: Logger
+    private let cache: RowCache<Owned>?
     private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text"
 
-    public init(postgres: PostgresClient, logger: Logger) {
+    /// - Parameter cache: copies of records for ``get(id:ownerID:)``, which every question reads.
+    public init(postgres: PostgresClient, logger: Logger, cache: RowCache<Owned>? = nil) {
         self.postgres = postgres
         self.logger = logger
+        self.cache = cache
     }
 
     public func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedURL, redacted: String,
@@ -69,9 +75,15 @@ public struct ConnectionStore: Sendable {
     }
 
     public func get(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
-        try await one(postgres.query(
-            "SELECT \(unescaped: Self.columns) FROM connections WHERE id = \(id) AND owner_id = \(ownerID)", logger: logger
-        ))
+        let load = { () async throws -> Owned? in
+            try await Self.records(postgres.query(
+                "SELECT \(unescaped: Self.columns) FROM connections WHERE id = \(id) AND owner_id = \(ownerID)", logger: logger
+            )).first.map { (ownerID, $0) }
+        }
+        let owned = if let cache { try await cache.value(for: id, load: load) } else { try await load() }
+        // A copy made for its owner says nothing to anyone else.
+        guard let owned, owned.ownerID == ownerID else { throw AskDBError.notFound("connection") }
+        return owned.record
     }
 
     public func sealedURL(id: UUID, ownerID: UUID) async throws -> (ConnectionKind, SealedURL) {
@@ -88,6 +100,7 @@ public struct ConnectionStore: Sendable {
     public func update(id: UUID, ownerID: UUID, name: String?, url: (sealed: SealedURL, redacted: String)?,
                        options: SamplingOptions? = nil) async throws -> ConnectionRecord {
         let options = try options.map(Self.json)
+        defer { cache?.invalidate(id) }
         do {
             return try await one(postgres.query(
                 """
@@ -110,6 +123,7 @@ public struct ConnectionStore: Sendable {
 
     /// Deletes the connection; its chunks, jobs and history go with it (foreign keys cascade).
     public func delete(id: UUID, ownerID: UUID) async throws {
+        defer { cache?.invalidate(id) }
         let rows = try await postgres.query(
             "DELETE FROM connections WHERE id = \(id) AND owner_id = \(ownerID) RETURNING id", logger: logger
         )
