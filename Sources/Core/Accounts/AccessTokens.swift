@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import Synchronization
 
 /// Claims of an access token: who, at which token version, until when.
 public struct AccessTokenClaims: JWTPayload, Equatable {
@@ -20,6 +21,9 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 /// Issues and verifies HS256 access tokens.
 public struct AccessTokens: Sendable {
     private let keys: JWTKeyCollection
+    /// Tokens whose signature checked out: a client sends the same token on every request, and
+    /// parsing and checking it again was most of authentication's cost. Expiry is checked each time.
+    private let verified = VerifiedTokens()
     /// How long a token is valid.
     public let lifetime: Duration
 
@@ -45,11 +49,34 @@ public struct AccessTokens: Sendable {
     /// The claims of a valid, unexpired token signed with our key; anything else is unauthorized.
     public func verify(_ token: String) async throws(AskDBError) -> AccessTokenClaims {
         do {
-            return try await keys.verify(token, as: AccessTokenClaims.self)
+            if let claims = verified.claims(of: token) {
+                try claims.exp.verifyNotExpired()
+                return claims
+            }
+            let claims = try await keys.verify(token, as: AccessTokenClaims.self)
+            verified.keep(claims, of: token)
+            return claims
         } catch let error as JWTError where error.errorType == .claimVerificationFailure {
             throw AskDBError(.unauthorized, code: "token_expired", message: "the access token has expired: log in again")
         } catch {
             throw AskDBError(.unauthorized, code: "invalid_token", message: "the access token is not valid")
+        }
+    }
+}
+
+/// A bounded set of tokens whose signatures were verified, with their claims.
+private final class VerifiedTokens: Sendable {
+    private let tokens = Mutex<[String: AccessTokenClaims]>([:])
+    private let capacity = 10_000
+
+    func claims(of token: String) -> AccessTokenClaims? {
+        tokens.withLock { $0[token] }
+    }
+
+    func keep(_ claims: AccessTokenClaims, of token: String) {
+        tokens.withLock { tokens in
+            if tokens.count >= capacity { tokens.removeAll(keepingCapacity: true) }
+            tokens[token] = claims
         }
     }
 }
