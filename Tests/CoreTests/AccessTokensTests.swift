@@ -1,0 +1,18 @@
+@testable import Core
+import Foundation
+import Testing
+
+struct AccessTokensTests {
+    @Test func aTokenVerifiedOnceIsStillRefusedOnceItExpires() async throws {
+        let tokens = await AccessTokens(secret: SecretKey(bytes: Array(repeating: 7, count: 40)), lifetime: .seconds(1))
+        let user = User(id: UUID(), email: "hana@example.com", role: .user, tokenVersion: 3, createdAt: Date())
+        let (token, _) = try await tokens.issue(for: user)
+        #expect(try await tokens.verify(token).ver == 3)
+        #expect(try await tokens.verify(token).userID == user.id)
+        try await Task.sleep(for: .milliseconds(2100))
+        await #expect { try await tokens.verify(token) } throws: { ($0 as? AskDBError)?.code == "token_expired" }
+        // A tampered copy of a remembered token is checked, not looked up.
+        let tampered = String(token.dropLast()) + (token.hasSuffix("A") ? "B" : "A")
+        await #expect { try await tokens.verify(tampered) } throws: { ($0 as? AskDBError)?.code == "invalid_token" }
+    }
+}
