@@ -43,6 +43,7 @@ struct RoundTripBenchmark: AsyncParsableCommand {
             samples.append((ContinuousClock.now - start).inSeconds * 1e6)
         }
         samples.sort()
-        print(String(format: "%-34@ p50 %6.0f µs   p99 %6.0f µs", name as NSString, samples[count / 2], samples[count * 99 / 100]))
+        print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
+              + String(format: "p50 %6.0f µs   p99 %6.0f µs", samples[count / 2], samples[count * 99 / 100]))
     }
 }
