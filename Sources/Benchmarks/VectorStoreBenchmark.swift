@@ -51,7 +51,7 @@ struct VectorStoreBenchmark: AsyncParsableCommand {
             do {
                 try await measure(postgres: postgres, owner: owner, logger: logger)
             } catch {
-                try? await postgres.query("DELETE FROM users WHERE id = \(owner)", logger: logger)
+                _ = try? await postgres.query("DELETE FROM users WHERE id = \(owner)", logger: logger)
                 throw error
             }
             if !keep { try await postgres.query("DELETE FROM users WHERE id = \(owner)", logger: logger) }

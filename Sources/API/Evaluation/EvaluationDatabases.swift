@@ -44,7 +44,7 @@ struct EvaluationDatabases {
                 }
                 try await client.query(PostgresQuery(unsafeSQL: "ANALYZE"), logger: logger)
             }
-            try await withClient(admin) { client in
+            _ = try await withClient(admin) { client in
                 try await client.query(PostgresQuery(unsafeSQL: "COMMENT ON DATABASE \(name) IS '\(marker)'"), logger: logger)
             }
         }

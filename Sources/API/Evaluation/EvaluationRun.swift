@@ -147,7 +147,7 @@ struct EvaluationRun {
         var last = ""
         while true {
             let current = try await services.jobs.job(id: job.id, ownerID: owner)
-            let line = "indexing \(name): \(current.state.rawValue) \(current.progress.phase ?? "") \(Int(current.progress.percent ?? 0))%"
+            let line = "indexing \(name): \(current.state.rawValue) \(current.progress.phase) \(Int(current.progress.percent))%"
             if line != last { say(line); last = line }
             switch current.state {
             case .succeeded: return try await services.connections.store.get(id: id, ownerID: owner)
