@@ -27,24 +27,15 @@ struct QueueBenchmark: AsyncParsableCommand {
     var lease = 2
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let databaseURL = environment["DATABASE_URL"], let redisURL = environment["REDIS_URL"] else {
-            throw ValidationError("set DATABASE_URL and REDIS_URL (e.g. `set -a; source .askdb/stack.env`)")
-        }
-        var logger = Logger(label: "askdb.bench")
-        logger.logLevel = .error
-        let postgres = PostgresClient(configuration: try PostgresURL(databaseURL).clientConfiguration(), backgroundLogger: logger)
-        let redis = RedisClient(configuration: .init(url: try RedisURL(redisURL), maxConnections: 8))
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await postgres.run() }
-            defer { group.cancelAll() }
+        let servers = try StackServers.fromEnvironment()
+        try await servers.withClients { postgres, redis in
             let raw = try await rawLoop(redis: redis)
-            let (queueRate, takeover) = try await realQueue(postgres: postgres, redis: redis, databaseURL: databaseURL, redisURL: redisURL, logger: logger)
+            let (queueRate, takeover) = try await realQueue(postgres: postgres, redis: redis, databaseURL: servers.databaseURL,
+                                                            redisURL: servers.redisURL, logger: servers.logger)
             print(String(format: "raw XADD→XREADGROUP→XACK loop: %8.0f msgs/s", raw))
             print(String(format: "AskDB queue, %d worker processes: %8.0f jobs/s  (%.2f× the raw loop)", workers, queueRate, queueRate / raw))
             print(String(format: "takeover after SIGKILL (lease %d s): %.2f s", lease, takeover))
         }
-        await redis.shutdown()
     }
 
     /// The ceiling: the same number of messages through a bare stream, pipelined in batches.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Core
 import Foundation
-import Logging
 import PostgresNIO
 
 /// What one round trip to each server costs through AskDB's clients, one at a time: the floor
@@ -13,24 +12,14 @@ struct RoundTripBenchmark: AsyncParsableCommand {
     var count = 5000
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let databaseURL = environment["DATABASE_URL"], let redisURL = environment["REDIS_URL"] else {
-            throw ValidationError("set DATABASE_URL and REDIS_URL (e.g. `set -a; source .askdb/stack.env`)")
-        }
-        var logger = Logger(label: "askdb.bench")
-        logger.logLevel = .error
-        let postgres = PostgresClient(configuration: try PostgresURL(databaseURL).clientConfiguration(), backgroundLogger: logger)
-        let redis = RedisClient(configuration: .init(url: try RedisURL(redisURL)))
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await postgres.run() }
-            defer { group.cancelAll() }
+        let servers = try StackServers.fromEnvironment()
+        try await servers.withClients { postgres, redis in
             let id = UUID()
             try await report("PostgreSQL SELECT by primary key") {
-                for try await _ in try await postgres.query("SELECT id FROM users WHERE id = \(id)", logger: logger).decode(UUID.self) {}
+                for try await _ in try await postgres.query("SELECT id FROM users WHERE id = \(id)", logger: servers.logger).decode(UUID.self) {}
             }
             try await report("Redis GET") { _ = try await redis.send("GET", "askdb-bench:none") }
         }
-        await redis.shutdown()
     }
 
     private func report(_ name: String, _ body: () async throws -> Void) async throws {
