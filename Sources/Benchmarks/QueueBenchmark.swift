@@ -75,12 +75,24 @@ struct QueueBenchmark: AsyncParsableCommand {
         // A user and a connection to hang the jobs on; removed (with the jobs) at the end.
         let owner = try await UserStore(postgres: postgres, logger: logger)
             .create(email: EmailAddress("bench-\(UUID().uuidString.prefix(8))@example.com"), passwordHash: "x", role: .user)
-        defer { Task { try? await postgres.query("DELETE FROM users WHERE id = \(owner.id)", logger: logger) } }
+        do {
+            let figures = try await measure(postgres: postgres, service: service, owner: owner.id, prefix: prefix,
+                                            databaseURL: databaseURL, redisURL: redisURL, logger: logger)
+            try await postgres.query("DELETE FROM users WHERE id = \(owner.id)", logger: logger)
+            return figures
+        } catch {
+            _ = try? await postgres.query("DELETE FROM users WHERE id = \(owner.id)", logger: logger)
+            throw error
+        }
+    }
+
+    private func measure(postgres: PostgresClient, service: JobService, owner: UUID, prefix: String,
+                         databaseURL: String, redisURL: String, logger: Logger) async throws -> (Double, Double) {
         let connection = UUID()
         try await postgres.query(
             """
             INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, key_id, url_redacted)
-            VALUES (\(connection), \(owner.id), 'bench', 'postgres', '\\x00'::bytea, 'bench', 'postgres://bench')
+            VALUES (\(connection), \(owner), 'bench', 'postgres', '\\x00'::bytea, 'bench', 'postgres://bench')
             """,
             logger: logger
         )
@@ -103,7 +115,7 @@ struct QueueBenchmark: AsyncParsableCommand {
         let started = Date()
         for batch in stride(from: 0, to: jobs, by: 1000) {
             let count = min(1000, jobs - batch)
-            _ = try await service.enqueueMany(kind: BenchWorker.noopKind, jobs: Array(repeating: (connection, owner.id), count: count))
+            _ = try await service.enqueueMany(kind: BenchWorker.noopKind, jobs: Array(repeating: (connection, owner), count: count))
         }
         let enqueued = Date()
         var finished: Date?
@@ -115,7 +127,7 @@ struct QueueBenchmark: AsyncParsableCommand {
         print(String(format: "  (all %d jobs enqueued after %.2f s)", jobs, enqueued.timeIntervalSince(started)))
 
         // Takeover: a slow job, its worker killed, the time until another worker runs it.
-        let slow = try await service.enqueueMany(kind: BenchWorker.slowKind, jobs: [(connection, owner.id)])[0]
+        let slow = try await service.enqueueMany(kind: BenchWorker.slowKind, jobs: [(connection, owner)])[0]
         var holder: String?
         while holder == nil {
             let rows = try await postgres.query("SELECT worker FROM jobs WHERE id = \(slow.id) AND state = 'running'", logger: logger)
