@@ -13,12 +13,14 @@ public struct RowChangeListener: Service {
     private let caches: [String: any RowCacheInvalidating]
     private let logger: Logger
 
+    /// - Parameter caches: each told of its own table's changes.
     public init(postgres: PostgresClient, caches: [any RowCacheInvalidating], logger: Logger) {
         self.postgres = postgres
         self.caches = Dictionary(caches.map { ($0.table, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
     }
 
+    /// Listens until graceful shutdown, connecting again a second after any failure.
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
@@ -64,8 +66,11 @@ public struct RowChangeListener: Service {
 
 /// What ``RowChangeListener`` needs of a cache.
 public protocol RowCacheInvalidating: Sendable {
+    /// The table whose notifications concern the cache.
     var table: String { get }
+    /// The row with this id changed.
     func invalidate(_ id: UUID)
+    /// Notifications start (true) or stop (false) arriving.
     func setListening(_ listening: Bool)
 }
 

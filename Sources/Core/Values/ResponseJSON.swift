@@ -3,6 +3,7 @@ import Foundation
 /// The one JSON encoding every API response uses: RFC 3339 UTC timestamps, sorted keys. It lives
 /// in Core because the answer cache keeps responses already encoded.
 public enum ResponseJSON {
+    /// Encodes response bodies.
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
@@ -10,6 +11,7 @@ public enum ResponseJSON {
         return encoder
     }()
 
+    /// Decodes request bodies.
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
