@@ -2,7 +2,8 @@
 # Question-path benchmark on the local stack (scripts/up.sh first): a second askdb-api, on a free
 # port, asks Chinook through a scripted language model that answers at once, so what is measured
 # is everything but the model — retrieval, the guard, EXPLAIN and execution, history, audit and
-# the cache write. Then wrk hammers one cached question.
+# the cache write. Then wrk hammers one cached question. The API logs as the local stack's does
+# (info, JSON: a line per request).
 #
 #   scripts/bench-questions.sh [QUESTIONS]     default 300 distinct questions
 set -euo pipefail
@@ -47,7 +48,7 @@ echo $! >"$WORK/model.pid"
 
 PORT="$(free_port)"
 ASKDB_PORT="$PORT" ASKDB_LLM_URL="http://127.0.0.1:$MODEL_PORT" ASKDB_LLM_API=openai ASKDB_LLM_GRAMMAR=false \
-    ASKDB_QUESTIONS_PER_MINUTE=100000 ASKDB_QUESTIONS_AT_ONCE=1000 ASKDB_QUERIES_PER_SOURCE=1000 ASKDB_LOG_LEVEL=warning \
+    ASKDB_QUESTIONS_PER_MINUTE=100000 ASKDB_QUESTIONS_AT_ONCE=1000 ASKDB_QUERIES_PER_SOURCE=1000 ASKDB_LOG_LEVEL=info ASKDB_LOG_FORMAT=json \
     "$BIN/askdb-api" serve >"$WORK/api.log" 2>&1 &
 echo $! >"$WORK/api.pid"
 API="http://127.0.0.1:$PORT"

@@ -1,7 +1,11 @@
 import Foundation
 import Logging
 
-/// Writes one JSON object a line to standard error: time, level, label, message and metadata.
+/// Writes one JSON object a line to standard error: time, level, label, message and metadata,
+/// keys sorted.
+///
+/// The line is written by hand: JSONSerialization and a date formatter per line were a third of
+/// a cached answer's cost with the request log on.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -19,29 +23,93 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: Any] = [
-            "time": Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
-            "level": event.level.rawValue,
-            "label": label,
-            "message": event.message.description,
-        ]
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        for (key, value) in merged where object[key] == nil {
-            object[key] = Self.json(value)
-        }
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return
-        }
+        var line = Self.line(time: Date(), level: event.level, label: label, message: event.message.description,
+                             metadata: metadata.merging(event.metadata ?? [:]) { _, new in new })
         line.append(0x0A)
-        FileHandle.standardError.write(line)
+        // One write per line, so lines from several threads do not interleave.
+        line.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 
-    private static func json(_ value: Logger.Metadata.Value) -> Any {
-        switch value {
-        case .string(let string): string
-        case .stringConvertible(let convertible): convertible.description
-        case .array(let values): values.map(json)
-        case .dictionary(let values): values.mapValues(json)
+    /// One log line, without its newline. Metadata never replaces the four fixed fields.
+    static func line(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
+        var fields: [(key: String, value: Logger.Metadata.Value)] = [
+            ("label", .string(label)), ("level", .string(level.rawValue)), ("message", .string(message)), ("time", .string(timestamp(time))),
+        ]
+        for (key, value) in metadata where !["label", "level", "message", "time"].contains(key) {
+            fields.append((key, value))
         }
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        appendObject(fields, to: &output)
+        return output
+    }
+
+    private static func appendObject(_ fields: [(key: String, value: Logger.Metadata.Value)], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            appendString(field.key, to: &output)
+            output.append(UInt8(ascii: ":"))
+            appendValue(field.value, to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    private static func appendValue(_ value: Logger.Metadata.Value, to output: inout [UInt8]) {
+        switch value {
+        case .string(let string): appendString(string, to: &output)
+        case .stringConvertible(let convertible): appendString(convertible.description, to: &output)
+        case .array(let values):
+            output.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                appendValue(value, to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .dictionary(let values):
+            appendObject(values.map { ($0.key, $0.value) }, to: &output)
+        }
+    }
+
+    private static func appendString(_ string: String, to output: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                output.append(contentsOf: Array("\\u00".utf8))
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// RFC 3339 UTC with milliseconds: "2026-12-01T03:27:11.142Z".
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(digits(parts.tm_year + 1900, 4))-\(digits(parts.tm_mon + 1, 2))-\(digits(parts.tm_mday, 2))T"
+            + "\(digits(parts.tm_hour, 2)):\(digits(parts.tm_min, 2)):\(digits(parts.tm_sec, 2)).\(digits(Int32(milliseconds % 1000), 3))Z"
     }
 }
