@@ -45,7 +45,7 @@ struct VectorStoreBenchmark: AsyncParsableCommand {
             defer { group.cancelAll() }
             let owner = UUID()
             try await postgres.query(
-                "INSERT INTO users (id, email, password_hash) VALUES (\(owner), \("bench-\(owner.uuidString.lowercased())@example.com"), 'x')",
+                "INSERT INTO users (id, email, password_hash) VALUES (\(owner), \("bench-\(owner.lowercasedString)@example.com"), 'x')",
                 logger: logger
             )
             do {

@@ -16,7 +16,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         context.identity = try await accounts.authenticate(bearer: parts[1].trimmed())
-        context.logger[metadataKey: "user"] = "\(context.identity!.user.id.uuidString.lowercased())"
+        context.logger[metadataKey: "user"] = "\(context.identity!.user.id.lowercasedString)"
         return try await next(request, context)
     }
 }

@@ -26,7 +26,7 @@ struct CreateAdminCommand: AsyncParsableCommand {
         }
         try await runOperatorTask("create-admin") { [email] services, _ in
             let result = try await services.accounts.createAdmin(email: email, password: password)
-            print(result.created ? "created admin \(result.user.email) (\(result.user.id.uuidString.lowercased()))"
+            print(result.created ? "created admin \(result.user.email) (\(result.user.id.lowercasedString))"
                                  : "\(result.user.email) is now an admin")
         }
     }

@@ -16,7 +16,7 @@ struct HistoryRoutes: Sendable {
                 ownerID: owner, connectionID: try request.uuidParameter("connection_id"),
                 before: try request.uuidParameter("cursor"), limit: limit
             )
-            return ListBody(items: items, nextCursor: items.count == limit ? items.last?.id.uuidString.lowercased() : nil)
+            return ListBody(items: items, nextCursor: items.count == limit ? items.last?.id.lowercasedString : nil)
         }
         group.get("history/:id") { _, context in
             try await history.get(id: try context.uuid("id", what: "history entry"), ownerID: try context.requireIdentity().user.id)

@@ -37,11 +37,11 @@ public struct AccessTokens: Sendable {
     public func issue(for user: User, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
         let expiresAt = now.addingTimeInterval(TimeInterval(lifetime.components.seconds))
         let claims = AccessTokenClaims(
-            sub: .init(value: user.id.uuidString.lowercased()),
+            sub: .init(value: user.id.lowercasedString),
             ver: user.tokenVersion,
             iat: .init(value: now),
             exp: .init(value: expiresAt),
-            jti: .init(value: UUID().uuidString.lowercased())
+            jti: .init(value: UUID().lowercasedString)
         )
         return (try await keys.sign(claims), expiresAt)
     }

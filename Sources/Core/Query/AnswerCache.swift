@@ -31,7 +31,7 @@ public struct AnswerCache: Sendable {
             .trimmed(where: { "?!. ".contains($0) })
         // The UTC day's number: a formatter per request cost more than the rest of a cached answer.
         let day = String(Int((today.timeIntervalSince1970 / 86_400).rounded(.down)))
-        let parts = [connectionID.uuidString.lowercased(), String(indexVersion), normalised, conversation, model, mode.rawValue, day]
+        let parts = [connectionID.lowercasedString, String(indexVersion), normalised, conversation, model, mode.rawValue, day]
         return SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).hexString
     }
 

@@ -39,7 +39,7 @@ struct ReplyTemplate: Sendable, Equatable {
 
     init(_ answer: QuestionAnswer) throws {
         // Random stand-ins: no value in the rows can be mistaken for them.
-        let history = UUID().uuidString.lowercased(), conversation = UUID().uuidString.lowercased()
+        let history = UUID().lowercasedString, conversation = UUID().lowercasedString
         json = Array(try ResponseJSON.encoder.encode(Body(answer: answer, historyID: history, conversationID: conversation)))
         guard let historyRange = json.firstRange(of: Array(history.utf8)),
               let conversationRange = json.firstRange(of: Array(conversation.utf8)) else {
@@ -61,8 +61,8 @@ struct ReplyTemplate: Sendable, Equatable {
     /// The reply with its ids.
     func filled(historyID: UUID, conversationID: UUID) -> QuestionReply {
         var json = self.json
-        json.replaceSubrange(historyOffset..<historyOffset + Self.idLength, with: historyID.uuidString.lowercased().utf8)
-        json.replaceSubrange(conversationOffset..<conversationOffset + Self.idLength, with: conversationID.uuidString.lowercased().utf8)
+        json.replaceSubrange(historyOffset..<historyOffset + Self.idLength, with: historyID.lowercasedString.utf8)
+        json.replaceSubrange(conversationOffset..<conversationOffset + Self.idLength, with: conversationID.lowercasedString.utf8)
         return QuestionReply(historyID: historyID, json: json)
     }
 }

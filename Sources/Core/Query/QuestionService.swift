@@ -96,8 +96,8 @@ public struct QuestionService: Sendable {
         guard record.indexVersion > 0 else {
             let job = try await activeJob(of: record.id)
             throw AskDBError(.conflict, code: "not_indexed", message: job.map {
-                "this connection has no finished index yet; indexing job \($0.uuidString.lowercased()) is running"
-            } ?? "this connection has no finished index yet: POST /api/connections/\(record.id.uuidString.lowercased())/index first")
+                "this connection has no finished index yet; indexing job \($0.lowercasedString) is running"
+            } ?? "this connection has no finished index yet: POST /api/connections/\(record.id.lowercasedString)/index first")
         }
         guard let model else {
             throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")

@@ -62,7 +62,7 @@ public struct WriteFence: Sendable, Hashable {
     /// Thrown when the lease has passed to another run.
     public struct Lost: Error, Sendable, CustomStringConvertible {
         public var jobID: UUID
-        public var description: String { "job \(jobID.uuidString.lowercased()) is no longer held under this lease" }
+        public var description: String { "job \(jobID.lowercasedString) is no longer held under this lease" }
     }
 }
 

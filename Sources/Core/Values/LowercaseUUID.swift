@@ -20,6 +20,21 @@ public struct LowercaseUUID: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(wrappedValue.uuidString.lowercased())
+        try container.encode(wrappedValue.lowercasedString)
+    }
+}
+
+extension UUID {
+    /// The canonical lower-case text ("0f1e…-…"), as every id leaves the API. Written from the
+    /// bytes: `lowercasedString` showed in profiles of cached answers.
+    public var lowercasedString: String {
+        let hex = Array(withUnsafeBytes(of: uuid) { $0.hexString }.utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (start, end) in [(0, 8), (8, 12), (12, 16), (16, 20), (20, 32)] {
+            if start > 0 { text.append(UInt8(ascii: "-")) }
+            text.append(contentsOf: hex[start..<end])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -60,7 +60,7 @@ public struct RedisJobQueue: Sendable {
     var stream: RedisArgument { RedisArgument(keys.key("jobs", "stream")) }
     var delayedKey: RedisArgument { RedisArgument(keys.key("jobs", "delayed")) }
     var deadKey: RedisArgument { RedisArgument(keys.key("jobs", "dead")) }
-    func hash(_ id: UUID) -> RedisArgument { RedisArgument(keys.key("job", id.uuidString.lowercased())) }
+    func hash(_ id: UUID) -> RedisArgument { RedisArgument(keys.key("job", id.lowercasedString)) }
     /// One stream of state and progress events for all jobs: a key per job would cost Redis
     /// memory for every job ever run, while watchers are few.
     var eventsKey: RedisArgument { RedisArgument(keys.key("jobs", "events")) }
@@ -81,7 +81,7 @@ public struct RedisJobQueue: Sendable {
             try await redis.run(
                 QueueScripts.publish,
                 keys: [stream, eventsKey] + chunk.map { hash($0.id) },
-                arguments: [onlyIfMissing ? "1" : "0"] + chunk.flatMap { [RedisArgument($0.id.uuidString.lowercased()), RedisArgument($0.kind)] }
+                arguments: [onlyIfMissing ? "1" : "0"] + chunk.flatMap { [RedisArgument($0.id.lowercasedString), RedisArgument($0.kind)] }
             )
         }
     }
@@ -121,7 +121,7 @@ public struct RedisJobQueue: Sendable {
     public func progress(_ claim: JobClaim, _ progress: JobProgress) async throws -> LeaseStatus {
         let json = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
         let reply = try await redis.run(QueueScripts.progress, keys: [hash(claim.jobID), eventsKey],
-                                        arguments: [RedisArgument(claim.token), RedisArgument(json), RedisArgument(claim.jobID.uuidString.lowercased())])
+                                        arguments: [RedisArgument(claim.token), RedisArgument(json), RedisArgument(claim.jobID.lowercasedString)])
         return Self.leaseStatus(reply)
     }
 
@@ -132,7 +132,7 @@ public struct RedisJobQueue: Sendable {
         let arguments = outcomes.flatMap { outcome -> [RedisArgument] in
             let retryAt = Int((outcome.retryAt ?? Date()).timeIntervalSince1970 * 1000)
             return [RedisArgument(outcome.claim.token), RedisArgument(outcome.claim.entryID), RedisArgument(outcome.state.rawValue),
-                    RedisArgument(outcome.claim.jobID.uuidString.lowercased()), RedisArgument(retryAt)]
+                    RedisArgument(outcome.claim.jobID.lowercasedString), RedisArgument(retryAt)]
         }
         let reply = try await redis.run(
             QueueScripts.finish,
@@ -150,7 +150,7 @@ public struct RedisJobQueue: Sendable {
 
     /// Flags a running job so it stops at its next checkpoint.
     public func requestCancel(_ id: UUID) async throws {
-        try await redis.run(QueueScripts.cancel, keys: [hash(id), eventsKey], arguments: [RedisArgument(id.uuidString.lowercased())])
+        try await redis.run(QueueScripts.cancel, keys: [hash(id), eventsKey], arguments: [RedisArgument(id.lowercasedString)])
     }
 
     /// The live progress Redis holds for a job, if any.
@@ -166,7 +166,7 @@ public struct RedisJobQueue: Sendable {
             ["XREAD", "COUNT", "500", "BLOCK", RedisArgument(block.milliseconds), "STREAMS", eventsKey, RedisArgument(after)],
             timeout: block + .seconds(5)
         )
-        let job = id.uuidString.lowercased()
+        let job = id.lowercasedString
         var cursor = after
         var events: [(id: String, type: String, data: String)] = []
         for entry in reply.array?.first?.array?.dropFirst().first?.array ?? [] {
@@ -212,7 +212,7 @@ public struct RedisJobQueue: Sendable {
             let reply = try await redis.run(
                 QueueScripts.claim,
                 keys: [eventsKey] + valid.map { hash($0.id) },
-                arguments: [RedisArgument(worker), RedisArgument(lease.milliseconds)] + valid.map { RedisArgument($0.id.uuidString.lowercased()) }
+                arguments: [RedisArgument(worker), RedisArgument(lease.milliseconds)] + valid.map { RedisArgument($0.id.lowercasedString) }
             )
             for (entry, token) in zip(valid, reply.array ?? []) {
                 if let token = token.int, token > 0 {

@@ -29,8 +29,8 @@ public final class JobContext: Sendable {
         self.queue = queue
         self.store = store
         var logger = logger
-        logger[metadataKey: "job"] = "\(job.id.uuidString.lowercased())"
-        logger[metadataKey: "connection"] = "\(job.connectionID.uuidString.lowercased())"
+        logger[metadataKey: "job"] = "\(job.id.lowercasedString)"
+        logger[metadataKey: "connection"] = "\(job.connectionID.lowercasedString)"
         self.logger = logger
     }
 
