@@ -37,9 +37,21 @@ import Testing
     static func reindex(_ id: String, kind: String, url: String, services: APIServices,
                         progress: @escaping @Sendable (ConnectionIndexer.Progress) async throws -> Void = { _ in }) async throws {
         let connector = try await services.connections.connector(for: try SourceURL(kind: ConnectionKind(rawValue: kind)!, raw: url))
-        _ = try await ConnectionIndexer(store: services.store, snapshots: SchemaSnapshotStore(postgres: services.postgres, logger: TestServers.logger),
-                                        embedder: HashEmbedder(), logger: TestServers.logger)
+        let report = try await ConnectionIndexer(store: services.store, snapshots: SchemaSnapshotStore(postgres: services.postgres, logger: TestServers.logger),
+                                                 embedder: HashEmbedder(), logger: TestServers.logger)
             .index(connectionID: UUID(uuidString: id)!, connector: connector, options: SamplingOptions(), fence: nil, progress: progress)
+        try await waitUntilSeen(indexVersion: report.version, of: id, services: services)
+    }
+
+    /// Waits until the API process has heard that another process moved the connection's index
+    /// version (its in-process copy is dropped on PostgreSQL's notification, within milliseconds).
+    static func waitUntilSeen(indexVersion: Int, of id: String, services: APIServices) async throws {
+        let id = try #require(UUID(uuidString: id))
+        var ownerID: UUID?
+        for try await owner in try await services.postgres.query("SELECT owner_id FROM connections WHERE id = \(id)", logger: TestServers.logger)
+            .decode(UUID.self) { ownerID = owner }
+        let owner = try #require(ownerID)
+        #expect(try await eventually { try await services.connections.store.get(id: id, ownerID: owner).indexVersion == indexVersion })
     }
 
     @Test func aQuestionIsAnsweredFromTheLiveDatabaseRememberedAndAudited() async throws {
@@ -172,6 +184,7 @@ import Testing
                 #expect(early.status == .conflict)
                 #expect(early.errorCode == "not_indexed")
                 try await services.postgres.query("UPDATE connections SET index_version = 1", logger: TestServers.logger)
+                try await Self.waitUntilSeen(indexVersion: 1, of: id, services: services)
                 let noModel = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many albums?"])
                 #expect(noModel.status == .serviceUnavailable)
                 #expect(noModel.errorCode == "llm_not_configured")
@@ -235,12 +248,8 @@ import Testing
                 #expect(midRun.status == .ok && midRun["attempts"] as? Int == 0 && midRun["answer"] as? String == "25 genres, as before.")
                 #expect(await chat.requestCount == 3)
 
-                // Published: the index version moved on, so neither cache answers any more (once
-                // the API process has heard of the change: within milliseconds).
-                let owner = try await services.postgres.query("SELECT owner_id FROM connections", logger: TestServers.logger)
-                var ownerID: UUID?
-                for try await value in owner.decode(UUID.self) { ownerID = value }
-                #expect(try await eventually { try await services.connections.store.get(id: UUID(uuidString: id)!, ownerID: ownerID!).indexVersion == 2 })
+                // Published (and heard of: see reindex): the index version moved on, so neither
+                // cache answers any more.
                 let after = try await ask()
                 #expect(after["attempts"] as? Int == 1 && after["answer"] as? String == "Still 25 genres.")
                 #expect(await chat.requestCount == 5)

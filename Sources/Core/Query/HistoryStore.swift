@@ -95,18 +95,39 @@ public struct HistoryStore: Sendable {
     }
 
     private static func insert(_ batch: [Insert], postgres: PostgresClient, logger: Logger) async throws {
+        for try await _ in try await postgres.execute(InsertEntries(batch), logger: logger) {}
+    }
+
+    /// Prepared once per connection: a busy API runs it hundreds of times a second.
+    struct InsertEntries: PostgresPreparedStatement {
         // clock_timestamp(): entries of one batch keep the order they were asked in.
-        try await postgres.query(
-            """
+        static let sql = """
             INSERT INTO query_history (id, user_id, connection_id, conversation_id, question, query, answer, row_count, model, timings, created_at)
             SELECT id, user_id, connection_id, conversation_id, question, s->>'query', s->>'answer', (s->>'row_count')::int4,
                    s->>'model', coalesce(s->'timings', '{}'), clock_timestamp()
-            FROM unnest(\(batch.map(\.id)), \(batch.map(\.ownerID)), \(batch.map(\.connectionID)), \(batch.map(\.conversationID)),
-                        \(batch.map(\.question)), \(batch.map(\.summary.json))::jsonb[])
+            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]::jsonb[])
                  AS entry(id, user_id, connection_id, conversation_id, question, s)
-            """,
-            logger: logger
-        )
+            """
+        typealias Row = ()
+
+        let batch: [Insert]
+
+        init(_ batch: [Insert]) {
+            self.batch = batch
+        }
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 6)
+            bindings.append(batch.map(\.id))
+            bindings.append(batch.map(\.ownerID))
+            bindings.append(batch.map(\.connectionID))
+            bindings.append(batch.map(\.conversationID))
+            bindings.append(batch.map(\.question))
+            bindings.append(batch.map(\.summary.json))
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {}
     }
 
     /// The last `limit` turns of a conversation of the owner's on one connection, oldest first.
