@@ -34,7 +34,7 @@ struct AnswerCacheTests {
     @Test func aStoredAnswerReadsBackAndTwoHitsGetTheirOwnIds() throws {
         var served = Self.answer
         served.cached = true
-        let stored = try CachedAnswer(served).stored
+        let stored = CachedAnswer(reply: try ReplyTemplate(served), summary: try AnswerSummary(served)).stored
         let cached = try #require(CachedAnswer(stored: stored))
         #expect(cached.summary == (try AnswerSummary(Self.answer)))
         let first = try Self.object(cached.reply.filled(historyID: UUID(), conversationID: UUID()).json)
@@ -54,7 +54,7 @@ struct AnswerCacheTests {
     @Test func anEntryItCannotReadIsAMiss() throws {
         #expect(CachedAnswer(stored: Array("not a cached answer".utf8)) == nil)
         #expect(CachedAnswer(stored: Array("1 2\n{}\n{}".utf8)) == nil)
-        var stored = try CachedAnswer(Self.answer).stored
+        var stored = CachedAnswer(reply: try ReplyTemplate(Self.answer), summary: try AnswerSummary(Self.answer)).stored
         stored.removeLast(stored.count / 2)
         #expect(CachedAnswer(stored: stored) == nil)
     }

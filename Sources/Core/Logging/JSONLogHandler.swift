@@ -38,12 +38,14 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
+    private static let fixedKeys: Set = ["label", "level", "message", "time"]
+
     /// One log line, without its newline. Metadata never replaces the four fixed fields.
     static func line(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
         var fields: [(key: String, value: Logger.Metadata.Value)] = [
             ("label", .string(label)), ("level", .string(level.rawValue)), ("message", .string(message)), ("time", .string(timestamp(time))),
         ]
-        for (key, value) in metadata where !["label", "level", "message", "time"].contains(key) {
+        for (key, value) in metadata where !fixedKeys.contains(key) {
             fields.append((key, value))
         }
         var output: [UInt8] = []
@@ -80,7 +82,6 @@ public struct JSONLogHandler: LogHandler {
     }
 
     private static func appendString(_ string: String, to output: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
@@ -90,9 +91,7 @@ public struct JSONLogHandler: LogHandler {
             case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
-                output.append(contentsOf: Array("\\u00".utf8))
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0x0F)])
+                output.append(contentsOf: "\\u00\([byte].hexString)".utf8)
             default: output.append(byte)
             }
         }

@@ -50,12 +50,13 @@ public struct AnswerCache: Sendable {
         try? await redis.send("GET", RedisArgument(keys.key("query", key))).string
     }
 
-    /// Keeps the answer and its query; a cache that is down only costs speed.
-    public func store(_ answer: QuestionAnswer, for key: String) async {
+    /// Keeps the answer (with its history summary) and its query; a cache that is down only costs speed.
+    func store(_ answer: QuestionAnswer, summary: AnswerSummary, for key: String) async {
         var commands: [[RedisArgument]] = [["SET", RedisArgument(keys.key("query", key)), RedisArgument(answer.query), "PX", RedisArgument(queryTTL.milliseconds)]]
         var served = answer
         served.cached = true
-        if answerTTL > .zero, let stored = try? CachedAnswer(served).stored {
+        if answerTTL > .zero, let reply = try? ReplyTemplate(served) {
+            let stored = CachedAnswer(reply: reply, summary: summary).stored
             commands.append(["SET", RedisArgument(keys.key("answer", key)), RedisArgument(bytes: stored), "PX", RedisArgument(answerTTL.milliseconds)])
         }
         _ = try? await redis.pipeline(commands)

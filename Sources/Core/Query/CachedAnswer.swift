@@ -5,9 +5,9 @@ struct CachedAnswer: Sendable {
     var reply: ReplyTemplate
     var summary: AnswerSummary
 
-    init(_ answer: QuestionAnswer) throws {
-        reply = try ReplyTemplate(answer)
-        summary = try AnswerSummary(answer)
+    init(reply: ReplyTemplate, summary: AnswerSummary) {
+        self.reply = reply
+        self.summary = summary
     }
 
     /// Three lines: where the reply's two ids go ("12 345"), the summary's JSON, the reply's JSON.

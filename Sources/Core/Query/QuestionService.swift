@@ -150,8 +150,9 @@ public struct QuestionService: Sendable {
                                                   connector: connector, database: database, events: events)
                 }
             }
-            await cache?.store(answer, for: key)
-            (reply, summary) = (try ReplyTemplate(answer), try AnswerSummary(answer))
+            summary = try AnswerSummary(answer)
+            await cache?.store(answer, summary: summary, for: key)
+            reply = try ReplyTemplate(answer)
         }
         let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
                                                  question: request.question, answer: summary)

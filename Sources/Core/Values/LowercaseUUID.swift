@@ -31,9 +31,9 @@ extension UUID {
         let hex = Array(withUnsafeBytes(of: uuid) { $0.hexString }.utf8)
         var text: [UInt8] = []
         text.reserveCapacity(36)
-        for (start, end) in [(0, 8), (8, 12), (12, 16), (16, 20), (20, 32)] {
-            if start > 0 { text.append(UInt8(ascii: "-")) }
-            text.append(contentsOf: hex[start..<end])
+        for (index, digit) in hex.enumerated() {
+            if index == 8 || index == 12 || index == 16 || index == 20 { text.append(UInt8(ascii: "-")) }
+            text.append(digit)
         }
         return String(decoding: text, as: UTF8.self)
     }
