@@ -15,6 +15,9 @@ ASKDB_CACHE="${ASKDB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/askdb}"
 APT_BUILD_PACKAGES=(libhiredis-dev libmongoc-dev libbson-dev libpg-query-dev libopenblas-dev build-essential)
 APT_RUNTIME_PACKAGES=(redis-server python3 python3-venv curl)
 PG_USER_NAME="askdb-pg"
+# libmongoc's shared-memory counters leave /dev/shm/mongoc-<pid> behind when a process is killed,
+# and a later process given that pid prints a warning before its first line. Nothing reads them.
+export MONGOC_DISABLE_SHM=1
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
