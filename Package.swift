@@ -9,6 +9,8 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-mavx512f", "-Xc
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 #endif
 
+// One target per box of docs/architecture.md. A target imports only targets of lower layers
+// (the layer list is in that document; LayerRulesTests checks this file against it).
 let package = Package(
     name: "askdb",
     platforms: [.macOS(.v14)],
@@ -16,8 +18,6 @@ let package = Package(
         .executable(name: "askdb-api", targets: ["API"]),
         .executable(name: "askdb-indexer", targets: ["Indexer"]),
         .executable(name: "askdb-bench", targets: ["Benchmarks"]),
-        .library(name: "Core", targets: ["Core"]),
-        .library(name: "Jobs", targets: ["Jobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -35,125 +35,418 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
-        // Thin system-library targets over Debian's -dev packages.
-        .systemLibrary(
-            name: "CHiredis",
-            pkgConfig: "hiredis",
-            providers: [.apt(["libhiredis-dev"])]
-        ),
-        .systemLibrary(
-            name: "CMongoc",
-            pkgConfig: "libmongoc-1.0",
-            providers: [.apt(["libmongoc-dev", "libbson-dev"])]
-        ),
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
-        .systemLibrary(
-            name: "CPgQuery",
-            providers: [.apt(["libpg-query-dev"])]
-        ),
+        // Layer 0: thin system-library targets over Debian's -dev packages.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
         // Header only: CPU feature checks.
         .systemLibrary(name: "CCPUFeatures"),
+
+        .target(
+            name: "Support",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]
+        ),
+        .target(
+            name: "Redis",
+            dependencies: [
+                "Support",
+                "CHiredis",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]
+        ),
+        .target(
+            name: "Mongo",
+            dependencies: [
+                "Support",
+                "CMongoc",
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]
+        ),
+        .target(
+            name: "PostgresSyntax",
+            dependencies: [
+                "Support",
+                "CPgQuery"
+            ]
+        ),
+        .target(
+            name: "UpstreamHTTP",
+            dependencies: [
+                "Support",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio")
+            ]
+        ),
         .target(
             name: "MatrixKernels",
-            dependencies: ["CCPUFeatures"],
+            dependencies: [
+                "CCPUFeatures"
+            ],
             swiftSettings: kernelFlags
         ),
         .target(
-            name: "Core",
+            name: "AppDatabase",
             dependencies: [
-                "CHiredis",
-                "MatrixKernels",
-                "CMongoc",
-                "COpenBLAS",
-                "CPgQuery",
+                "PostgresSyntax",
+                "Support",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+            ]
+        ),
+        .target(
+            name: "RateLimits",
+            dependencies: [
+                "Redis",
+                "Support"
+            ]
+        ),
+        .target(
+            name: "SchemaModel",
+            dependencies: [
+                "Support"
+            ]
+        ),
+        .target(
+            name: "Embedding",
+            dependencies: [
+                "MatrixKernels",
+                "Support",
+                "UpstreamHTTP",
+                "COpenBLAS",
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]
+        ),
+        .target(
+            name: "LanguageModel",
+            dependencies: [
+                "Support",
+                "UpstreamHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio")
+            ]
+        ),
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "AppDatabase",
+                "RateLimits",
+                "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
             ]
         ),
         .target(
             name: "Jobs",
             dependencies: [
-                "Core",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "AppDatabase",
+                "Redis",
+                "Support",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+            ]
+        ),
+        .target(
+            name: "DataSources",
+            dependencies: [
+                "AppDatabase",
+                "LanguageModel",
+                "Mongo",
+                "PostgresSyntax",
+                "SchemaModel",
+                "Support",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ]
+        ),
+        .target(
+            name: "Retrieval",
+            dependencies: [
+                "AppDatabase",
+                "DataSources",
+                "Embedding",
+                "SchemaModel",
+                "Support",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ]
+        ),
+        .target(
+            name: "Connections",
+            dependencies: [
+                "AppDatabase",
+                "DataSources",
+                "RateLimits",
+                "SchemaModel",
+                "Support",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ]
+        ),
+        .target(
+            name: "Query",
+            dependencies: [
+                "Connections",
+                "DataSources",
+                "Embedding",
+                "Jobs",
+                "LanguageModel",
+                "PostgresSyntax",
+                "RateLimits",
+                "Redis",
+                "Retrieval",
+                "SchemaModel",
+                "Support",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ]
+        ),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "AppDatabase",
+                "Embedding",
+                "Redis",
+                "Retrieval",
+                "Support",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ]
+        ),
+        .target(
+            name: "Evaluation",
+            dependencies: [
+                "DataSources",
+                "Support"
             ]
         ),
         .executableTarget(
             name: "API",
             dependencies: [
-                "Core",
+                "Accounts",
+                "AppDatabase",
+                "Connections",
+                "DataSources",
+                "Evaluation",
                 "Jobs",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "LanguageModel",
+                "PostgresSyntax",
+                "Query",
+                "RateLimits",
+                "Redis",
+                "Retrieval",
+                "Runtime",
+                "SchemaModel",
+                "Support",
+                "UpstreamHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
             ]
         ),
         .executableTarget(
             name: "Indexer",
             dependencies: [
-                "Core",
+                "AppDatabase",
+                "Connections",
+                "Embedding",
                 "Jobs",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "RateLimits",
+                "Redis",
+                "Retrieval",
+                "Runtime",
+                "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        // Real servers for tests: the databases and Redis that scripts/test.sh starts.
-        .target(
-            name: "TestSupport",
-            dependencies: [
-                "Core",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            path: "Tests/TestSupport"
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+            ]
         ),
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "Core",
+                "Accounts",
+                "AppDatabase",
+                "DataSources",
+                "Embedding",
+                "Evaluation",
                 "Jobs",
+                "Redis",
+                "Retrieval",
+                "SchemaModel",
+                "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+            ]
+        ),
+
+
+        // Tests: one unit-test target per source target (no servers), and one integration target
+        // for everything that needs the servers scripts/test.sh starts.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "AppDatabase",
+                "Embedding",
+                "LanguageModel",
+                "Mongo",
+                "Query",
+                "Redis",
+                "Support",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: [
+                "Accounts",
+                "Support"
             ]
         ),
         .testTarget(
-            name: "CoreTests",
-            dependencies: ["Core", "Jobs", "MatrixKernels", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            name: "AppDatabaseTests",
+            dependencies: [
+                "AppDatabase",
+                "Support"
+            ]
         ),
         .testTarget(
-            name: "JobsTests",
-            dependencies: ["Core", "Jobs", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+            name: "DataSourcesTests",
+            dependencies: [
+                "TestSupport",
+                "DataSources",
+                "SchemaModel"
+            ]
         ),
         .testTarget(
-            name: "APITests",
+            name: "EmbeddingTests",
+            dependencies: [
+                "Embedding",
+                "TestSupport"
+            ]
+        ),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: [
+                "DataSources",
+                "Evaluation"
+            ]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
             dependencies: [
                 "API",
-                "Core",
+                "Accounts",
+                "AppDatabase",
+                "Connections",
+                "DataSources",
+                "Embedding",
+                "Evaluation",
                 "Jobs",
+                "LanguageModel",
+                "Mongo",
+                "Query",
+                "RateLimits",
+                "Redis",
+                "Retrieval",
+                "Runtime",
+                "SchemaModel",
+                "Support",
                 "TestSupport",
+                "UpstreamHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+            ]
+        ),
+        .testTarget(
+            name: "LanguageModelTests",
+            dependencies: [
+                "LanguageModel",
+                "TestSupport",
+                "UpstreamHTTP",
+                .product(name: "Hummingbird", package: "hummingbird")
+            ]
+        ),
+        .testTarget(
+            name: "MatrixKernelsTests",
+            dependencies: [
+                "MatrixKernels"
+            ]
+        ),
+        .testTarget(
+            name: "PostgresSyntaxTests",
+            dependencies: [
+                "PostgresSyntax"
+            ]
+        ),
+        .testTarget(
+            name: "QueryTests",
+            dependencies: [
+                "TestSupport",
+                "Query",
+                "Support"
+            ]
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: [
+                "Redis"
+            ]
+        ),
+        .testTarget(
+            name: "RetrievalTests",
+            dependencies: [
+                "Embedding",
+                "Retrieval",
+                "SchemaModel"
+            ]
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "Runtime",
+                "Support"
+            ]
+        ),
+        .testTarget(
+            name: "SupportTests",
+            dependencies: [
+                "Support",
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
     ]

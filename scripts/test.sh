@@ -76,7 +76,7 @@ export ASKDB_MIGRATIONS_DIR="$ASKDB_ROOT/migrations"
 
 cd "$ASKDB_ROOT"
 log "building"
-swift build --build-tests
+swift build --build-tests --explicit-target-dependency-import-check error
 log "running swift test ${SWIFT_TEST_ARGS[*]:-}"
 swift test --skip-build "${SWIFT_TEST_ARGS[@]}"
 

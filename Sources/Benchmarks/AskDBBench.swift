@@ -1,6 +1,7 @@
+import Accounts
 import ArgumentParser
-import Core
 import Foundation
+import Support
 
 /// `askdb-bench`: benchmarks that print figures; never run as tests.
 @main

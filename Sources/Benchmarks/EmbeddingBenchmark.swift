@@ -1,6 +1,7 @@
 import ArgumentParser
-import Core
+import Embedding
 import Foundation
+import Support
 
 /// Embedding throughput (batch 32) and single-query latency of the in-process MiniLM, on the
 /// sentences the reference benchmark generates (`scripts/bench-embeddings.sh` runs both).

@@ -1,10 +1,13 @@
+import Accounts
+import AppDatabase
 import ArgumentParser
-import Core
 import Foundation
 import Jobs
 import Logging
 import PostgresNIO
+import Redis
 import ServiceLifecycle
+import Support
 
 /// Enqueue→ack throughput of no-op jobs through the real queue (PostgreSQL records, leases,
 /// state transitions) with worker processes, beside a raw pipelined XADD → XREADGROUP → XACK loop

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Core
 import Foundation
 import PostgresNIO
+import Support
 
 /// What one round trip to each server costs through AskDB's clients, one at a time: the floor
 /// under every request's latency.

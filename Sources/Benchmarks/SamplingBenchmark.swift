@@ -1,8 +1,12 @@
+import AppDatabase
 import ArgumentParser
-import Core
+import DataSources
+import Evaluation
 import Foundation
 import Logging
 import PostgresNIO
+import SchemaModel
+import Support
 
 /// Time to sample a generated schema of many tables (structure, statistics and a value sample
 /// of each), the way an indexing run reads a user's database.

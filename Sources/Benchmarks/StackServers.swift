@@ -1,8 +1,10 @@
+import AppDatabase
 import ArgumentParser
-import Core
 import Foundation
 import Logging
 import PostgresNIO
+import Redis
+import Support
 
 /// The local stack's PostgreSQL and Redis, as `DATABASE_URL` and `REDIS_URL` name them (e.g.
 /// from `.askdb/stack.env`), for benchmarks that need both.

@@ -1,8 +1,10 @@
+import AppDatabase
 import ArgumentParser
-import Core
 import Foundation
 import Logging
 import PostgresNIO
+import Retrieval
+import Support
 
 /// Upsert throughput and top-k filtered search latency of the pgvector store, with random unit
 /// vectors: `connections` × `documents` stored, then searches over random connections; then one

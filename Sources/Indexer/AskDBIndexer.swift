@@ -1,11 +1,18 @@
+import AppDatabase
 import ArgumentParser
-import Core
+import Connections
+import Embedding
 import Foundation
 import Hummingbird
 import Jobs
 import Logging
 import PostgresNIO
+import RateLimits
+import Redis
+import Retrieval
+import Runtime
 import ServiceLifecycle
+import Support
 
 /// `askdb-indexer`: a worker that takes connection-indexing jobs from Redis. Run any number,
 /// on any machines; it serves only `/health` and `/ready` on its own port, never the API.

@@ -1,7 +1,7 @@
-import Core
 import Foundation
 import Hummingbird
 import Logging
+import Runtime
 
 /// The worker's only HTTP surface: liveness and readiness for orchestrators.
 enum HealthServer {

@@ -1,6 +1,8 @@
-import Core
+import Connections
 import Foundation
 import Jobs
+import Retrieval
+import Support
 
 /// Runs a connection-indexing job: the connection's sampling options, the pipeline in
 /// ``ConnectionIndexer``, and the job's progress, cancellation and lease around it.
@@ -31,14 +33,14 @@ struct IndexConnectionHandler: JobHandler {
             let lastPhase = LastPhase()
             report = try await indexer.index(
                 connectionID: job.connectionID, connector: connector, options: record.options,
-                fence: WriteFence(jobID: job.id, token: Int64(context.claim.token))
+                fence: JobLeaseFence(jobID: job.id, token: Int64(context.claim.token))
             ) { progress in
                 if phaseDelay > .zero, await lastPhase.changed(to: progress.phase) { try await Task.sleep(for: phaseDelay) }
                 try await self.report(progress, context: context)
             }
         } catch let error as AskDBError where error.kind == .notFound || Self.permanentCodes.contains(error.code) {
             throw PermanentJobError(error.message)
-        } catch is WriteFence.Lost {
+        } catch is JobLeaseFence.Lost {
             throw JobInterruption.leaseLost
         }
         try await context.progress(JobProgress(phase: "done", done: 1, total: 1, percent: 100, message: "version \(report.version) published"))

@@ -1,7 +1,7 @@
 extension PackedMatrix {
     /// y = x W + bias for the output columns of `panels`; x is [rows, inputs] and y [rows, outputs],
     /// both row major. Threads that take disjoint panel ranges can share one product.
-    public func multiply(_ x: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>,
+    package func multiply(_ x: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>,
                          into y: UnsafeMutablePointer<Float>, panels: Range<Int>) {
         for panel in panels {
             let weights = UnsafePointer(storage + panel * inputs * 2)

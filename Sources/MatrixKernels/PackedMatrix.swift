@@ -6,22 +6,22 @@ import CCPUFeatures
 /// A BLAS packs (copies) its operands on every call, so for the handful of rows of one query it
 /// reads the weights three times; a product over a `PackedMatrix` streams them once, in order.
 /// The storage is immutable after `init`, so one matrix serves any number of threads.
-public final class PackedMatrix: @unchecked Sendable {
+package final class PackedMatrix: @unchecked Sendable {
     /// Output columns per panel: two 16-float vectors.
-    public static let panelWidth = 32
+    package static let panelWidth = 32
 
     /// Whether this CPU can run the kernel this module was compiled for (AVX-512 on x86-64).
-    public static let isSupported = askdb_cpu_has_avx512() != 0
+    package static let isSupported = askdb_cpu_has_avx512() != 0
 
     /// Input features (rows of the weight matrix).
-    public let inputs: Int
+    package let inputs: Int
     /// Output features (columns of the weight matrix), a multiple of `panelWidth`.
-    public let outputs: Int
+    package let outputs: Int
     /// panels × inputs × 2 vectors.
     let storage: UnsafeMutablePointer<SIMD16<Float>>
 
     /// Packs a weight matrix stored as PyTorch keeps a linear layer's: [outputs, inputs], row major.
-    public init(outputsByInputs weights: UnsafeBufferPointer<Float>, inputs: Int, outputs: Int) {
+    package init(outputsByInputs weights: UnsafeBufferPointer<Float>, inputs: Int, outputs: Int) {
         precondition(outputs % Self.panelWidth == 0 && weights.count == inputs * outputs, "a packed matrix needs outputs in whole panels")
         self.inputs = inputs
         self.outputs = outputs
@@ -44,5 +44,5 @@ public final class PackedMatrix: @unchecked Sendable {
     }
 
     /// How many panels the output columns make: the unit in which `multiply` splits its work.
-    public var panelCount: Int { outputs / Self.panelWidth }
+    package var panelCount: Int { outputs / Self.panelWidth }
 }

@@ -1,12 +1,11 @@
-import Core
 import Foundation
 import PostgresNIO
 
 /// Rows that app-database tests need to hang their data on: a user and a connection, and a
 /// running job with a lease token.
-public enum AppRows {
+package enum AppRows {
     /// A new user and a PostgreSQL connection of theirs; returns the connection's id.
-    public static func connection(in postgres: PostgresClient, name: String = "source") async throws -> (owner: UUID, connection: UUID) {
+    package static func connection(in postgres: PostgresClient, name: String = "source") async throws -> (owner: UUID, connection: UUID) {
         let owner = UUID(), connection = UUID()
         let email = "owner-\(owner.uuidString.lowercased())@example.com"
         try await postgres.query("INSERT INTO users (id, email, password_hash) VALUES (\(owner), \(email), 'x')", logger: TestServers.logger)
@@ -21,7 +20,7 @@ public enum AppRows {
     }
 
     /// A running indexing job for the connection under lease `token`.
-    public static func runningJob(in postgres: PostgresClient, owner: UUID, connection: UUID, token: Int64) async throws -> UUID {
+    package static func runningJob(in postgres: PostgresClient, owner: UUID, connection: UUID, token: Int64) async throws -> UUID {
         let job = UUID()
         try await postgres.query(
             """

@@ -1,7 +1,8 @@
 import Foundation
+import Glibc
+import Support
 
 #if canImport(Glibc)
-import Glibc
 #endif
 
 /// A server or command that a test starts, with a clean signal mask.
@@ -9,14 +10,14 @@ import Glibc
 /// Foundation's `Process` spawns children with the calling thread's signal mask; test code runs
 /// on dispatch threads that block every signal, so such a child ignores SIGTERM. This spawns
 /// with an empty mask and default handlers, so SIGTERM means what it means in production.
-public final class ChildProcess: @unchecked Sendable {
-    public let pid: pid_t
+package final class ChildProcess: @unchecked Sendable {
+    package let pid: pid_t
     /// Where the child's standard output and error go.
-    public let logFile: URL
+    package let logFile: URL
     private var exitStatus: Int32?
 
     /// Starts `executable` with `arguments` and `environment` (nil: this process's).
-    public init(executable: String, arguments: [String], environment: [String: String]? = nil) throws {
+    package init(executable: String, arguments: [String], environment: [String: String]? = nil) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("askdb-child-\(UUID().uuidString).log")
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -61,13 +62,13 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` to the child.
-    public func send(_ signal: Int32) {
+    package func send(_ signal: Int32) {
         Glibc.kill(pid, signal)
     }
 
     /// Waits without blocking a thread until the child exits; returns its exit code (128+N for signal N).
     @discardableResult
-    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+    package func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let exitStatus { return exitStatus }
@@ -85,7 +86,7 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Whether the child is still running.
-    public var isRunning: Bool {
+    package var isRunning: Bool {
         guard exitStatus == nil else { return false }
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid {
@@ -96,7 +97,7 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// What the child wrote to standard output and error so far.
-    public var output: String {
+    package var output: String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     }
 }

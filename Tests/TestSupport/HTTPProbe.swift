@@ -3,14 +3,14 @@ import NIOCore
 import NIOPosix
 
 /// A minimal HTTP/1.1 client over loopback, for tests of separately started processes.
-public enum HTTPProbe {
+package enum HTTPProbe {
     /// The status code of `GET url`, or nil when nothing answered.
-    public static func status(of url: String) async -> Int? {
+    package static func status(of url: String) async -> Int? {
         try? await request("GET", url).status
     }
 
     /// Sends one request with `Connection: close` and reads the whole answer.
-    public static func request(
+    package static func request(
         _ method: String,
         _ url: String,
         headers: [String: String] = [:],

@@ -1,4 +1,5 @@
-import Core
+import Mongo
+import Support
 
 /// A small shop in MongoDB: 60 orders (20 of each status) and one customer.
 package enum MongoShop {

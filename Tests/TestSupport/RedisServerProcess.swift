@@ -1,15 +1,15 @@
-import Core
 import Foundation
+import Redis
 
 /// A private redis-server for tests that stop and restart Redis, on a free loopback port.
-public final class RedisServerProcess: @unchecked Sendable {
-    public let port: Int
-    public let directory: URL
+package final class RedisServerProcess: @unchecked Sendable {
+    package let port: Int
+    package let directory: URL
     private let extraArguments: [String]
     private var process: ChildProcess?
 
     /// Starts a server with persistence on, as the stack runs it.
-    public init(extraArguments: [String] = []) throws {
+    package init(extraArguments: [String] = []) throws {
         self.port = try FreePort.find()
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("askdb-redis-\(UUID().uuidString)")
         self.extraArguments = extraArguments
@@ -22,10 +22,10 @@ public final class RedisServerProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    public var url: RedisURL { RedisURL(host: "127.0.0.1", port: port) }
+    package var url: RedisURL { RedisURL(host: "127.0.0.1", port: port) }
 
     /// Starts the server on the same port and folder, waiting until it accepts connections.
-    public func start() throws {
+    package func start() throws {
         process = try ChildProcess(
             executable: try TestServers.redisServerPath,
             arguments: [
@@ -37,7 +37,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Stops the server with SIGTERM (Redis flushes its append-only file and exits).
-    public func stop() async throws {
+    package func stop() async throws {
         guard let process else { return }
         process.send(SIGTERM)
         try await process.waitForExit()
@@ -45,7 +45,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Stops it the hard way, as a crash would.
-    public func kill() async throws {
+    package func kill() async throws {
         guard let process else { return }
         process.send(SIGKILL)
         try await process.waitForExit()
@@ -54,9 +54,9 @@ public final class RedisServerProcess: @unchecked Sendable {
 }
 
 /// Loopback ports for servers the tests start.
-public enum FreePort {
+package enum FreePort {
     /// A port nothing listens on right now.
-    public static func find() throws -> Int {
+    package static func find() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSetupError("socket() failed") }
         defer { close(fd) }
@@ -75,7 +75,7 @@ public enum FreePort {
     }
 
     /// Waits until something accepts TCP connections on `port`.
-    public static func waitUntilListening(_ port: Int, timeout: Duration) throws {
+    package static func waitUntilListening(_ port: Int, timeout: Duration) throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if isListening(port) { return }
@@ -84,7 +84,7 @@ public enum FreePort {
         throw TestSetupError("nothing listens on 127.0.0.1:\(port) after \(timeout)")
     }
 
-    public static func isListening(_ port: Int) -> Bool {
+    package static func isListening(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

@@ -1,15 +1,15 @@
-import Core
 import Foundation
+import Support
 
 /// Loads a dataset's SQL script (DDL and data, as psql would run it) into a test database,
 /// through the test PostgreSQL's own psql.
-public enum SQLDataset {
+package enum SQLDataset {
     /// The project's copy of Chinook.
-    public static var chinook: URL { TestServers.packageRoot.appendingPathComponent("datasets/chinook/Chinook_PostgreSql.sql") }
+    package static var chinook: URL { TestServers.packageRoot.appendingPathComponent("datasets/chinook/Chinook_PostgreSql.sql") }
 
     /// Runs `file` in `database`, leaving out its own DROP/CREATE DATABASE and `\c`, so it
     /// loads into the database given. Runs ANALYZE afterwards, as a live database would have.
-    public static func load(_ file: URL, into database: PostgresURL) async throws {
+    package static func load(_ file: URL, into database: PostgresURL) async throws {
         let script = try String(contentsOf: file, encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false)
             .filter { line in
@@ -21,7 +21,7 @@ public enum SQLDataset {
     }
 
     /// Runs SQL text with psql, stopping at the first error.
-    public static func run(script: String, in database: PostgresURL) async throws {
+    package static func run(script: String, in database: PostgresURL) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("askdb-\(UUID().uuidString).sql")
         try script.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }

@@ -4,16 +4,16 @@ import Hummingbird
 /// A chat server that streams scripted replies, in order, and records what it was asked. It
 /// speaks both protocols AskDB's clients do, so the real client code talks to it: OpenAI's
 /// `POST /v1/chat/completions` (server-sent events) and Ollama's `POST /api/chat` (NDJSON).
-public actor ScriptedChat {
+package actor ScriptedChat {
     private var requests: [[String: Any]] = []
     private var replies: [String]
     private let delay: Duration
 
     /// How many requests came in.
-    public var requestCount: Int { requests.count }
+    package var requestCount: Int { requests.count }
 
     /// `delay` passes before each reply starts, as with a slow model.
-    public init(replies: [String], delay: Duration = .zero) {
+    package init(replies: [String], delay: Duration = .zero) {
         self.replies = replies
         self.delay = delay
     }
@@ -24,19 +24,19 @@ public actor ScriptedChat {
     }
 
     /// The messages of request `index` as (role, content) pairs.
-    public func messages(of index: Int) -> [(String, String)] {
+    package func messages(of index: Int) -> [(String, String)] {
         guard requests.indices.contains(index), let messages = requests[index]["messages"] as? [[String: Any]] else { return [] }
         return messages.map { ($0["role"] as? String ?? "", $0["content"] as? String ?? "") }
     }
 
     /// The whole JSON body of request `index`, as text.
-    public func body(of index: Int) -> String? {
+    package func body(of index: Int) -> String? {
         guard requests.indices.contains(index) else { return nil }
         return try? Self.json(requests[index])
     }
 
     /// Adds `POST /v1/chat/completions` and `POST /api/chat` to `router`.
-    public nonisolated func register(on router: Router<BasicRequestContext>) {
+    package nonisolated func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ -> Response in
             let pieces = try await self.reply(to: request)
             var events = ""

@@ -1,13 +1,14 @@
 import Foundation
+import Support
 
 /// A private SecantusDB (MongoDB-compatible) server with on-disk storage, so it can be restarted
 /// with `--auth` after its users were created.
-public final class SecantusServerProcess: @unchecked Sendable {
-    public let storage: URL
-    public private(set) var port = 0
+package final class SecantusServerProcess: @unchecked Sendable {
+    package let storage: URL
+    package private(set) var port = 0
     private var process: ChildProcess?
 
-    public init() throws {
+    package init() throws {
         storage = FileManager.default.temporaryDirectory.appendingPathComponent("askdb-secantus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
     }
@@ -18,7 +19,7 @@ public final class SecantusServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits for the port it reports.
-    public func start(auth: Bool) async throws {
+    package func start(auth: Bool) async throws {
         let executable = ProcessInfo.processInfo.environment["ASKDB_TEST_SECANTUS"] ?? ""
         guard !executable.isEmpty else { throw TestSetupError("ASKDB_TEST_SECANTUS is not set: run the tests through scripts/test.sh") }
         let process = try ChildProcess(
@@ -41,7 +42,7 @@ public final class SecantusServerProcess: @unchecked Sendable {
         throw TestSetupError("SecantusDB did not report its port")
     }
 
-    public func stop() async throws {
+    package func stop() async throws {
         guard let process else { return }
         process.send(SIGTERM)
         try await process.waitForExit(timeout: .seconds(20))

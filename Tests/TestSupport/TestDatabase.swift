@@ -1,15 +1,16 @@
-import Core
+import AppDatabase
 import Foundation
 import Logging
 import PostgresNIO
+import Support
 
 /// A database of its own for one test, created on the test PostgreSQL and dropped afterwards.
-public struct TestDatabase: Sendable {
-    public let name: String
-    public let url: PostgresURL
+package struct TestDatabase: Sendable {
+    package let name: String
+    package let url: PostgresURL
 
     /// Runs `body` with a fresh, empty database (optionally migrated) and a running client on it.
-    public static func with<T: Sendable>(
+    package static func with<T: Sendable>(
         migrated: Bool = false,
         _ body: @Sendable (TestDatabase, PostgresClient) async throws -> T
     ) async throws -> T {
@@ -39,7 +40,7 @@ public struct TestDatabase: Sendable {
 
     /// Runs `body` with a running client on `url`, shutting the client down afterwards.
     @discardableResult
-    public static func withClient<T: Sendable>(
+    package static func withClient<T: Sendable>(
         _ url: PostgresURL,
         _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {

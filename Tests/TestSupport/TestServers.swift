@@ -1,45 +1,46 @@
-import Core
 import Foundation
 import Logging
 import PostgresNIO
+import Redis
+import Support
 
 /// The real servers that `scripts/test.sh` starts on loopback, found through the environment.
-public enum TestServers {
+package enum TestServers {
     /// A superuser URL of the test PostgreSQL (database `postgres`).
-    public static var postgresAdminURL: PostgresURL {
+    package static var postgresAdminURL: PostgresURL {
         get throws { try PostgresURL(variable("ASKDB_TEST_DATABASE_URL")) }
     }
 
     /// A PostgreSQL 15 with TLS on and a self-signed certificate (superuser URL, no sslmode).
-    public static var tlsPostgresURL: String {
+    package static var tlsPostgresURL: String {
         get throws { try variable("ASKDB_TEST_TLS_DATABASE_URL") }
     }
 
     /// The shared test Redis; tests keep to keys under a prefix of their own.
-    public static var redisURL: RedisURL {
+    package static var redisURL: RedisURL {
         get throws { try RedisURL(variable("ASKDB_TEST_REDIS_URL")) }
     }
 
     /// The MongoDB-compatible test server (SecantusDB), without authentication.
-    public static var mongoURL: String {
+    package static var mongoURL: String {
         get throws { try variable("ASKDB_TEST_MONGO_URL") }
     }
 
     /// The all-MiniLM-L6-v2 files (`vocab.txt`, `model.safetensors`, …) from PyPI.
-    public static var modelFolder: URL {
+    package static var modelFolder: URL {
         get throws { URL(fileURLWithPath: try variable("ASKDB_TEST_MODEL_DIR")) }
     }
 
     /// The project's test fixtures.
-    public static var fixturesFolder: URL { packageRoot.appendingPathComponent("Tests/Fixtures") }
+    package static var fixturesFolder: URL { packageRoot.appendingPathComponent("Tests/Fixtures") }
 
     /// The `redis-server` executable, for tests that start and stop a Redis of their own.
-    public static var redisServerPath: String {
+    package static var redisServerPath: String {
         get throws { try variable("ASKDB_TEST_REDIS_SERVER") }
     }
 
     /// The project's `migrations/` folder.
-    public static var migrationsFolder: URL {
+    package static var migrationsFolder: URL {
         if let path = ProcessInfo.processInfo.environment["ASKDB_MIGRATIONS_DIR"] {
             return URL(fileURLWithPath: path)
         }
@@ -47,19 +48,19 @@ public enum TestServers {
     }
 
     /// The folder holding the package's built executables (`askdb-api`, `askdb-indexer`).
-    public static var binaryFolder: URL {
+    package static var binaryFolder: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .pathComponents.contains(".build")
             ? executableFolderFromTestBundle()
             : packageRoot.appendingPathComponent(".build/debug")
     }
 
-    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    package static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// A logger that stays quiet but for errors (postgres-nio warns when a test's first query
     /// races the client's start, which is harmless).
-    public static let logger: Logger = {
+    package static let logger: Logger = {
         var logger = Logger(label: "askdb.tests")
         logger.logLevel = .error
         return logger
@@ -75,7 +76,7 @@ public enum TestServers {
         return packageRoot.appendingPathComponent(".build/debug")
     }
 
-    public static func variable(_ name: String) throws -> String {
+    package static func variable(_ name: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
             throw TestSetupError("\(name) is not set: run the tests through scripts/test.sh, which starts the test servers")
         }
@@ -84,7 +85,7 @@ public enum TestServers {
 }
 
 /// The test environment is incomplete.
-public struct TestSetupError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct TestSetupError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -1,4 +1,8 @@
-import Core
+import Accounts
+import LanguageModel
+import Query
+import Runtime
+import Support
 
 /// The API process's settings: the shared ones plus the HTTP listener and token signing.
 struct APIConfig: Sendable {

@@ -1,6 +1,6 @@
-import Core
 import Foundation
 import Hummingbird
+import Support
 
 /// Responses in ``ResponseJSON``'s encoding.
 enum APIJSON {

@@ -1,7 +1,14 @@
-import Core
+import Accounts
+import AppDatabase
+import Connections
 import Jobs
 import Logging
 import PostgresNIO
+import Query
+import RateLimits
+import Redis
+import Retrieval
+import Runtime
 
 /// The long-lived clients and services the API's routes share; made once at start.
 struct APIServices: Sendable {
@@ -44,15 +51,16 @@ struct APIServices: Sendable {
             connectionCache: connectionRecords,
             logger: logger
         )
+        let jobStore = JobStore(postgres: postgres, logger: logger)
         let jobs = JobService(
-            store: JobStore(postgres: postgres, logger: logger),
+            store: jobStore,
             queue: RedisJobQueue(redis: redis, keys: keys),
             logger: logger
         )
         let embedder = EmbedderSlot()
         let store = PostgresVectorStore(postgres: postgres, logger: logger)
         let questions = QuestionService(
-            connections: connections, postgres: postgres, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
+            connections: connections, activeJobs: jobStore, postgres: postgres, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
             embedder: embedder, model: config.languageModel.makeModel(), rates: limiter,
             concurrency: ConcurrencyLimiter(redis: redis, keys: keys),
             cache: AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL), limits: config.questionLimits,

@@ -1,6 +1,7 @@
-import Core
+import Accounts
 import Foundation
 import Hummingbird
+import Support
 
 /// Requires `Authorization: Bearer <access token or API key>` and records who it is.
 struct AuthenticationMiddleware: RouterMiddleware {

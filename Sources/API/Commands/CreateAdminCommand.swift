@@ -1,6 +1,6 @@
 import ArgumentParser
-import Core
 import Foundation
+import Support
 
 /// `askdb-api create-admin --email …`: makes the first admin (or promotes an existing user).
 ///

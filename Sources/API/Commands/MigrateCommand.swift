@@ -1,8 +1,9 @@
+import AppDatabase
 import ArgumentParser
-import Core
 import Foundation
 import Logging
 import PostgresNIO
+import Support
 
 /// `askdb-api migrate`: applies pending migrations to the app database, then exits.
 struct MigrateCommand: AsyncParsableCommand {

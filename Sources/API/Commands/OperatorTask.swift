@@ -1,8 +1,10 @@
+import AppDatabase
 import ArgumentParser
-import Core
 import Foundation
 import Logging
 import PostgresNIO
+import Redis
+import Support
 
 /// Runs a one-off operator task (`create-admin`, `rotate-key`) with the API's services: parses
 /// the configuration, runs the database client for the task's duration, and turns expected

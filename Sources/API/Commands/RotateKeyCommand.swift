@@ -1,5 +1,4 @@
 import ArgumentParser
-import Core
 import Foundation
 
 /// `askdb-api rotate-key`: re-seals every stored connection URL under `ASKDB_ENCRYPTION_KEY`.

@@ -1,9 +1,12 @@
+import AppDatabase
 import ArgumentParser
-import Core
 import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+import Redis
+import Runtime
+import Support
 
 /// `askdb-api serve`: runs the HTTP API until SIGTERM or SIGINT, then shuts down gracefully.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
-import Core
 import Foundation
 import Hummingbird
+import Support
 
 /// An error answered as `{"error": {"code", "message"}}` with its HTTP status.
 ///

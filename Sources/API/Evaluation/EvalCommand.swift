@@ -1,8 +1,8 @@
 import ArgumentParser
-import Core
+import Evaluation
 import Foundation
-import Jobs
 import Logging
+import Support
 
 /// `askdb-api eval`: loads each database a question set names, indexes it through the real job
 /// queue and workers, asks every question through the real pipeline, and prints table recall,

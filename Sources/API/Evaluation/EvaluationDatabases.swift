@@ -1,8 +1,11 @@
-import Core
+import AppDatabase
 import Crypto
+import Evaluation
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresSyntax
+import Support
 
 /// The databases an evaluation asks: each dataset loaded from `<dir>/<name>.sql` into a database
 /// of its own, with generated distractor tables beside it when asked for. A database already

@@ -1,7 +1,15 @@
-import Core
+import Accounts
+import Connections
+import DataSources
+import Evaluation
 import Foundation
-import Jobs
+import LanguageModel
 import Logging
+import Query
+import Retrieval
+import Runtime
+import Support
+import UpstreamHTTP
 
 /// One evaluation: the datasets connected and indexed for an evaluation user, then every
 /// question asked and judged.

@@ -1,6 +1,8 @@
-import Core
 import Hummingbird
 import Logging
+import Query
+import Support
+import UpstreamHTTP
 
 /// Turns every error into the JSON error body: Hummingbird's own errors (unknown route, bad
 /// method, undecodable body) keep their status; anything unexpected is logged and answered 500

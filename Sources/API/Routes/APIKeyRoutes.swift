@@ -1,4 +1,4 @@
-import Core
+import Accounts
 import Foundation
 import Hummingbird
 

@@ -1,6 +1,7 @@
-import Core
+import Accounts
 import Foundation
 import Hummingbird
+import Support
 
 /// Registration, login, logout, the caller's profile, password and settings.
 struct AccountRoutes: Sendable {

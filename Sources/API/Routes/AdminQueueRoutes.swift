@@ -1,7 +1,7 @@
-import Core
 import Foundation
 import Hummingbird
 import Jobs
+import Support
 
 /// Operators' view of the queue: depth, workers, every user's jobs, and retries.
 struct AdminQueueRoutes: Sendable {

@@ -1,6 +1,7 @@
-import Core
+import Accounts
 import Foundation
 import Hummingbird
+import Support
 
 /// Admin-only routes: invites for invite-only registration.
 struct AdminRoutes: Sendable {

@@ -1,6 +1,8 @@
-import Core
+import Connections
+import DataSources
 import Foundation
 import Hummingbird
+import SchemaModel
 
 /// A user's database connections: create (tested), list, read, change, delete, test.
 struct ConnectionRoutes: Sendable {

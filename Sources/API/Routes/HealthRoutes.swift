@@ -1,5 +1,5 @@
-import Core
 import Hummingbird
+import Runtime
 
 /// `/health`: the process is alive. `/ready`: its servers answer; 503 names those that don't.
 struct HealthRoutes: Sendable {

@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Hummingbird
+import Query
+import Support
 
 /// A user's question history: list (paged, newest first), read, delete one or all; and, for
 /// admins, the audit log of every query run against users' databases.

@@ -1,8 +1,9 @@
-import Core
+import Connections
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Jobs
+import Support
 
 /// Indexing jobs of the caller's connections: start, look up, list, cancel, watch live.
 struct JobRoutes: Sendable {

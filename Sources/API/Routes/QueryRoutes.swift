@@ -1,6 +1,6 @@
-import Core
 import Foundation
 import Hummingbird
+import Query
 
 /// Questions: `POST /api/query` answers from the user's live database.
 struct QueryRoutes: Sendable {

@@ -1,13 +1,13 @@
-import Core
 import Foundation
+import Support
 
 /// Where a job is in its life. `failed` is a permanent failure (no retry); `dead` means every
 /// attempt failed and the job sits in the dead-letter list.
-public enum JobState: String, Sendable, Codable, CaseIterable {
+package enum JobState: String, Sendable, Codable, CaseIterable {
     case queued, running, succeeded, failed, cancelled, dead
 
     /// No worker will touch the job again (unless an admin retries it).
-    public var isTerminal: Bool {
+    package var isTerminal: Bool {
         switch self {
         case .queued, .running: false
         case .succeeded, .failed, .cancelled, .dead: true
@@ -16,14 +16,14 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
 }
 
 /// How far a running job got.
-public struct JobProgress: Sendable, Codable, Equatable {
-    public var phase: String
-    public var done: Int
-    public var total: Int
-    public var percent: Double
-    public var message: String?
+package struct JobProgress: Sendable, Codable, Equatable {
+    package var phase: String
+    package var done: Int
+    package var total: Int
+    package var percent: Double
+    package var message: String?
 
-    public init(phase: String, done: Int = 0, total: Int = 0, percent: Double? = nil, message: String? = nil) {
+    package init(phase: String, done: Int = 0, total: Int = 0, percent: Double? = nil, message: String? = nil) {
         self.phase = phase
         self.done = done
         self.total = total
@@ -31,25 +31,25 @@ public struct JobProgress: Sendable, Codable, Equatable {
         self.message = message
     }
 
-    public static let none = JobProgress(phase: "queued")
+    package static let none = JobProgress(phase: "queued")
 }
 
 /// A job as PostgreSQL records it, with the live progress from Redis when there is newer.
-public struct JobRecord: Sendable, Codable, Equatable {
-    @LowercaseUUID public var id: UUID
-    public var kind: String
-    @LowercaseUUID public var connectionID: UUID
-    @LowercaseUUID public var ownerID: UUID
-    public var state: JobState
-    public var attempts: Int
-    public var maxAttempts: Int
-    public var progress: JobProgress
-    public var cancelRequested: Bool
-    public var createdAt: Date
-    public var startedAt: Date?
-    public var finishedAt: Date?
-    public var lastError: String?
-    public var result: JSONValue?
+package struct JobRecord: Sendable, Codable, Equatable {
+    @LowercaseUUID package var id: UUID
+    package var kind: String
+    @LowercaseUUID package var connectionID: UUID
+    @LowercaseUUID package var ownerID: UUID
+    package var state: JobState
+    package var attempts: Int
+    package var maxAttempts: Int
+    package var progress: JobProgress
+    package var cancelRequested: Bool
+    package var createdAt: Date
+    package var startedAt: Date?
+    package var finishedAt: Date?
+    package var lastError: String?
+    package var result: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, state, attempts, progress, result
@@ -65,4 +65,4 @@ public struct JobRecord: Sendable, Codable, Equatable {
 }
 
 /// The kind of job that indexes a connection.
-public let indexConnectionJobKind = "index_connection"
+package let indexConnectionJobKind = "index_connection"

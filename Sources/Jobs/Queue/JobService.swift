@@ -1,15 +1,15 @@
-import Core
 import Foundation
 import Logging
+import Support
 
 /// What the API does with jobs: enqueue, look up with live progress, cancel, retry.
-public struct JobService: Sendable {
-    public let store: JobStore
-    public let queue: RedisJobQueue
+package struct JobService: Sendable {
+    package let store: JobStore
+    package let queue: RedisJobQueue
     private let maxAttempts: Int
     private let logger: Logger
 
-    public init(store: JobStore, queue: RedisJobQueue, maxAttempts: Int = 5, logger: Logger) {
+    package init(store: JobStore, queue: RedisJobQueue, maxAttempts: Int = 5, logger: Logger) {
         self.store = store
         self.queue = queue
         self.maxAttempts = maxAttempts
@@ -20,7 +20,7 @@ public struct JobService: Sendable {
     ///
     /// The record is written to PostgreSQL before the job goes on the stream, so a Redis outage
     /// cannot lose an accepted job: workers republish records Redis does not know.
-    public func enqueueIndexing(connectionID: UUID, ownerID: UUID) async throws -> (job: JobRecord, created: Bool) {
+    package func enqueueIndexing(connectionID: UUID, ownerID: UUID) async throws -> (job: JobRecord, created: Bool) {
         let (job, created) = try await store.enqueue(kind: indexConnectionJobKind, connectionID: connectionID, ownerID: ownerID, maxAttempts: maxAttempts)
         if created {
             do {
@@ -33,14 +33,14 @@ public struct JobService: Sendable {
     }
 
     /// Queues many jobs of `kind` at once (PostgreSQL first, then one pipelined publish).
-    public func enqueueMany(kind: String, jobs: [(connectionID: UUID, ownerID: UUID)]) async throws -> [JobRecord] {
+    package func enqueueMany(kind: String, jobs: [(connectionID: UUID, ownerID: UUID)]) async throws -> [JobRecord] {
         let records = try await store.enqueueMany(kind: kind, jobs: jobs, maxAttempts: maxAttempts)
         try await queue.publish(records.map { ($0.id, $0.kind) })
         return records
     }
 
     /// The job with its freshest progress, if `ownerID` (when given) owns it.
-    public func job(id: UUID, ownerID: UUID?) async throws -> JobRecord {
+    package func job(id: UUID, ownerID: UUID?) async throws -> JobRecord {
         guard var job = try await store.get(id: id, ownerID: ownerID) else { throw AskDBError.notFound("job") }
         if job.state == .running, let live = try? await queue.liveProgress(id) {
             job.progress = live
@@ -49,7 +49,7 @@ public struct JobService: Sendable {
     }
 
     /// Cancels: a queued job at once, a running one at its next checkpoint.
-    public func cancel(id: UUID, ownerID: UUID) async throws -> JobRecord {
+    package func cancel(id: UUID, ownerID: UUID) async throws -> JobRecord {
         guard let job = try await store.requestCancel(id: id, ownerID: ownerID) else { throw AskDBError.notFound("job") }
         if job.state == .running || job.state == .cancelled {
             try await queue.requestCancel(id)
@@ -58,7 +58,7 @@ public struct JobService: Sendable {
     }
 
     /// Queues a dead or failed job again (operators).
-    public func retry(id: UUID) async throws -> JobRecord {
+    package func retry(id: UUID) async throws -> JobRecord {
         guard let job = try await store.retry(id: id) else {
             guard try await store.get(id: id) != nil else { throw AskDBError.notFound("job") }
             throw AskDBError(.conflict, code: "job_not_retryable", message: "only dead or failed jobs can be retried")

@@ -1,13 +1,14 @@
-import Core
+import AppDatabase
 import Foundation
 import Logging
 import PostgresNIO
+import Support
 
 /// The authoritative job records in PostgreSQL.
 ///
 /// Every write a running job makes carries its lease's fencing token: a worker whose lease was
 /// taken over holds an older token, and its writes match no row.
-public struct JobStore: Sendable {
+package struct JobStore: ActiveJobLookup {
     private let postgres: PostgresClient
     private let logger: Logger
     private static let columns = """
@@ -19,14 +20,22 @@ public struct JobStore: Sendable {
     private static let qualifiedColumns = columns.split(separator: ",")
         .map { "jobs." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
 
-    public init(postgres: PostgresClient, logger: Logger) {
+    package init(postgres: PostgresClient, logger: Logger) {
         self.postgres = postgres
         self.logger = logger
     }
 
+    package func activeJob(of connectionID: UUID) async throws -> UUID? {
+        let rows = try await postgres.query(
+            "SELECT id FROM jobs WHERE connection_id = \(connectionID) AND state IN ('queued', 'running') LIMIT 1", logger: logger
+        )
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
     /// Records a new queued job, or returns the connection's active one: the database's unique
     /// index makes "at most one active indexing job per connection" atomic.
-    public func enqueue(kind: String, connectionID: UUID, ownerID: UUID, maxAttempts: Int) async throws -> (job: JobRecord, created: Bool) {
+    package func enqueue(kind: String, connectionID: UUID, ownerID: UUID, maxAttempts: Int) async throws -> (job: JobRecord, created: Bool) {
         for _ in 0..<3 {
             let inserted = try await Self.records(postgres.query(
                 """
@@ -53,7 +62,7 @@ public struct JobStore: Sendable {
 
     /// Records many queued jobs in one statement (jobs of an indexing kind whose connection
     /// already has an active one are skipped); returns the records made.
-    public func enqueueMany(kind: String, jobs: [(connectionID: UUID, ownerID: UUID)], maxAttempts: Int) async throws -> [JobRecord] {
+    package func enqueueMany(kind: String, jobs: [(connectionID: UUID, ownerID: UUID)], maxAttempts: Int) async throws -> [JobRecord] {
         guard !jobs.isEmpty else { return [] }
         return try await Self.records(postgres.query(
             """
@@ -68,7 +77,7 @@ public struct JobStore: Sendable {
     }
 
     /// The job, if `ownerID` (when given) owns it.
-    public func get(id: UUID, ownerID: UUID? = nil) async throws -> JobRecord? {
+    package func get(id: UUID, ownerID: UUID? = nil) async throws -> JobRecord? {
         try await Self.records(postgres.query(
             """
             SELECT \(unescaped: Self.columns) FROM jobs
@@ -79,7 +88,7 @@ public struct JobStore: Sendable {
     }
 
     /// Jobs of one connection, or all of an owner's, newest first.
-    public func list(ownerID: UUID, connectionID: UUID?, limit: Int) async throws -> [JobRecord] {
+    package func list(ownerID: UUID, connectionID: UUID?, limit: Int) async throws -> [JobRecord] {
         try await Self.records(postgres.query(
             """
             SELECT \(unescaped: Self.columns) FROM jobs
@@ -91,7 +100,7 @@ public struct JobStore: Sendable {
     }
 
     /// Every user's jobs, optionally in one state, newest first (operators).
-    public func listAll(state: JobState?, limit: Int) async throws -> [JobRecord] {
+    package func listAll(state: JobState?, limit: Int) async throws -> [JobRecord] {
         try await Self.records(postgres.query(
             """
             SELECT \(unescaped: Self.columns) FROM jobs
@@ -104,7 +113,7 @@ public struct JobStore: Sendable {
 
     /// Marks jobs running under new leases; returns the records that were claimed (a job that
     /// was cancelled or finished meanwhile, or already holds a newer lease, is not).
-    public func markRunning(_ claims: [(id: UUID, token: Int)], worker: String) async throws -> [JobRecord] {
+    package func markRunning(_ claims: [(id: UUID, token: Int)], worker: String) async throws -> [JobRecord] {
         guard !claims.isEmpty else { return [] }
         return try await Self.records(postgres.query(
             """
@@ -120,7 +129,7 @@ public struct JobStore: Sendable {
     }
 
     /// Saves progress under the lease; false when the lease is no longer this token's.
-    public func saveProgress(id: UUID, token: Int, progress: JobProgress) async throws -> Bool {
+    package func saveProgress(id: UUID, token: Int, progress: JobProgress) async throws -> Bool {
         try await fenced(
             """
             UPDATE jobs SET progress = \(Self.json(progress))::jsonb, updated_at = now()
@@ -131,7 +140,7 @@ public struct JobStore: Sendable {
 
     /// Ends jobs under their leases (a batch, so many short jobs cost one statement); returns the
     /// ids whose lease still held.
-    public func finish(_ outcomes: [(id: UUID, token: Int, state: JobState, result: JSONValue?, error: String?, progress: JobProgress)]) async throws -> Set<UUID> {
+    package func finish(_ outcomes: [(id: UUID, token: Int, state: JobState, result: JSONValue?, error: String?, progress: JobProgress)]) async throws -> Set<UUID> {
         guard !outcomes.isEmpty else { return [] }
         let rows = try await postgres.query(
             """
@@ -153,7 +162,7 @@ public struct JobStore: Sendable {
     }
 
     /// Puts a failed attempt back in the queue for `runAfter`, under the lease.
-    public func requeue(id: UUID, token: Int, runAfter: Date, error: String?) async throws -> Bool {
+    package func requeue(id: UUID, token: Int, runAfter: Date, error: String?) async throws -> Bool {
         try await fenced(
             """
             UPDATE jobs SET state = 'queued', run_after = \(runAfter), last_error = coalesce(\(error), last_error),
@@ -165,7 +174,7 @@ public struct JobStore: Sendable {
 
     /// Asks a job to stop: a queued job is cancelled at once, a running one at its next checkpoint.
     /// Returns the job, or nil when it is not the owner's (or not found).
-    public func requestCancel(id: UUID, ownerID: UUID) async throws -> JobRecord? {
+    package func requestCancel(id: UUID, ownerID: UUID) async throws -> JobRecord? {
         try await Self.records(postgres.query(
             """
             UPDATE jobs SET cancel_requested = (state IN ('queued', 'running')),
@@ -180,7 +189,7 @@ public struct JobStore: Sendable {
     }
 
     /// Queues a dead or failed job again with fresh attempts (operators).
-    public func retry(id: UUID) async throws -> JobRecord? {
+    package func retry(id: UUID) async throws -> JobRecord? {
         do {
             return try await Self.records(postgres.query(
                 """
@@ -197,7 +206,7 @@ public struct JobStore: Sendable {
     }
 
     /// Active jobs untouched since `cutoff`, for republishing what Redis may have lost.
-    public func stale(before cutoff: Date, limit: Int) async throws -> [JobRecord] {
+    package func stale(before cutoff: Date, limit: Int) async throws -> [JobRecord] {
         try await Self.records(postgres.query(
             """
             SELECT \(unescaped: Self.columns) FROM jobs

@@ -1,4 +1,4 @@
-import Core
+import Redis
 
 /// The queue's atomic steps, as Lua run inside Redis.
 ///

@@ -1,17 +1,18 @@
-import Core
 import Foundation
+import Redis
+import Support
 
 /// A job a worker holds a lease on.
-public struct JobClaim: Sendable, Hashable {
-    public var jobID: UUID
+package struct JobClaim: Sendable, Hashable {
+    package var jobID: UUID
     /// The stream entry, acknowledged when the run ends.
-    public var entryID: String
+    package var entryID: String
     /// The fencing token: every write of this run carries it.
-    public var token: Int
+    package var token: Int
 }
 
 /// What a lease check found.
-public enum LeaseStatus: Sendable, Equatable {
+package enum LeaseStatus: Sendable, Equatable {
     case held
     case cancelRequested
     /// Another worker took the job over: stop without writing anything.
@@ -19,16 +20,16 @@ public enum LeaseStatus: Sendable, Equatable {
 }
 
 /// Queue depth and health, for operators.
-public struct QueueStats: Sendable, Codable, Equatable {
+package struct QueueStats: Sendable, Codable, Equatable {
     /// Entries waiting on the stream, not yet handed to a worker.
-    public var waiting: Int
+    package var waiting: Int
     /// Entries handed to a worker and not yet acknowledged.
-    public var inFlight: Int
+    package var inFlight: Int
     /// Retries waiting for their time.
-    public var delayed: Int
-    public var deadLetters: Int
+    package var delayed: Int
+    package var deadLetters: Int
 
-    public init(waiting: Int, inFlight: Int, delayed: Int, deadLetters: Int) {
+    package init(waiting: Int, inFlight: Int, delayed: Int, deadLetters: Int) {
         self.waiting = waiting
         self.inFlight = inFlight
         self.delayed = delayed
@@ -45,14 +46,14 @@ public struct QueueStats: Sendable, Codable, Equatable {
 /// The live side of the queue in Redis: a stream with a consumer group hands out job ids,
 /// a hash per job holds its lease, state and progress, a sorted set holds delayed retries, and
 /// a list holds dead letters. PostgreSQL (``JobStore``) keeps the authoritative records.
-public struct RedisJobQueue: Sendable {
-    public static let group = "workers"
+package struct RedisJobQueue: Sendable {
+    package static let group = "workers"
     private let redis: RedisClient
     private let keys: RedisKeyspace
     /// How long finished jobs' hashes and event streams are kept.
     private let keepFinished = 3600
 
-    public init(redis: RedisClient, keys: RedisKeyspace) {
+    package init(redis: RedisClient, keys: RedisKeyspace) {
         self.redis = redis
         self.keys = keys
     }
@@ -66,7 +67,7 @@ public struct RedisJobQueue: Sendable {
     var eventsKey: RedisArgument { RedisArgument(keys.key("jobs", "events")) }
 
     /// Creates the stream and consumer group if they are missing.
-    public func prepare() async throws {
+    package func prepare() async throws {
         do {
             try await redis.send("XGROUP", "CREATE", stream, RedisArgument(Self.group), "0", "MKSTREAM")
         } catch let error as RedisError where error.message.hasPrefix("BUSYGROUP") {
@@ -76,7 +77,7 @@ public struct RedisJobQueue: Sendable {
 
     /// Puts jobs on the stream. With `onlyIfMissing`, jobs Redis already knows are left alone
     /// (for republishing what Redis may have lost).
-    public func publish(_ jobs: [(id: UUID, kind: String)], onlyIfMissing: Bool = false) async throws {
+    package func publish(_ jobs: [(id: UUID, kind: String)], onlyIfMissing: Bool = false) async throws {
         for chunk in stride(from: 0, to: jobs.count, by: 500).map({ Array(jobs[$0..<min($0 + 500, jobs.count)]) }) {
             try await redis.run(
                 QueueScripts.publish,
@@ -87,7 +88,7 @@ public struct RedisJobQueue: Sendable {
     }
 
     /// Waits up to `block` for up to `count` new entries and takes leases on them.
-    public func claim(worker: String, count: Int, block: Duration, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
+    package func claim(worker: String, count: Int, block: Duration, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
         let reply = try await redis.send(
             ["XREADGROUP", "GROUP", RedisArgument(Self.group), RedisArgument(worker), "COUNT", RedisArgument(count),
              "BLOCK", RedisArgument(block.milliseconds),
@@ -99,7 +100,7 @@ public struct RedisJobQueue: Sendable {
     }
 
     /// Takes over entries whose worker stopped renewing for `idle` (it died or hung).
-    public func takeOver(worker: String, idle: Duration, count: Int, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
+    package func takeOver(worker: String, idle: Duration, count: Int, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
         let reply = try await redis.send([
             "XAUTOCLAIM", stream, RedisArgument(Self.group), RedisArgument(worker),
             RedisArgument(idle.milliseconds), "0-0", "COUNT", RedisArgument(count),
@@ -109,7 +110,7 @@ public struct RedisJobQueue: Sendable {
     }
 
     /// Renews `claims` in one round trip, reporting each lease's status.
-    public func renew(_ claims: [JobClaim], worker: String, lease: Duration) async throws -> [LeaseStatus] {
+    package func renew(_ claims: [JobClaim], worker: String, lease: Duration) async throws -> [LeaseStatus] {
         let replies = try await redis.runAll(QueueScripts.renew, calls: claims.map { claim in
             ([hash(claim.jobID), stream], [RedisArgument(claim.token), RedisArgument(lease.milliseconds), RedisArgument(Self.group), RedisArgument(worker), RedisArgument(claim.entryID)])
         })
@@ -118,7 +119,7 @@ public struct RedisJobQueue: Sendable {
     }
 
     /// Publishes progress under the lease.
-    public func progress(_ claim: JobClaim, _ progress: JobProgress) async throws -> LeaseStatus {
+    package func progress(_ claim: JobClaim, _ progress: JobProgress) async throws -> LeaseStatus {
         let json = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
         let reply = try await redis.run(QueueScripts.progress, keys: [hash(claim.jobID), eventsKey],
                                         arguments: [RedisArgument(claim.token), RedisArgument(json), RedisArgument(claim.jobID.lowercasedString)])
@@ -127,7 +128,7 @@ public struct RedisJobQueue: Sendable {
 
     /// Ends runs under their leases. `retryAt` is for the `queued` state (a retry); returns
     /// which claims still held their lease.
-    public func finish(_ outcomes: [(claim: JobClaim, state: JobState, retryAt: Date?)]) async throws -> [Bool] {
+    package func finish(_ outcomes: [(claim: JobClaim, state: JobState, retryAt: Date?)]) async throws -> [Bool] {
         guard !outcomes.isEmpty else { return [] }
         let arguments = outcomes.flatMap { outcome -> [RedisArgument] in
             let retryAt = Int((outcome.retryAt ?? Date()).timeIntervalSince1970 * 1000)
@@ -144,24 +145,24 @@ public struct RedisJobQueue: Sendable {
 
     /// Moves due retries back onto the stream; returns how many.
     @discardableResult
-    public func promoteDueRetries(limit: Int = 100) async throws -> Int {
+    package func promoteDueRetries(limit: Int = 100) async throws -> Int {
         try await redis.run(QueueScripts.promote, keys: [delayedKey, stream], arguments: [RedisArgument(limit)]).int ?? 0
     }
 
     /// Flags a running job so it stops at its next checkpoint.
-    public func requestCancel(_ id: UUID) async throws {
+    package func requestCancel(_ id: UUID) async throws {
         try await redis.run(QueueScripts.cancel, keys: [hash(id), eventsKey], arguments: [RedisArgument(id.lowercasedString)])
     }
 
     /// The live progress Redis holds for a job, if any.
-    public func liveProgress(_ id: UUID) async throws -> JobProgress? {
+    package func liveProgress(_ id: UUID) async throws -> JobProgress? {
         guard let bytes = try await redis.send("HGET", hash(id), "progress").bytes else { return nil }
         return try? JSONDecoder().decode(JobProgress.self, from: Data(bytes))
     }
 
     /// A job's events after stream id `after` ("0" for all still kept), waiting up to `block`
     /// for new ones; returns them and the cursor to continue from.
-    public func events(of id: UUID, after: String, block: Duration) async throws -> (events: [(id: String, type: String, data: String)], cursor: String) {
+    package func events(of id: UUID, after: String, block: Duration) async throws -> (events: [(id: String, type: String, data: String)], cursor: String) {
         let reply = try await redis.send(
             ["XREAD", "COUNT", "500", "BLOCK", RedisArgument(block.milliseconds), "STREAMS", eventsKey, RedisArgument(after)],
             timeout: block + .seconds(5)
@@ -184,7 +185,7 @@ public struct RedisJobQueue: Sendable {
     }
 
     /// Depth, in-flight, delayed and dead-letter counts.
-    public func stats() async throws -> QueueStats {
+    package func stats() async throws -> QueueStats {
         let replies = try await redis.pipeline([
             ["XLEN", stream],
             ["XPENDING", stream, RedisArgument(Self.group)],

@@ -1,6 +1,6 @@
-import Core
 import Foundation
 import Logging
+import Support
 
 /// The ends of runs, group-committed: runs that end while a batch is being written go into the
 /// next batch, so a thousand short jobs cost a few statements, not two thousand round trips.

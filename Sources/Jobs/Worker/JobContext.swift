@@ -1,15 +1,15 @@
-import Core
 import Foundation
 import Logging
+import Support
 import Synchronization
 
 /// What a running job sees: its lease, a way to report progress, and checkpoints where it
 /// stops if it was cancelled, lost its lease, or is being handed back at shutdown.
-public final class JobContext: Sendable {
-    public let job: JobRecord
-    public let claim: JobClaim
+package final class JobContext: Sendable {
+    package let job: JobRecord
+    package let claim: JobClaim
     /// Carries the job and connection ids.
-    public let logger: Logger
+    package let logger: Logger
     private let queue: RedisJobQueue
     private let store: JobStore
     private let state = Mutex(State())
@@ -35,7 +35,7 @@ public final class JobContext: Sendable {
     }
 
     /// Reports progress and passes a checkpoint.
-    public func progress(_ progress: JobProgress) async throws {
+    package func progress(_ progress: JobProgress) async throws {
         try checkpoint()
         let persist = state.withLock { state in
             state.lastProgress = progress
@@ -56,7 +56,7 @@ public final class JobContext: Sendable {
     }
 
     /// Throws the reason to stop, if there is one.
-    public func checkpoint() throws {
+    package func checkpoint() throws {
         if let interruption = state.withLock({ $0.interruption }) { throw interruption }
     }
 

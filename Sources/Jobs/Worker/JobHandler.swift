@@ -1,9 +1,9 @@
-import Core
 import Foundation
+import Support
 
 /// Runs jobs of one kind. Anything it throws is retried with backoff, except
 /// ``PermanentJobError`` (the job fails at once) and the interruptions its context raises.
-public protocol JobHandler: Sendable {
+package protocol JobHandler: Sendable {
     /// The `kind` of job this handler runs.
     var kind: String { get }
     /// Does the work, reporting progress (and so reaching checkpoints) through `context`.
@@ -12,14 +12,14 @@ public protocol JobHandler: Sendable {
 }
 
 /// A failure that retrying cannot fix (the connection was deleted, its URL no longer decrypts).
-public struct PermanentJobError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct PermanentJobError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// Why a run stopped early at a checkpoint.
-public enum JobInterruption: Error, Sendable, Equatable {
+package enum JobInterruption: Error, Sendable, Equatable {
     /// Its owner cancelled it.
     case cancelled
     /// Another worker took the lease over; this run must not write anything more.
@@ -29,18 +29,18 @@ public enum JobInterruption: Error, Sendable, Equatable {
 }
 
 /// Exponential backoff with jitter between attempts.
-public struct RetryPolicy: Sendable {
-    public var base: Duration
-    public var maximum: Duration
+package struct RetryPolicy: Sendable {
+    package var base: Duration
+    package var maximum: Duration
 
-    public init(base: Duration = .seconds(2), maximum: Duration = .seconds(300)) {
+    package init(base: Duration = .seconds(2), maximum: Duration = .seconds(300)) {
         self.base = base
         self.maximum = maximum
     }
 
     /// The wait before attempt `attempt + 1`: base × 2^(attempt−1), capped, with "equal jitter"
     /// (half fixed, half random) so retries of many jobs spread out.
-    public func delay(afterAttempt attempt: Int) -> Duration {
+    package func delay(afterAttempt attempt: Int) -> Duration {
         let exponent = min(max(attempt - 1, 0), 20)
         let capped = min(Double(base.milliseconds) * pow(2, Double(exponent)), Double(maximum.milliseconds))
         return .milliseconds(Int64(capped / 2 + Double.random(in: 0...(capped / 2))))

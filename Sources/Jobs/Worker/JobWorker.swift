@@ -1,7 +1,7 @@
-import Core
 import Foundation
 import Logging
 import ServiceLifecycle
+import Support
 import Synchronization
 
 /// Takes jobs from the queue and runs them, up to `concurrency` at once, until graceful shutdown.
@@ -10,22 +10,22 @@ import Synchronization
 /// (so a slow but live job is never taken over), takes over entries whose worker stopped
 /// renewing, moves due retries back onto the stream, and republishes jobs PostgreSQL knows but
 /// Redis lost.
-public final class JobWorker: Service, Sendable {
-    public struct Configuration: Sendable {
-        public var workerID: String
-        public var concurrency: Int
+package final class JobWorker: Service, Sendable {
+    package struct Configuration: Sendable {
+        package var workerID: String
+        package var concurrency: Int
         /// How long a lease lasts without renewal; a dead worker's job is taken over after it.
-        public var lease: Duration
+        package var lease: Duration
         /// How long one claim waits for new entries.
-        public var claimBlock: Duration
-        public var retry: RetryPolicy
+        package var claimBlock: Duration
+        package var retry: RetryPolicy
         /// How long running jobs may take to finish on shutdown before they are handed back.
-        public var shutdownGrace: Duration
+        package var shutdownGrace: Duration
         /// How long an active job may go untouched in PostgreSQL before it is republished, if
         /// Redis does not know it.
-        public var reconcileAfter: Duration
+        package var reconcileAfter: Duration
 
-        public init(
+        package init(
             workerID: String,
             concurrency: Int,
             lease: Duration = .seconds(30),
@@ -52,7 +52,7 @@ public final class JobWorker: Service, Sendable {
     private let running = Mutex<[UUID: JobContext]>([:])
     private let completions: CompletionBatcher
 
-    public init(queue: RedisJobQueue, store: JobStore, handlers: [any JobHandler], configuration: Configuration, logger: Logger) {
+    package init(queue: RedisJobQueue, store: JobStore, handlers: [any JobHandler], configuration: Configuration, logger: Logger) {
         self.queue = queue
         self.store = store
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
@@ -63,7 +63,7 @@ public final class JobWorker: Service, Sendable {
         completions = CompletionBatcher(store: store, queue: queue, logger: logger)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         try await queue.prepare()
         await withDiscardingTaskGroup { group in
             group.addTask { await self.maintain() }

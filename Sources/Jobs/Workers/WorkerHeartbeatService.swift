@@ -1,24 +1,23 @@
-import Core
 import Foundation
 import Logging
 import ServiceLifecycle
 
 /// Renews a worker's registry entry until graceful shutdown, then removes it.
-public struct WorkerHeartbeatService: Service {
+package struct WorkerHeartbeatService: Service {
     private let registry: WorkerRegistry
     private let worker: WorkerInfo
     private let interval: Duration
     private let logger: Logger
 
     /// Heartbeats every `interval`, which should be well under the registry's TTL.
-    public init(registry: WorkerRegistry, worker: WorkerInfo, interval: Duration = .seconds(5), logger: Logger) {
+    package init(registry: WorkerRegistry, worker: WorkerInfo, interval: Duration = .seconds(5), logger: Logger) {
         self.registry = registry
         self.worker = worker
         self.interval = interval
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         var current = worker
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             current.lastHeartbeat = Date()

@@ -1,18 +1,18 @@
 import Foundation
 
 /// What an indexer worker says about itself in each heartbeat, for operators.
-public struct WorkerInfo: Codable, Sendable, Equatable {
+package struct WorkerInfo: Codable, Sendable, Equatable {
     /// Unique per process: host, PID and a random suffix.
-    public var id: String
-    public var hostname: String
-    public var pid: Int32
+    package var id: String
+    package var hostname: String
+    package var pid: Int32
     /// Jobs this worker runs at once.
-    public var concurrency: Int
-    public var startedAt: Date
-    public var lastHeartbeat: Date
+    package var concurrency: Int
+    package var startedAt: Date
+    package var lastHeartbeat: Date
 
     /// Describes the current process.
-    public static func current(concurrency: Int, now: Date = Date()) -> WorkerInfo {
+    package static func current(concurrency: Int, now: Date = Date()) -> WorkerInfo {
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)

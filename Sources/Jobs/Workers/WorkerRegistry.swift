@@ -1,22 +1,23 @@
-import Core
 import Foundation
+import Redis
+import Support
 
 /// Live indexer workers, kept in Redis: each worker renews its entry; an entry that is not
 /// renewed within `ttl` expires, so a killed worker disappears on its own.
-public struct WorkerRegistry: Sendable {
+package struct WorkerRegistry: Sendable {
     private let redis: RedisClient
     private let keys: RedisKeyspace
     /// How long an entry lives without a heartbeat.
-    public let ttl: Duration
+    package let ttl: Duration
 
-    public init(redis: RedisClient, keys: RedisKeyspace, ttl: Duration = .seconds(15)) {
+    package init(redis: RedisClient, keys: RedisKeyspace, ttl: Duration = .seconds(15)) {
         self.redis = redis
         self.keys = keys
         self.ttl = ttl
     }
 
     /// Records that `worker` is alive now.
-    public func heartbeat(_ worker: WorkerInfo) async throws {
+    package func heartbeat(_ worker: WorkerInfo) async throws {
         let payload = try Self.encoder.encode(worker)
         _ = try await redis.pipeline([
             ["SET", RedisArgument(keys.key("worker", worker.id)), RedisArgument(bytes: Array(payload)), "PX", RedisArgument(ttl.milliseconds)],
@@ -25,7 +26,7 @@ public struct WorkerRegistry: Sendable {
     }
 
     /// Removes `worker` at once, on a clean shutdown.
-    public func remove(_ workerID: String) async throws {
+    package func remove(_ workerID: String) async throws {
         _ = try await redis.pipeline([
             ["DEL", RedisArgument(keys.key("worker", workerID))],
             ["SREM", RedisArgument(keys.key("workers")), RedisArgument(workerID)],
@@ -33,7 +34,7 @@ public struct WorkerRegistry: Sendable {
     }
 
     /// Workers whose entry has not expired, forgetting those that have.
-    public func liveWorkers() async throws -> [WorkerInfo] {
+    package func liveWorkers() async throws -> [WorkerInfo] {
         let ids = try await redis.send("SMEMBERS", RedisArgument(keys.key("workers"))).array?.compactMap(\.string) ?? []
         guard !ids.isEmpty else { return [] }
         let entries = try await redis.send(["MGET"] + ids.map { RedisArgument(keys.key("worker", $0)) }).array ?? []

@@ -1,0 +1,162 @@
+import AppDatabase
+import Foundation
+import Logging
+import PostgresNIO
+import RateLimits
+import Support
+
+/// Who may register: anyone, nobody (admins create accounts), or holders of an invite.
+package enum RegistrationMode: String, Sendable, CaseIterable {
+    case open, closed, invite
+}
+
+/// Registering, logging in and out, and recognising who sent a request.
+package struct AccountService: Sendable {
+    /// Login attempts allowed before a pause.
+    package struct LoginLimits: Sendable {
+        package var perEmail: RateLimiter.Rule
+        package var perAddress: RateLimiter.Rule
+
+        package init(
+            perEmail: RateLimiter.Rule = .init(limit: 10, window: .seconds(15 * 60)),
+            perAddress: RateLimiter.Rule = .init(limit: 50, window: .seconds(15 * 60))
+        ) {
+            self.perEmail = perEmail
+            self.perAddress = perAddress
+        }
+    }
+
+    package let users: UserStore
+    package let apiKeys: APIKeyStore
+    package let invites: InviteStore
+    private let postgres: PostgresClient
+    private let hasher: PasswordHasher
+    private let tokens: AccessTokens
+    private let limiter: RateLimiter
+    private let registration: RegistrationMode
+    private let loginLimits: LoginLimits
+    private let logger: Logger
+
+    package init(
+        postgres: PostgresClient,
+        hasher: PasswordHasher,
+        tokens: AccessTokens,
+        limiter: RateLimiter,
+        registration: RegistrationMode,
+        loginLimits: LoginLimits = LoginLimits(),
+        userCache: RowCache<User>? = nil,
+        logger: Logger
+    ) {
+        self.postgres = postgres
+        self.users = UserStore(postgres: postgres, logger: logger, cache: userCache)
+        self.apiKeys = APIKeyStore(postgres: postgres, logger: logger)
+        self.invites = InviteStore(postgres: postgres, logger: logger)
+        self.hasher = hasher
+        self.tokens = tokens
+        self.limiter = limiter
+        self.registration = registration
+        self.loginLimits = loginLimits
+        self.logger = logger
+    }
+
+    /// Creates a user account as the registration mode allows.
+    package func register(email rawEmail: String, password: String, inviteCode: String?) async throws -> User {
+        let email = try EmailAddress(rawEmail)
+        try PasswordPolicy.check(password, email: email)
+        switch registration {
+        case .closed:
+            throw AskDBError(.forbidden, code: "registration_closed", message: "registration is closed: ask an admin for an account")
+        case .invite where (inviteCode ?? "").isEmpty:
+            throw AskDBError(.forbidden, code: "invite_required", message: "registration needs an invite code")
+        case .open, .invite:
+            break
+        }
+        let hash = try await hasher.hash(password)
+        guard registration == .invite, let inviteCode else {
+            return try await users.create(email: email, passwordHash: hash, role: .user)
+        }
+        return try await postgres.transaction(logger: logger) { connection in
+            let user = try await users.create(email: email, passwordHash: hash, role: .user, on: connection)
+            try await invites.redeem(code: inviteCode, email: email, userID: user.id, on: connection)
+            return user
+        }
+    }
+
+    /// Creates an admin, or makes an existing user one (`askdb-api create-admin`).
+    package func createAdmin(email rawEmail: String, password: String?) async throws -> (user: User, created: Bool) {
+        let email = try EmailAddress(rawEmail)
+        if let existing = try await users.findForLogin(email: email) {
+            try await users.setRole(id: existing.user.id, role: .admin)
+            if let password {
+                try PasswordPolicy.check(password, email: email)
+                try await users.setPassword(id: existing.user.id, passwordHash: try await hasher.hash(password))
+            }
+            var user = existing.user
+            user.role = .admin
+            return (user, false)
+        }
+        guard let password else {
+            throw AskDBError.invalid("weak_password", "a password is needed to create a new admin")
+        }
+        try PasswordPolicy.check(password, email: email)
+        return (try await users.create(email: email, passwordHash: try await hasher.hash(password), role: .admin), true)
+    }
+
+    /// Checks the credentials and issues a token. Failures are counted per email and per client
+    /// address; past the limits, attempts are refused before the password is even checked.
+    package func login(email rawEmail: String, password: String, clientAddress: String) async throws -> (token: String, expiresAt: Date, user: User) {
+        let invalid = AskDBError(.unauthorized, code: "invalid_credentials", message: "email or password is wrong")
+        guard let email = try? EmailAddress(rawEmail), !password.isEmpty else { throw invalid }
+        let emailKey = "login:email:" + SecureToken.hash(email.value).prefix(12).hexString
+        let addressKey = "login:addr:\(clientAddress)"
+        for (key, rule) in [(emailKey, loginLimits.perEmail), (addressKey, loginLimits.perAddress)] {
+            if let wait = try await limiter.blockedFor(key, rule: rule) {
+                throw AskDBError(.rateLimited, code: "rate_limited", message: "too many failed logins: try again later", retryAfter: wait)
+            }
+        }
+        let account = try await users.findForLogin(email: email)
+        // An unknown email is checked against a decoy hash, so timing does not reveal accounts.
+        let hash = if let account { account.passwordHash } else { try await hasher.decoyHash() }
+        let verified = try await hasher.verify(password, hash: hash)
+        guard let account, verified else {
+            try await limiter.record(emailKey, rule: loginLimits.perEmail)
+            try await limiter.record(addressKey, rule: loginLimits.perAddress)
+            logger.notice("login failed", metadata: ["client": "\(clientAddress)"])
+            throw invalid
+        }
+        try await limiter.reset(emailKey)
+        let issued = try await tokens.issue(for: account.user)
+        return (issued.token, issued.expiresAt, account.user)
+    }
+
+    /// Recognises a bearer credential: an access token at the user's current token version, or
+    /// a live API key.
+    package func authenticate(bearer credential: String) async throws -> Identity {
+        if credential.hasPrefix(APIKeyStore.keyPrefix) {
+            guard let (user, keyID) = try await apiKeys.authenticate(credential) else {
+                throw AskDBError(.unauthorized, code: "invalid_token", message: "the API key is not valid or was revoked")
+            }
+            return Identity(user: user, credential: .apiKey(id: keyID))
+        }
+        let claims = try await tokens.verify(credential)
+        guard let id = claims.userID, let user = try await users.find(id: id), user.tokenVersion == claims.ver else {
+            throw AskDBError(.unauthorized, code: "token_revoked", message: "the access token was revoked: log in again")
+        }
+        return Identity(user: user, credential: .accessToken)
+    }
+
+    /// Revokes every access token of the user ("log out everywhere").
+    package func logout(userID: UUID) async throws {
+        try await users.bumpTokenVersion(id: userID)
+    }
+
+    /// Changes the password after checking the current one; every earlier token is revoked.
+    package func changePassword(user: User, current: String, new: String) async throws {
+        guard let account = try await users.findForLogin(email: try EmailAddress(user.email)),
+              try await hasher.verify(current, hash: account.passwordHash) else {
+            throw AskDBError(.forbidden, code: "invalid_credentials", message: "the current password is wrong")
+        }
+        try PasswordPolicy.check(new, email: try EmailAddress(user.email))
+        try await users.setPassword(id: user.id, passwordHash: try await hasher.hash(new))
+    }
+}

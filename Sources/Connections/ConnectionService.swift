@@ -1,0 +1,165 @@
+import AppDatabase
+import DataSources
+import Foundation
+import Logging
+import PostgresNIO
+import RateLimits
+import SchemaModel
+import Support
+
+/// Creating, testing, changing and deleting a user's database connections.
+package struct ConnectionService: Sendable {
+    /// What creating or testing a connection produced.
+    package struct Outcome: Sendable {
+        package var connection: ConnectionRecord
+        /// nil when the connection was saved untested after a failed test.
+        package var probe: SourceProbe?
+        /// The classified failure of a test whose connection was saved anyway.
+        package var testFailure: AskDBError?
+    }
+
+    package let store: ConnectionStore
+    private let keyRing: KeyRing
+    private let hostPolicy: HostPolicy
+    private let limiter: RateLimiter
+    private let testLimit: RateLimiter.Rule
+    private let connectTimeout: Duration
+    private let logger: Logger
+
+    package init(
+        postgres: PostgresClient,
+        keyRing: KeyRing,
+        hostPolicy: HostPolicy,
+        limiter: RateLimiter,
+        testLimit: RateLimiter.Rule = .init(limit: 20, window: .seconds(60)),
+        connectTimeout: Duration = .seconds(5),
+        connectionCache: RowCache<ConnectionStore.Owned>? = nil,
+        logger: Logger
+    ) {
+        self.store = ConnectionStore(postgres: postgres, logger: logger, cache: connectionCache)
+        self.keyRing = keyRing
+        self.hostPolicy = hostPolicy
+        self.limiter = limiter
+        self.testLimit = testLimit
+        self.connectTimeout = connectTimeout
+        self.logger = logger
+    }
+
+    /// Checks the URL, tests it for real, and saves it sealed. A failed test saves nothing
+    /// unless `saveUntested`.
+    package func create(ownerID: UUID, name: String, kind: ConnectionKind, url: String, saveUntested: Bool,
+                       options: SamplingOptions = SamplingOptions()) async throws -> Outcome {
+        let name = try Self.validName(name)
+        try Self.validate(options)
+        let source = try SourceURL(kind: kind, raw: url)
+        let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
+        let id = UUID()
+        let sealed = try seal(source.raw, id: id)
+        let record = try await store.create(id: id, ownerID: ownerID, name: name, kind: kind, sealed: sealed, redacted: source.redacted, options: options)
+        logger.info("connection created", metadata: ["connection": "\(id)", "url": "\(source.redacted)"])
+        return Outcome(connection: record, probe: probe, testFailure: failure)
+    }
+
+    /// Renames and/or points the connection elsewhere; a new URL is tested like a new connection.
+    /// New options apply from the next indexing run.
+    package func update(ownerID: UUID, id: UUID, name: String?, url: String?, saveUntested: Bool,
+                       options: SamplingOptions? = nil) async throws -> Outcome {
+        let current = try await store.get(id: id, ownerID: ownerID)
+        let name = try name.map(Self.validName)
+        if let options { try Self.validate(options) }
+        guard let url else {
+            return Outcome(connection: try await store.update(id: id, ownerID: ownerID, name: name, url: nil, options: options), probe: nil, testFailure: nil)
+        }
+        let source = try SourceURL(kind: current.kind, raw: url)
+        let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
+        let record = try await store.update(id: id, ownerID: ownerID, name: name, url: (try seal(source.raw, id: id), source.redacted), options: options)
+        return Outcome(connection: record, probe: probe, testFailure: failure)
+    }
+
+    private static func validate(_ options: SamplingOptions) throws {
+        for (field, names) in [("excluded_schemas", options.excludedSchemas), ("excluded_tables", options.excludedTables), ("excluded_columns", options.excludedColumns)] {
+            guard names.count <= 1000 else { throw AskDBError.invalid("invalid_options", "\(field) may hold at most 1000 names") }
+            guard names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0.count <= 400 }) else {
+                throw AskDBError.invalid("invalid_options", "\(field) holds an empty or overlong name")
+            }
+        }
+    }
+
+    /// Tests a saved connection again.
+    package func test(ownerID: UUID, id: UUID) async throws -> Outcome {
+        let record = try await store.get(id: id, ownerID: ownerID)
+        let source = try await sourceURL(ownerID: ownerID, id: id)
+        try await limiter.hit("conntest:\(ownerID)", rule: testLimit, message: "too many connection tests: wait a minute")
+        return Outcome(connection: record, probe: try await connector(for: source).test(), testFailure: nil)
+    }
+
+    package func delete(ownerID: UUID, id: UUID) async throws {
+        try await store.delete(id: id, ownerID: ownerID)
+        logger.info("connection deleted", metadata: ["connection": "\(id)"])
+    }
+
+    /// The saved URL, unsealed, for the indexer and the query pipeline.
+    package func sourceURL(ownerID: UUID, id: UUID) async throws -> SourceURL {
+        let (kind, sealed) = try await store.sealedURL(id: id, ownerID: ownerID)
+        return try SourceURL(kind: kind, raw: try keyRing.open(sealed.ciphertext, keyID: sealed.keyID, context: id.uuidString))
+    }
+
+    /// A connector for `source` at addresses the host policy allows; refused hosts throw before
+    /// any connection is attempted.
+    package func connector(for source: SourceURL) async throws -> any SourceConnector {
+        switch source.parsed {
+        case .postgres(let url):
+            let address = try await hostPolicy.resolve(url.host)
+            return PostgresSourceConnector(url: url, address: address, timeout: connectTimeout, logger: logger)
+        case .mongodb(let url) where url.isSRV:
+            // libmongoc resolves SRV records itself: only the name can be checked here.
+            guard hostPolicy.allowsName(url.hosts[0].name) else {
+                throw AskDBError(.forbidden, code: "host_not_allowed", message: "\(url.hosts[0].name) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS)")
+            }
+            return MongoSourceConnector(url: url, connectURI: source.raw, timeout: connectTimeout)
+        case .mongodb(let url):
+            var hosts: [String] = []
+            for host in url.hosts {
+                let address = try await hostPolicy.resolve(host.name)
+                hosts.append(address.isIPv4 ? "\(address):\(host.port)" : "[\(address)]:\(host.port)")
+            }
+            // With TLS the names stay, for certificate checks; a rebinding attacker would also
+            // need a certificate for the name.
+            let uri = url.usesTLS ? source.raw : url.uri(hosts: hosts)
+            return MongoSourceConnector(url: url, connectURI: uri, timeout: connectTimeout)
+        }
+    }
+
+    /// Re-seals every stored URL under the current key; returns how many changed.
+    package func rotateKeys() async throws -> Int {
+        var count = 0
+        for (id, sealed) in try await store.sealedWithOtherKeys(than: keyRing.current.id) {
+            let url = try keyRing.open(sealed.ciphertext, keyID: sealed.keyID, context: id.uuidString)
+            try await store.reseal(id: id, previousKeyID: sealed.keyID, with: try seal(url, id: id))
+            count += 1
+        }
+        return count
+    }
+
+    private func probeOrFailure(_ source: SourceURL, ownerID: UUID, saveUntested: Bool) async throws -> (SourceProbe?, AskDBError?) {
+        try await limiter.hit("conntest:\(ownerID)", rule: testLimit, message: "too many connection tests: wait a minute")
+        do {
+            return (try await connector(for: source).test(), nil)
+        } catch let error as AskDBError where saveUntested && error.kind != .forbidden {
+            return (nil, error)
+        }
+    }
+
+    private func seal(_ url: String, id: UUID) throws -> SealedURL {
+        let sealed = try keyRing.seal(url, context: id.uuidString)
+        return SealedURL(ciphertext: sealed.ciphertext, keyID: sealed.keyID)
+    }
+
+    private static func validName(_ name: String) throws(AskDBError) -> String {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(name.count) else {
+            throw .invalid("invalid_name", "name must be 1 to 200 characters")
+        }
+        return name
+    }
+}

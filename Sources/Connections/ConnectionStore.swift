@@ -1,0 +1,187 @@
+import AppDatabase
+import DataSources
+import Foundation
+import Logging
+import PostgresNIO
+import SchemaModel
+import Support
+
+/// A saved database connection as its owner sees it: never with its password.
+package struct ConnectionRecord: Sendable, Codable, Equatable {
+    @LowercaseUUID package var id: UUID
+    package var name: String
+    package var kind: ConnectionKind
+    /// The URL with its password replaced by `***`.
+    package var url: String
+    /// The index questions are answered from; 0 until the first indexing run finishes.
+    package var indexVersion: Int
+    package var indexedAt: Date?
+    /// What indexing may read: value sampling and excluded schemas, tables and columns.
+    package var options: SamplingOptions
+    package var createdAt: Date
+    package var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, kind, url, options
+        case indexVersion = "index_version"
+        case indexedAt = "indexed_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// A connection's URL as stored: sealed, with the id of the key that sealed it.
+package struct SealedURL: Sendable {
+    package var ciphertext: Data
+    package var keyID: String
+}
+
+/// Connections in the app database. Every read and write is scoped to the owner, so another
+/// user's connection is indistinguishable from a missing one.
+package struct ConnectionStore: Sendable {
+    /// A connection's record and its owner, as the in-process cache keeps it.
+    package typealias Owned = (ownerID: UUID, record: ConnectionRecord)
+
+    private let postgres: PostgresClient
+    private let logger: Logger
+    private let cache: RowCache<Owned>?
+    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text"
+
+    /// - Parameter cache: copies of records for ``get(id:ownerID:)``, which every question reads.
+    package init(postgres: PostgresClient, logger: Logger, cache: RowCache<Owned>? = nil) {
+        self.postgres = postgres
+        self.logger = logger
+        self.cache = cache
+    }
+
+    package func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedURL, redacted: String,
+                       options: SamplingOptions = SamplingOptions()) async throws -> ConnectionRecord {
+        let options = try Self.json(options)
+        do {
+            return try await one(postgres.query(
+                """
+                INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, key_id, url_redacted, options)
+                VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.ciphertext), \(sealed.keyID), \(redacted), \(options)::jsonb)
+                RETURNING \(unescaped: Self.columns)
+                """,
+                logger: logger
+            ))
+        } catch where error.isUniqueViolation {
+            throw Self.nameTaken(name)
+        }
+    }
+
+    package func list(ownerID: UUID) async throws -> [ConnectionRecord] {
+        try await Self.records(postgres.query(
+            "SELECT \(unescaped: Self.columns) FROM connections WHERE owner_id = \(ownerID) ORDER BY created_at DESC, id",
+            logger: logger
+        ))
+    }
+
+    package func get(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
+        let load = { () async throws -> Owned? in
+            try await Self.records(postgres.query(
+                "SELECT \(unescaped: Self.columns) FROM connections WHERE id = \(id) AND owner_id = \(ownerID)", logger: logger
+            )).first.map { (ownerID, $0) }
+        }
+        let owned = if let cache { try await cache.value(for: id, load: load) } else { try await load() }
+        // A copy made for its owner says nothing to anyone else.
+        guard let owned, owned.ownerID == ownerID else { throw AskDBError.notFound("connection") }
+        return owned.record
+    }
+
+    package func sealedURL(id: UUID, ownerID: UUID) async throws -> (ConnectionKind, SealedURL) {
+        let rows = try await postgres.query(
+            "SELECT kind, url_ciphertext, key_id FROM connections WHERE id = \(id) AND owner_id = \(ownerID)", logger: logger
+        )
+        for try await (kind, ciphertext, keyID) in rows.decode((String, Data, String).self) {
+            return (ConnectionKind(rawValue: kind) ?? .postgres, SealedURL(ciphertext: ciphertext, keyID: keyID))
+        }
+        throw AskDBError.notFound("connection")
+    }
+
+    /// Renames, replaces the URL and/or the options.
+    package func update(id: UUID, ownerID: UUID, name: String?, url: (sealed: SealedURL, redacted: String)?,
+                       options: SamplingOptions? = nil) async throws -> ConnectionRecord {
+        let options = try options.map(Self.json)
+        defer { cache?.invalidate(id) }
+        do {
+            return try await one(postgres.query(
+                """
+                UPDATE connections SET
+                    name = coalesce(\(name), name),
+                    url_ciphertext = coalesce(\(url?.sealed.ciphertext), url_ciphertext),
+                    key_id = coalesce(\(url?.sealed.keyID), key_id),
+                    url_redacted = coalesce(\(url?.redacted), url_redacted),
+                    options = coalesce(\(options)::jsonb, options),
+                    updated_at = now()
+                WHERE id = \(id) AND owner_id = \(ownerID)
+                RETURNING \(unescaped: Self.columns)
+                """,
+                logger: logger
+            ))
+        } catch where error.isUniqueViolation {
+            throw Self.nameTaken(name ?? "")
+        }
+    }
+
+    /// Deletes the connection; its chunks, jobs and history go with it (foreign keys cascade).
+    package func delete(id: UUID, ownerID: UUID) async throws {
+        defer { cache?.invalidate(id) }
+        let rows = try await postgres.query(
+            "DELETE FROM connections WHERE id = \(id) AND owner_id = \(ownerID) RETURNING id", logger: logger
+        )
+        for try await _ in rows.decode(UUID.self) { return }
+        throw AskDBError.notFound("connection")
+    }
+
+    /// Every sealed URL whose key is not `currentKeyID`, for key rotation.
+    package func sealedWithOtherKeys(than currentKeyID: String) async throws -> [(id: UUID, sealed: SealedURL)] {
+        var result: [(UUID, SealedURL)] = []
+        let rows = try await postgres.query(
+            "SELECT id, url_ciphertext, key_id FROM connections WHERE key_id <> \(currentKeyID)", logger: logger
+        )
+        for try await (id, ciphertext, keyID) in rows.decode((UUID, Data, String).self) {
+            result.append((id, SealedURL(ciphertext: ciphertext, keyID: keyID)))
+        }
+        return result
+    }
+
+    /// Replaces a sealed URL if it is still sealed with `previousKeyID` (another rotation may have run).
+    package func reseal(id: UUID, previousKeyID: String, with sealed: SealedURL) async throws {
+        try await postgres.query(
+            """
+            UPDATE connections SET url_ciphertext = \(sealed.ciphertext), key_id = \(sealed.keyID)
+            WHERE id = \(id) AND key_id = \(previousKeyID)
+            """,
+            logger: logger
+        )
+    }
+
+    private func one(_ rows: PostgresRowSequence) async throws -> ConnectionRecord {
+        guard let record = try await Self.records(rows).first else { throw AskDBError.notFound("connection") }
+        return record
+    }
+
+    private static func json(_ options: SamplingOptions) throws -> String {
+        String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+    }
+
+    private static func nameTaken(_ name: String) -> AskDBError {
+        AskDBError(.conflict, code: "name_taken", message: "you already have a connection named \(name)")
+    }
+
+    static func records(_ rows: PostgresRowSequence) async throws -> [ConnectionRecord] {
+        var records: [ConnectionRecord] = []
+        for try await (id, name, kind, url, version, indexedAt, created, updated, options)
+            in rows.decode((UUID, String, String, String, Int, Date?, Date, Date, String).self) {
+            records.append(ConnectionRecord(
+                id: id, name: name, kind: ConnectionKind(rawValue: kind) ?? .postgres, url: url,
+                indexVersion: version, indexedAt: indexedAt,
+                options: (try? JSONDecoder().decode(SamplingOptions.self, from: Data(options.utf8))) ?? SamplingOptions(),
+                createdAt: created, updatedAt: updated
+            ))
+        }
+        return records
+    }
+}

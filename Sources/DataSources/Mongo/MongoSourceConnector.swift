@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import Mongo
+import SchemaModel
+import Support
+
+/// A user's MongoDB database, reached through libmongoc at addresses the host policy approved.
+package struct MongoSourceConnector: SourceConnector {
+    private let url: MongoURL
+    /// What libmongoc is given: the checked addresses in place of names when TLS does not need
+    /// the names (for certificate checks).
+    private let connectURI: String
+    private let timeout: Duration
+
+    package init(url: MongoURL, connectURI: String, timeout: Duration = .seconds(5)) {
+        self.url = url
+        self.connectURI = connectURI
+        self.timeout = timeout
+    }
+
+    package func test() async throws -> SourceProbe {
+        let client = try openClient()
+        defer { Task { await client.shutdown() } }
+        let database = url.database ?? "admin"
+        do {
+            _ = try await client.command(#"{"ping": 1}"#, database: database)
+            let buildInfo = try Self.object(try await client.command(#"{"buildInfo": 1}"#, database: database))
+            let status = try Self.object(try await client.command(#"{"connectionStatus": 1}"#, database: database))
+            let authInfo = status["authInfo"] as? [String: Any]
+            let user = (authInfo?["authenticatedUsers"] as? [[String: Any]])?.first?["user"] as? String
+            let roles = (authInfo?["authenticatedUserRoles"] as? [[String: Any]])?.compactMap { $0["role"] as? String } ?? []
+            var warnings: [String] = []
+            if let powerful = roles.first(where: { ["root", "__system", "dbOwner", "readWriteAnyDatabase", "clusterAdmin"].contains($0) }) {
+                warnings.append("\(user ?? "this user") has the \(powerful) role: connect AskDB with a user that has only the read role.")
+            }
+            let version = buildInfo["version"] as? String ?? "unknown"
+            return SourceProbe(serverVersion: "MongoDB \(version)", database: url.database, user: user, encrypted: url.usesTLS, warnings: warnings)
+        } catch let error as MongoError {
+            throw classify(error)
+        }
+    }
+
+    package func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
+        let client = try openClient()
+        defer { Task { await client.shutdown() } }
+        do {
+            return try await MongoSchemaSampler(client: client, database: url.database, options: options, maxTime: .seconds(10)).sample(progress: progress)
+        } catch let error as MongoError {
+            throw classify(error)
+        }
+    }
+
+    /// `query` is `{"collection": …, "pipeline": [...]}` (checked by ``MongoPipelineGuard``); it
+    /// runs as an aggregate with a server-side time limit and a `$limit` stage appended.
+    package func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
+        let checked: MongoPipelineGuard.Checked
+        do {
+            checked = try MongoPipelineGuard(database: url.database ?? "test").check(query)
+        } catch {
+            throw QueryExecutionError(stage: "explain", code: error.code, message: error.message)
+        }
+        let client = try openClient()
+        defer { Task { await client.shutdown() } }
+        let documents: [JSONValue]
+        do {
+            documents = try await client.aggregate(
+                database: url.database ?? "test", collection: checked.collection,
+                pipeline: checked.pipeline + [.object(["$limit": .int(Int64(limits.rowLimit + 1))])],
+                limit: limits.rowLimit + 1, maxTime: limits.timeout
+            )
+        } catch let error as MongoError {
+            throw QueryExecutionError(stage: "execute", code: String(error.code), message: error.message)
+        }
+        // Columns: every top-level field, in the order first seen.
+        var columns: [String] = []
+        var seen = Set<String>()
+        for document in documents {
+            guard case .object(let fields) = document else { continue }
+            for key in fields.keys.sorted() where seen.insert(key).inserted { columns.append(key) }
+        }
+        let rows = documents.prefix(limits.rowLimit).map { document in columns.map { document[$0] ?? .null } }
+        return QueryResult(columns: columns, rows: Array(rows), truncated: documents.count > limits.rowLimit)
+    }
+
+    private func openClient() throws -> MongoClient {
+        do {
+            return try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)
+        } catch {
+            throw AskDBError.invalid("invalid_url", "the URL is not a valid MongoDB URL: \(error.message)")
+        }
+    }
+
+    private func classify(_ error: MongoError) -> AskDBError {
+        let hosts = url.hosts.map { "\($0.name):\($0.port)" }.joined(separator: ",")
+        let text = error.message.lowercased()
+        switch error.kind {
+        case .authentication:
+            return .connection("authentication_failed", "authentication failed: \(error.message)")
+        case .nameResolution:
+            return .connection("host_not_found", "host not found: \(error.message)")
+        default:
+            if text.contains("tls") || text.contains("ssl") || text.contains("certificate") {
+                return .connection("tls_failed", "TLS with \(hosts) failed: \(error.message)")
+            }
+            if text.contains("refused") {
+                return .connection("connection_refused", "connection refused by \(hosts)")
+            }
+            if text.contains("authenticat") {
+                return .connection("authentication_failed", "authentication failed: \(error.message)")
+            }
+            if text.contains("timed out") || text.contains("timeout") || error.kind == .serverSelection {
+                return .connection("connection_timeout", "no usable answer from \(hosts) within \(timeout): \(error.message)")
+            }
+            return .connection("connection_failed", "\(hosts): \(error.message)")
+        }
+    }
+
+    private static func object(_ json: String) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw MongoError(kind: .other, code: 0, message: "the server's reply is not a document")
+        }
+        return object
+    }
+}

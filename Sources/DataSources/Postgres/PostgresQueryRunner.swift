@@ -1,0 +1,80 @@
+import AppDatabase
+import Foundation
+import Logging
+import PostgresNIO
+import PostgresSyntax
+import Support
+
+/// Runs one checked SQL query on a fresh connection, with defence in depth that holds even if
+/// the guard had a hole: a READ ONLY transaction, a statement and a lock timeout, an EXPLAIN
+/// first (unknown tables and columns fail there, before anything runs), the query wrapped so at
+/// most `rowLimit + 1` rows are ever fetched, and a rollback. The connection is closed after,
+/// never reused, so no session state (advisory locks, settings) can outlive the question.
+struct PostgresQueryRunner {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func run(_ sql: String, limits: QueryLimits) async throws -> QueryResult {
+        let statement = try Self.singleStatement(sql)
+        try await connection.query("BEGIN READ ONLY", logger: logger)
+        do {
+            let result = try await runInTransaction(statement, limits: limits)
+            try? await connection.query("ROLLBACK", logger: logger)
+            return result
+        } catch {
+            try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    private func runInTransaction(_ statement: String, limits: QueryLimits) async throws -> QueryResult {
+        let milliseconds = "\(Int(limits.timeout.inSeconds * 1000))"
+        try await connection.query("SELECT set_config('statement_timeout', \(milliseconds), true), set_config('lock_timeout', '2000', true)", logger: logger)
+
+        try await stage("explain") { try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN " + statement), logger: logger) }
+        // Column names, duplicates included, from one all-NULL row; then the rows as JSON arrays,
+        // positionally, so two columns called `id` stay two columns.
+        let names: [String] = try await stage("execute") {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT q.* FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT * FROM (\n\(statement)\n) AS inner_query LIMIT 0) AS q ON true
+                """), logger: logger)
+            var names: [String] = []
+            for try await row in rows { names = row.map(\.columnName) }
+            return names
+        }
+        guard !names.isEmpty else { return QueryResult(columns: [], rows: [], truncated: false) }
+        let shown = Array(names.prefix(100))
+        let aliases = names.indices.map { "c\($0)" }
+        let values = shown.indices.map { "q.c\($0)" }.joined(separator: ", ")
+        let rows: [[JSONValue]] = try await stage("execute") {
+            let result = try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT json_build_array(\(values))::text FROM (\n\(statement)\n) AS q(\(aliases.joined(separator: ", "))) LIMIT \(limits.rowLimit + 1)
+                """), logger: logger)
+            var rows: [[JSONValue]] = []
+            for try await text in result.decode(String.self) {
+                rows.append((try? JSONValue(parsing: text))?.array ?? [])
+            }
+            return rows
+        }
+        return QueryResult(columns: shown, rows: Array(rows.prefix(limits.rowLimit)), truncated: rows.count > limits.rowLimit)
+    }
+
+    /// The statement without a trailing semicolon, so it can be wrapped.
+    static func singleStatement(_ sql: String) throws -> String {
+        let statements = (try? SQLStatementSplitter.split(sql)) ?? []
+        guard statements.count == 1 else {
+            throw QueryExecutionError(stage: "explain", code: nil, message: "exactly one statement is allowed")
+        }
+        var statement = statements[0]
+        while statement.hasSuffix(";") { statement.removeLast() }
+        return statement
+    }
+
+    private func stage<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PSQLError {
+            throw QueryExecutionError(stage: name, code: error.serverInfo?[.sqlState], message: PostgresErrorMessage(error).description)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Support
+
+/// Rows a query returned from a user's database, capped.
+package struct QueryResult: Sendable, Codable, Equatable {
+    package var columns: [String]
+    /// Each row's values in column order, as JSON (numbers stay numbers).
+    package var rows: [[JSONValue]]
+    /// More rows existed than the cap let through.
+    package var truncated: Bool
+
+    package init(columns: [String], rows: [[JSONValue]], truncated: Bool) {
+        self.columns = columns
+        self.rows = rows
+        self.truncated = truncated
+    }
+}
+
+/// How much a query may cost the user's database.
+package struct QueryLimits: Sendable, Equatable {
+    /// Rows returned at most; the query is wrapped so no more are ever fetched.
+    package var rowLimit: Int
+    /// The server stops the statement after this long.
+    package var timeout: Duration
+
+    package init(rowLimit: Int = 1000, timeout: Duration = .seconds(15)) {
+        self.rowLimit = rowLimit
+        self.timeout = timeout
+    }
+}
+
+/// The user's database rejected or stopped a checked query (unknown column, timeout, …); the
+/// message is the server's, for the model to repair the query and for the user.
+package struct QueryExecutionError: Error, Sendable, CustomStringConvertible {
+    /// `explain` (caught by the dry run) or `execute`.
+    package var stage: String
+    /// The server's error code (a SQLSTATE for PostgreSQL), when it gave one.
+    package var code: String?
+    package var message: String
+
+    package init(stage: String, code: String?, message: String) {
+        self.stage = stage
+        self.code = code
+        self.message = message
+    }
+
+    package var description: String { message }
+}

@@ -1,0 +1,23 @@
+internal import CPgQuery
+import Foundation
+import Support
+
+/// PostgreSQL's own parser (libpg_query, the PostgreSQL 15 grammar): SQL text to its parse
+/// tree as JSON, the one place the C library's parse results are touched.
+package enum PostgresParser {
+    /// The parse tree of `sql`: `{"version": …, "stmts": [{"stmt": {"SelectStmt": …}}, …]}`.
+    package static func parse(_ sql: String) throws(SQLStatementSplitter.SyntaxError) -> JSONValue {
+        let result = pg_query_parse(sql)
+        defer { pg_query_free_parse_result(result) }
+        if let error = result.error {
+            throw SQLStatementSplitter.SyntaxError(
+                message: error.pointee.message.map { String(cString: $0) } ?? "syntax error",
+                position: error.pointee.cursorpos > 0 ? Int(error.pointee.cursorpos) : nil
+            )
+        }
+        guard let tree = result.parse_tree, let value = try? JSONValue(parsing: String(cString: tree)) else {
+            throw SQLStatementSplitter.SyntaxError(message: "the parser returned no tree", position: nil)
+        }
+        return value
+    }
+}

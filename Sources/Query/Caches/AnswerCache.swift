@@ -1,0 +1,66 @@
+import Crypto
+import Foundation
+import Redis
+import Support
+
+/// The two Redis caches in front of the pipeline, keyed by everything an answer depends on: the
+/// connection and its index version (a re-index changes every key), the normalised question,
+/// the model, the mode and today's date (questions about "this month" change with it).
+///
+/// - The query cache keeps the checked query until the index version changes: a hit skips
+///   retrieval and query writing, and re-runs the query, so the rows are live.
+/// - The answer cache keeps the whole response for a short TTL (0 turns it off): a hit touches
+///   neither the model nor the user's database.
+package struct AnswerCache: Sendable {
+    private let redis: RedisClient
+    private let keys: RedisKeyspace
+    /// How long whole answers live; zero: never cached.
+    private let answerTTL: Duration
+    private let queryTTL: Duration
+
+    package init(redis: RedisClient, keys: RedisKeyspace, answerTTL: Duration = .seconds(60), queryTTL: Duration = .seconds(7 * 86_400)) {
+        self.redis = redis
+        self.keys = keys
+        self.answerTTL = answerTTL
+        self.queryTTL = queryTTL
+    }
+
+    /// The cache key of a question.
+    /// - Parameter conversation: the earlier turns the question follows, as text ("" for none).
+    package static func key(connectionID: UUID, indexVersion: Int, question: String, conversation: String = "", model: String,
+                           mode: QuestionRequest.Mode, today: Date) -> String {
+        let normalised = question.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            .trimmed(where: { "?!. ".contains($0) })
+        // The UTC day's number: a formatter per request cost more than the rest of a cached answer.
+        let day = String(Int((today.timeIntervalSince1970 / 86_400).rounded(.down)))
+        let parts = [connectionID.lowercasedString, String(indexVersion), normalised, conversation, model, mode.rawValue, day]
+        return SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).hexString
+    }
+
+    /// The command that reads a whole answer, for the caller to send along with its own (nil
+    /// when whole answers are not cached); ``cachedAnswer(from:)`` reads its reply.
+    package func answerLookup(for key: String) -> [RedisArgument]? {
+        answerTTL > .zero ? ["GET", RedisArgument(keys.key("answer", key))] : nil
+    }
+
+    /// The answer a reply to ``answerLookup(for:)`` holds; nil on a miss or an entry it cannot read.
+    func cachedAnswer(from reply: RedisReply) -> CachedAnswer? {
+        reply.bytes.flatMap(CachedAnswer.init(stored:))
+    }
+
+    package func query(for key: String) async -> String? {
+        try? await redis.send("GET", RedisArgument(keys.key("query", key))).string
+    }
+
+    /// Keeps the answer (with its history summary) and its query; a cache that is down only costs speed.
+    func store(_ answer: QuestionAnswer, summary: AnswerSummary, for key: String) async {
+        var commands: [[RedisArgument]] = [["SET", RedisArgument(keys.key("query", key)), RedisArgument(answer.query), "PX", RedisArgument(queryTTL.milliseconds)]]
+        var served = answer
+        served.cached = true
+        if answerTTL > .zero, let reply = try? ReplyTemplate(served) {
+            let stored = CachedAnswer(reply: reply, summary: summary).stored
+            commands.append(["SET", RedisArgument(keys.key("answer", key)), RedisArgument(bytes: stored), "PX", RedisArgument(answerTTL.milliseconds)])
+        }
+        _ = try? await redis.pipeline(commands)
+    }
+}

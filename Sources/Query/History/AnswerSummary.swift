@@ -1,0 +1,25 @@
+import Foundation
+import Support
+
+/// What history records of an answer (the rows stay out of it), as JSON that PostgreSQL reads:
+/// the answer cache keeps it beside the reply, so a hit decodes nothing.
+struct AnswerSummary: Sendable, Equatable {
+    let json: String
+
+    private struct Fields: Encodable {
+        var query: String
+        var answer: String?
+        var row_count: Int
+        var model: String
+        var timings: QuestionAnswer.Timings
+    }
+
+    init(_ answer: QuestionAnswer) throws {
+        let fields = Fields(query: answer.query, answer: answer.answer, row_count: answer.rowCount, model: answer.model, timings: answer.timings)
+        json = String(decoding: try ResponseJSON.encoder.encode(fields), as: UTF8.self)
+    }
+
+    init(json: String) {
+        self.json = json
+    }
+}

@@ -1,0 +1,195 @@
+import Connections
+import DataSources
+import Embedding
+import Foundation
+import Jobs
+import LanguageModel
+import Logging
+import PostgresNIO
+import RateLimits
+import Retrieval
+import SchemaModel
+import Support
+
+/// Holds the API's embedder once start-up has made and checked it.
+package actor EmbedderSlot {
+    private var embedder: (any Embedder)?
+
+    package init(_ embedder: (any Embedder)? = nil) {
+        self.embedder = embedder
+    }
+
+    package func set(_ embedder: any Embedder) { self.embedder = embedder }
+
+    package func get() throws -> any Embedder {
+        guard let embedder else { throw AskDBError(.conflict, code: "not_ready", message: "the embedder is still loading; try again") }
+        return embedder
+    }
+}
+
+/// How many questions a user may ask, and how many may run at once.
+package struct QuestionLimits: Sendable {
+    package var perUserPerMinute = 30
+    package var perUserAtOnce = 3
+    /// Queries running at once against one user database, from every API process.
+    package var perConnectionAtOnce = 4
+
+    package init() {}
+}
+
+/// Questions as the API sees them: owner checks, limits, the index a question may use, the
+/// pipeline, then history and the audit log.
+package struct QuestionService: Sendable {
+    private let connections: ConnectionService
+    private let activeJobs: any ActiveJobLookup
+    private let store: any VectorStore
+    private let snapshots: SchemaSnapshotStore
+    private let embedder: EmbedderSlot
+    private let model: (any LanguageModel)?
+    /// The users' question history.
+    package let history: HistoryStore
+    /// Every query run against users' databases.
+    package let audit: AuditLog
+    private let rates: RateLimiter
+    private let concurrency: ConcurrencyLimiter
+    private let cache: AnswerCache?
+    private let limits: QuestionLimits
+    private let contextTokens: Int
+    private let logger: Logger
+
+    package init(connections: ConnectionService, activeJobs: any ActiveJobLookup, postgres: PostgresClient, store: any VectorStore, snapshots: SchemaSnapshotStore,
+                embedder: EmbedderSlot, model: (any LanguageModel)?, rates: RateLimiter, concurrency: ConcurrencyLimiter,
+                cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), contextTokens: Int = 2500, logger: Logger) {
+        self.cache = cache
+        self.contextTokens = contextTokens
+        self.history = HistoryStore(postgres: postgres, logger: logger)
+        self.audit = AuditLog(postgres: postgres, logger: logger)
+        self.rates = rates
+        self.concurrency = concurrency
+        self.limits = limits
+        self.connections = connections
+        self.activeJobs = activeJobs
+        self.store = store
+        self.snapshots = snapshots
+        self.embedder = embedder
+        self.model = model
+        self.logger = logger
+    }
+
+    /// A question that passed every check and may now run.
+    package struct Prepared: Sendable {
+        let ownerID: UUID
+        let request: QuestionRequest
+        let record: ConnectionRecord
+        let cacheKey: String
+        /// What runs the question, or the answer cache's copy of its answer: a cached answer
+        /// needs neither the source's address nor a connector.
+        let work: Work
+        /// The conversation this question belongs to (a new one unless the request named one).
+        package let conversationID: UUID
+
+        enum Work: Sendable {
+            case cached(CachedAnswer)
+            case run(connector: AuditedConnector, pipeline: QueryPipeline, database: String?)
+        }
+    }
+
+    /// Everything that can refuse a question before it runs: input, ownership, a finished index,
+    /// a configured model, the rate limit, the host policy.
+    package func prepare(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> Prepared {
+        let question = request.question.trimmed()
+        guard !question.isEmpty, question.count <= 2000 else {
+            throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
+        }
+        let record = try await connections.store.get(id: request.connectionID, ownerID: ownerID)
+        guard record.indexVersion > 0 else {
+            let job = try await activeJobs.activeJob(of: record.id)
+            throw AskDBError(.conflict, code: "not_indexed", message: job.map {
+                "this connection has no finished index yet; indexing job \($0.lowercasedString) is running"
+            } ?? "this connection has no finished index yet: POST /api/connections/\(record.id.lowercasedString)/index first")
+        }
+        guard let model else {
+            throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
+        }
+        var request = request
+        request.question = question
+        if let conversationID {
+            request.earlierTurns = try await history.turns(ownerID: ownerID, connectionID: record.id, conversationID: conversationID, limit: 3)
+        }
+        // A follow-up means something else after other turns: they are part of the key.
+        let context = request.earlierTurns.map { "\($0.question)\u{1E}\($0.query)" }.joined(separator: "\u{1D}")
+        let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question, conversation: context,
+                                  model: model.name, mode: request.mode, today: Date())
+        // The answer cache is read in the rate limit's round trip.
+        let lookup = cache?.answerLookup(for: key)
+        let replies = try await rates.hit("question:\(ownerID)", rule: .init(limit: limits.perUserPerMinute, window: .seconds(60)),
+                                          message: "too many questions: at most \(limits.perUserPerMinute) a minute", along: lookup.map { [$0] } ?? [])
+        let work: Prepared.Work
+        if let cache, let reply = replies.first, let cached = cache.cachedAnswer(from: reply) {
+            work = .cached(cached)
+        } else {
+            let source = try await connections.sourceURL(ownerID: ownerID, id: record.id)
+            let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id, log: audit)
+            var pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
+            pipeline.retriever.contextBudget = contextTokens
+            work = .run(connector: connector, pipeline: pipeline, database: source.database)
+        }
+        return Prepared(ownerID: ownerID, request: request, record: record, cacheKey: key, work: work,
+                        conversationID: conversationID ?? UUID())
+    }
+
+    /// Runs a prepared question (from the caches when they have it), telling `events` as it goes,
+    /// and records it in the user's history.
+    package func answer(_ prepared: Prepared, events: QuestionEvents? = nil) async throws -> QuestionReply {
+        let record = prepared.record, request = prepared.request, key = prepared.cacheKey
+        let reply: ReplyTemplate, summary: AnswerSummary
+        switch prepared.work {
+        case .cached(let cached):
+            (reply, summary) = (cached.reply, cached.summary)
+        case .run(let connector, let pipeline, let database):
+            let answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
+                                                    message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
+                try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
+                                               message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
+                    if let query = await cache?.query(for: key),
+                       let answer = try await pipeline.rerun(query, for: request, connector: connector, events: events) {
+                        return answer
+                    }
+                    return try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
+                                                  connector: connector, database: database, events: events)
+                }
+            }
+            summary = try AnswerSummary(answer)
+            await cache?.store(answer, summary: summary, for: key)
+            reply = try ReplyTemplate(answer)
+        }
+        let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
+                                                 question: request.question, answer: summary)
+        return reply.filled(historyID: historyID, conversationID: prepared.conversationID)
+    }
+}
+
+/// Records every query run against a user's database in the append-only audit log.
+struct AuditedConnector: SourceConnector {
+    let inner: any SourceConnector
+    let userID: UUID
+    let connectionID: UUID
+    let log: AuditLog
+
+    func test() async throws -> SourceProbe { try await inner.test() }
+
+    func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
+        try await inner.sampleSchema(options: options, progress: progress)
+    }
+
+    func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
+        do {
+            let result = try await inner.run(query, limits: limits)
+            try await log.record(userID: userID, connectionID: connectionID, query: query, outcome: "ok", rows: result.rows.count, error: nil)
+            return result
+        } catch {
+            try await log.record(userID: userID, connectionID: connectionID, query: query, outcome: "error", rows: nil, error: "\(error)")
+            throw error
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import DataSources
+import Embedding
+import Foundation
+import SchemaModel
+
+/// A question's first step: embed it, search the connection's index by vector and full text,
+/// expand along foreign keys and fit the context to a token budget.
+package struct SchemaRetriever: Sendable {
+    private let store: any VectorStore
+    private let snapshots: SchemaSnapshotStore
+    private let embedder: any Embedder
+    /// Tokens of schema context the prompt may hold.
+    package var contextBudget = 2500
+    /// Documents the search returns before expansion.
+    package var searchLimit = 20
+
+    package init(store: any VectorStore, snapshots: SchemaSnapshotStore, embedder: any Embedder) {
+        self.store = store
+        self.snapshots = snapshots
+        self.embedder = embedder
+    }
+
+    /// What retrieval gives a question: the context for the prompt, the documents that led to
+    /// it, and the snapshot it was cut from.
+    package struct Retrieval: Sendable {
+        package var context: SchemaContext
+        package var documents: [UsedDocument]
+        package var snapshot: SchemaSnapshot
+    }
+
+    package func retrieve(_ question: String, connectionID: UUID, version: Int, kind: ConnectionKind) async throws -> Retrieval {
+        let embedding = try await embedder.embed([question])[0]
+        let ranked = try await store.search(DocumentSearch(connectionID: connectionID, version: version, embedding: embedding,
+                                                           text: question, limit: searchLimit))
+        let snapshot = try await snapshots.load(connectionID: connectionID, version: version) ?? SchemaSnapshot(source: kind.rawValue, objects: [])
+        let embedder = self.embedder
+        let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: contextBudget, tokens: { embedder.tokenCount($0) })
+        return Retrieval(context: context, documents: ranked.map { UsedDocument(key: $0.key, score: $0.score) }, snapshot: snapshot)
+    }
+}

@@ -1,0 +1,48 @@
+import Logging
+
+/// Wraps a log handler so what it writes has passed through ``LogRedaction``: the message and
+/// every metadata string, the handler's own metadata included.
+package struct RedactingLogHandler<Inner: LogHandler>: LogHandler {
+    private var inner: Inner
+
+    package init(_ inner: Inner) {
+        self.inner = inner
+    }
+
+    package var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    package var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    package func log(event: LogEvent) {
+        var event = event
+        event.message = Logger.Message(stringLiteral: LogRedaction.redact(event.message.description))
+        event.metadata = event.metadata.map(Self.redacted)
+        var inner = self.inner
+        inner.metadata = Self.redacted(inner.metadata)
+        inner.log(event: event)
+    }
+
+    static func redacted(_ metadata: Logger.Metadata) -> Logger.Metadata {
+        metadata.mapValues(redacted)
+    }
+
+    static func redacted(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let text): .string(LogRedaction.redact(text))
+        case .stringConvertible(let convertible): .string(LogRedaction.redact(convertible.description))
+        case .array(let values): .array(values.map(redacted))
+        case .dictionary(let values): .dictionary(redacted(values))
+        }
+    }
+}
