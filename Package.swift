@@ -329,6 +329,20 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(
+            name: "ArchitectureTests",
+            dependencies: []
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API",
+                "Support",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log")
+            ]
+        ),
+        .testTarget(
             name: "AccountsTests",
             dependencies: [
                 "Accounts",
@@ -362,6 +376,14 @@ let package = Package(
             dependencies: [
                 "DataSources",
                 "Evaluation"
+            ]
+        ),
+        .testTarget(
+            name: "IndexerTests",
+            dependencies: [
+                "TestSupport",
+                "Indexer",
+                "Support"
             ]
         ),
         .testTarget(
@@ -416,6 +438,7 @@ let package = Package(
         .testTarget(
             name: "QueryTests",
             dependencies: [
+                "DataSources",
                 "TestSupport",
                 "Query",
                 "Support"
@@ -432,12 +455,14 @@ let package = Package(
             dependencies: [
                 "Embedding",
                 "Retrieval",
-                "SchemaModel"
+                "SchemaModel",
+                "Support"
             ]
         ),
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
+                "TestSupport",
                 "Runtime",
                 "Support"
             ]

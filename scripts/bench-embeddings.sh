@@ -24,8 +24,9 @@ module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 print(json.dumps(module.make_sentences(1024)))
 PY
-(cd "$ASKDB_ROOT" && swift build -c release --product askdb-bench >&2)
+(cd "$ASKDB_ROOT" && swift build "${SWIFT_SCRATCH[@]}" -c release --product askdb-bench >&2)
+BIN="$(cd "$ASKDB_ROOT" && swift build "${SWIFT_SCRATCH[@]}" -c release --show-bin-path)"
 # One batch at a time with BLAS on every core (the query path), then a batch per core (indexing).
-"$ASKDB_ROOT/.build/release/askdb-bench" embed --model-dir "$MODEL_DIR" --sentences "$SENTENCES" --parallel 1 | head -1
-"$ASKDB_ROOT/.build/release/askdb-bench" embed --model-dir "$MODEL_DIR" --sentences "$SENTENCES" --parallel 2 | head -1
+"$BIN/askdb-bench" embed --model-dir "$MODEL_DIR" --sentences "$SENTENCES" --parallel 1 | head -1
+"$BIN/askdb-bench" embed --model-dir "$MODEL_DIR" --sentences "$SENTENCES" --parallel 2 | head -1
 "$BENCH_VENV/bin/python" "$REFERENCE" --backends ort --threads 2 --model-dir "$MODEL_DIR" | grep '^ort '

@@ -20,8 +20,8 @@ source "$STATE/secrets.env"
 # shellcheck disable=SC1091
 source "$STATE/stack.env"
 set +a
-(cd "$ASKDB_ROOT" && swift build -c "$BUILD_CONFIG" --product askdb-api >&2) || die "swift build failed"
-BIN="$(cd "$ASKDB_ROOT" && swift build -c "$BUILD_CONFIG" --show-bin-path)"
+(cd "$ASKDB_ROOT" && swift build "${SWIFT_SCRATCH[@]}" -c "$BUILD_CONFIG" --product askdb-api >&2) || die "swift build failed"
+BIN="$(cd "$ASKDB_ROOT" && swift build "${SWIFT_SCRATCH[@]}" -c "$BUILD_CONFIG" --show-bin-path)"
 WORK="$(mktemp -d /tmp/askdb-bench.XXXXXX)"
 trap 'kill $(cat "$WORK"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 

@@ -18,6 +18,6 @@ source "$STATE/secrets.env"
 source "$STATE/stack.env"
 set +a
 curl -fsS "$API_URL/ready" >/dev/null 2>&1 || die "the stack at $API_URL is not up: run scripts/up.sh"
-(cd "$ASKDB_ROOT" && swift build -c "$BUILD_CONFIG" --product askdb-api >&2) || die "swift build failed"
-BIN="$(cd "$ASKDB_ROOT" && swift build -c "$BUILD_CONFIG" --show-bin-path)"
+(cd "$ASKDB_ROOT" && swift build "${SWIFT_SCRATCH[@]}" -c "$BUILD_CONFIG" --product askdb-api >&2) || die "swift build failed"
+BIN="$(cd "$ASKDB_ROOT" && swift build "${SWIFT_SCRATCH[@]}" -c "$BUILD_CONFIG" --show-bin-path)"
 ASKDB_LOG_FORMAT=text exec "$BIN/askdb-api" eval "$@"

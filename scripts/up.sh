@@ -56,9 +56,9 @@ source "$SECRETS"
 
 # --- build ---------------------------------------------------------------------------------
 log "building ($BUILD_CONFIG)"
-(cd "$ASKDB_ROOT" && swift build -c "$BUILD_CONFIG" --product askdb-api >&2 \
-    && swift build -c "$BUILD_CONFIG" --product askdb-indexer >&2) || die "swift build failed"
-BIN="$(cd "$ASKDB_ROOT" && swift build -c "$BUILD_CONFIG" --show-bin-path)"
+(cd "$ASKDB_ROOT" && swift build "${SWIFT_SCRATCH[@]}" -c "$BUILD_CONFIG" --product askdb-api >&2 \
+    && swift build "${SWIFT_SCRATCH[@]}" -c "$BUILD_CONFIG" --product askdb-indexer >&2) || die "swift build failed"
+BIN="$(cd "$ASKDB_ROOT" && swift build "${SWIFT_SCRATCH[@]}" -c "$BUILD_CONFIG" --show-bin-path)"
 
 # --- PostgreSQL ----------------------------------------------------------------------------
 PG_DATA="$STATE/postgres"

@@ -35,7 +35,8 @@ struct AskDBIndexer: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = EnvironmentVariables.parseOrExit { try AppConfig(environment: $0) }
+        let settings = EnvironmentVariables.parseOrExit { try IndexerConfig(environment: $0) }
+        let config = settings.app
         config.logging.bootstrap()
         let worker = WorkerInfo.current(concurrency: concurrency)
         var logger = Logger(label: "askdb.indexer")
@@ -54,9 +55,6 @@ struct AskDBIndexer: AsyncParsableCommand {
             connectTimeout: config.sourceConnectTimeout,
             logger: logger
         )
-        let environment = ProcessInfo.processInfo.environment
-        let phaseDelay = Duration.milliseconds(Int(environment["ASKDB_DEBUG_PHASE_DELAY_MS"] ?? "") ?? 0)
-        let lease = Duration.seconds(Int(environment["ASKDB_JOB_LEASE_SECONDS"] ?? "") ?? 30)
         // PostgreSQL runs first and stops last: the start-up checks need it, and so does every
         // service until it has stopped.
         do {
@@ -79,8 +77,8 @@ struct AskDBIndexer: AsyncParsableCommand {
                 let jobWorker = JobWorker(
                     queue: RedisJobQueue(redis: redis, keys: keys),
                     store: JobStore(postgres: postgres, logger: logger),
-                    handlers: [IndexConnectionHandler(connections: connections, indexer: indexer, phaseDelay: phaseDelay)],
-                    configuration: .init(workerID: worker.id, concurrency: concurrency, lease: lease),
+                    handlers: [IndexConnectionHandler(connections: connections, indexer: indexer, phaseDelay: settings.phaseDelay)],
+                    configuration: .init(workerID: worker.id, concurrency: concurrency, lease: settings.jobLease),
                     logger: logger
                 )
                 var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -88,9 +86,8 @@ struct AskDBIndexer: AsyncParsableCommand {
                     .init(service: jobWorker),
                 ]
                 if let healthPort {
-                    let host = ProcessInfo.processInfo.environment["ASKDB_INDEXER_HOST"] ?? "127.0.0.1"
                     let probe = ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
-                    services.append(.init(service: HealthServer.application(probe: probe, host: host, port: healthPort, logger: logger)))
+                    services.append(.init(service: HealthServer.application(probe: probe, host: settings.healthHost, port: healthPort, logger: logger)))
                 }
                 let group = ServiceGroup(
                     configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

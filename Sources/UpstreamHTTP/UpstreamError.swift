@@ -1,6 +1,8 @@
+import Support
+
 /// A failure of an HTTP service AskDB depends on (an embedding server, an LLM): unreachable,
 /// too slow, or an error answer. The message carries the service's own words, never a key.
-package struct UpstreamError: Error, Sendable, CustomStringConvertible {
+package struct UpstreamError: ClientFacingError, CustomStringConvertible {
     /// What went wrong, which decides how the API answers (502 or 504).
     package struct Code: Sendable, Hashable, CustomStringConvertible {
         private let name: String
@@ -34,4 +36,9 @@ package struct UpstreamError: Error, Sendable, CustomStringConvertible {
         if let status { return "\(service) answered \(status): \(message)" }
         return "\(service): \(message)"
     }
+
+    /// A slow service is a gateway timeout; anything else a bad gateway.
+    package var clientStatus: Int { code == .timeout ? 504 : 502 }
+    package var clientCode: String { code == .timeout ? "upstream_timeout" : "upstream_failed" }
+    package var clientMessage: String { description }
 }

@@ -3,44 +3,55 @@
 import Testing
 
 @Suite struct GoldQueryTests {
-    @Test func questionsAreFoundByHeaderNameWithQuotedCommasAndLineBreaks() throws {
-        let csv = "query,question,db_name,query_category\r\n" +
-            "\"SELECT a, b FROM t\",\"Which a, and \"\"b\"\"?\nBoth.\",shop,basic\r\n" +
-            "SELECT 1,One?,shop,\n\n"
-        let questions = try QuestionSet.parse(csv)
-        #expect(questions == [
-            EvaluationQuestion(database: "shop", category: "basic", question: "Which a, and \"b\"?\nBoth.", gold: "SELECT a, b FROM t"),
-            EvaluationQuestion(database: "shop", category: "", question: "One?", gold: "SELECT 1"),
+    @Test func aGroupStandsForEveryNonEmptySubsetInTheWrittenOrderTheFullSetFirst() {
+        #expect(GoldQuery.variants(of: "SELECT {a, b, c} FROM t") == [
+            "SELECT a, b, c FROM t",
+            "SELECT a FROM t", "SELECT b FROM t", "SELECT a, b FROM t", "SELECT c FROM t",
+            "SELECT a, c FROM t", "SELECT b, c FROM t",
         ])
-        #expect(throws: QuestionSet.FormatError.self) { try QuestionSet.parse("db_name,question\nx,y\n") }
-        #expect(throws: QuestionSet.FormatError.self) { try QuestionSet.parse("db_name,question,query\n\"x,y,z\n") }
-    }
-
-    @Test func goldQueriesExpandIntoEveryAlternative() {
-        #expect(GoldQuery.variants(of: "SELECT {c.id, c.name}, n FROM c WHERE x = '{a, b}'") == [
-            "SELECT c.id, n FROM c WHERE x = '{a, b}'", "SELECT c.name, n FROM c WHERE x = '{a, b}'",
-        ])
-        #expect(GoldQuery.variants(of: "SELECT {a, b}, {c, d} FROM t;SELECT e FROM t;").count == 5)
         #expect(GoldQuery.variants(of: "SELECT 1") == ["SELECT 1"])
     }
 
-    @Test func resultsMatchAsMultisetsWhateverTheColumnOrder() {
-        let gold = QueryResult(columns: ["name", "n"], rows: [[.string("a"), .int(2)], [.string("b"), .int(1)], [.string("b"), .int(1)]], truncated: false)
-        let swapped = QueryResult(columns: ["total", "who"], rows: [[.double(1), .string("b")], [.double(2.0), .string("a")], [.int(1), .string("b")]], truncated: false)
-        #expect(ResultComparison.matches(gold: gold, generated: swapped, ordered: false))
-        // Sorted gold: the order must be the same too.
-        #expect(!ResultComparison.matches(gold: gold, generated: swapped, ordered: true))
-        let sameOrder = QueryResult(columns: ["n", "name"], rows: [[.int(2), .string("a")], [.int(1), .string("b")], [.int(1), .string("b")]], truncated: false)
-        #expect(ResultComparison.matches(gold: gold, generated: sameOrder, ordered: true))
-        // A multiset: one row twice is not two different rows.
-        let distinct = QueryResult(columns: ["name", "n"], rows: [[.string("a"), .int(2)], [.string("b"), .int(1)], [.string("a"), .int(2)]], truncated: false)
-        #expect(!ResultComparison.matches(gold: gold, generated: distinct, ordered: false))
-        let fewer = QueryResult(columns: ["name"], rows: gold.rows.map { [$0[0]] }, truncated: false)
-        #expect(!ResultComparison.matches(gold: gold, generated: fewer, ordered: false))
-        // Averages written with more or fewer digits agree; different numbers do not.
-        let average = QueryResult(columns: ["avg"], rows: [[.double(2.333333333)]], truncated: false)
-        #expect(ResultComparison.matches(gold: average, generated: QueryResult(columns: ["x"], rows: [[.string("2.3333333")]], truncated: false), ordered: false))
-        #expect(!ResultComparison.matches(gold: average, generated: QueryResult(columns: ["x"], rows: [[.double(2.34)]], truncated: false), ordered: false))
+    @Test func emptyBracesRepeatTheColumnsTheGroupBeforeChose() {
+        #expect(GoldQuery.variants(of: "SELECT {name, id}, COUNT(*) FROM t GROUP BY {} ORDER BY {}") == [
+            "SELECT name, id, COUNT(*) FROM t GROUP BY name, id ORDER BY name, id",
+            "SELECT name, COUNT(*) FROM t GROUP BY name ORDER BY name",
+            "SELECT id, COUNT(*) FROM t GROUP BY id ORDER BY id",
+        ])
+        // With no group before it, `{}` is just text.
+        #expect(GoldQuery.variants(of: "SELECT {} FROM t") == ["SELECT {} FROM t"])
+    }
+
+    @Test func bracesSemicolonsAndCommasInsideQuotesOrCallsStayLiteral() {
+        #expect(GoldQuery.variants(of: "SELECT {c.id, c.name}, n FROM c WHERE x = '{a, b}; {}'") == [
+            "SELECT c.id, c.name, n FROM c WHERE x = '{a, b}; {}'",
+            "SELECT c.id, n FROM c WHERE x = '{a, b}; {}'",
+            "SELECT c.name, n FROM c WHERE x = '{a, b}; {}'",
+        ])
+        #expect(GoldQuery.variants(of: "SELECT {COALESCE(a, b), 'x, y'} FROM t") == [
+            "SELECT COALESCE(a, b), 'x, y' FROM t", "SELECT COALESCE(a, b) FROM t", "SELECT 'x, y' FROM t",
+        ])
+        #expect(GoldQuery.variants(of: "SELECT {a FROM t") == ["SELECT {a FROM t"])
+    }
+
+    @Test func groupsMultiplyAndAlternativesAddUpEachFullSetFirst() {
+        let variants = GoldQuery.variants(of: "SELECT {a, b}, {c, d} FROM t;SELECT e FROM t;")
+        #expect(variants.count == 3 * 3 + 1)
+        #expect(Set(variants).count == variants.count)
+        #expect(Array(variants.prefix(3)) == ["SELECT a, b, c, d FROM t", "SELECT e FROM t", "SELECT a, b, c FROM t"])
+        #expect(variants.contains("SELECT b, c FROM t") && variants.contains("SELECT a, d FROM t"))
+    }
+
+    @Test func theCapKeepsEveryAlternativesFullSet() {
+        // 127 × 127 variants for the first alternative alone.
+        let variants = GoldQuery.variants(of: "SELECT {a, b, c, d, e, f, g}, {h, i, j, k, l, m, n} FROM t; SELECT {o, p, q, r, s, u, v} FROM u")
+        #expect(variants.count == GoldQuery.maximumVariants)
+        #expect(Array(variants.prefix(2)) == ["SELECT a, b, c, d, e, f, g, h, i, j, k, l, m, n FROM t", "SELECT o, p, q, r, s, u, v FROM u"])
+        // A group wider than a machine word still expands (and does not overflow).
+        let wide = (0..<70).map { "c\($0)" }
+        let wideVariants = GoldQuery.variants(of: "SELECT {\(wide.joined(separator: ", "))} FROM t")
+        #expect(wideVariants.count == GoldQuery.maximumVariants)
+        #expect(wideVariants.first == "SELECT \(wide.joined(separator: ", ")) FROM t" && wideVariants[1] == "SELECT c0 FROM t")
     }
 
     @Test func goldTablesAndOrderingComeFromTheParseTree() throws {

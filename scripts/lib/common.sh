@@ -18,6 +18,9 @@ PG_USER_NAME="askdb-pg"
 # libmongoc's shared-memory counters leave /dev/shm/mongoc-<pid> behind when a process is killed,
 # and a later process given that pid prints a warning before its first line. Nothing reads them.
 export MONGOC_DISABLE_SHM=1
+# The build folder the scripts build into and run from: a second one (ASKDB_BUILD_PATH) lets a
+# benchmark run beside another checkout's build, or a release build beside a debug one.
+SWIFT_SCRATCH=(--scratch-path "${ASKDB_BUILD_PATH:-$ASKDB_ROOT/.build}")
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

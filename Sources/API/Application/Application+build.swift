@@ -16,6 +16,7 @@ func buildApplication(config: APIConfig, services: APIServices) -> Application<R
 
 func buildRouter(services: APIServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
     HealthRoutes(probe: services.readiness).register(on: router)

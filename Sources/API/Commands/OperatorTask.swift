@@ -26,11 +26,7 @@ func runOperatorTask(_ name: String, _ task: @Sendable (APIServices, APIConfig) 
         await services.shutdown()
     } catch {
         await services.shutdown()
-        let message = switch error {
-        case let error as AskDBError: error.message
-        case let error as KeyRingError: error.message
-        default: "\(PostgresErrorMessage(error))"
-        }
+        let message = ErrorMapping.operatorMessage(for: error)
         FileHandle.standardError.write(Data("\(name): \(message)\n".utf8))
         throw ExitCode(1)
     }

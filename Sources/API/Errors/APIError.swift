@@ -11,22 +11,26 @@ struct APIError: HTTPResponseError, Sendable {
     var code: String
     var message: String
     var headers: HTTPFields = [:]
+    /// Set on unexpected failures only, so the caller can quote it.
+    var requestID: String?
 
-    init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
+    init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:], requestID: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.requestID = requestID
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try APIJSON.response(ErrorBody(error: .init(code: code, message: message)), status: status, headers: headers)
+        try APIJSON.response(ErrorBody(error: .init(code: code, message: message, request_id: requestID)), status: status, headers: headers)
     }
 
     struct ErrorBody: Codable, Sendable {
         struct Detail: Codable, Sendable {
             var code: String
             var message: String
+            var request_id: String?
         }
         var error: Detail
     }
@@ -35,26 +39,10 @@ struct APIError: HTTPResponseError, Sendable {
 extension APIError {
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad_request", message: message) }
     static func notFound(_ message: String = "not found") -> APIError { APIError(.notFound, code: "not_found", message: message) }
-    static let internalError = APIError(.internalServerError, code: "internal_error", message: "internal error: the server logged the details")
-}
 
-extension APIError {
-    /// The HTTP answer to a domain error.
-    init(_ error: AskDBError) {
-        let status: HTTPResponse.Status = switch error.kind {
-        case .invalidInput: .unprocessableContent
-        case .unauthorized: .unauthorized
-        case .forbidden: .forbidden
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .rateLimited: .tooManyRequests
-        case .unavailable: .serviceUnavailable
-        default: .badRequest
-        }
-        var headers: HTTPFields = [:]
-        if let retryAfter = error.retryAfter {
-            headers[.retryAfter] = "\(retryAfter)"
-        }
-        self.init(status, code: error.code, message: error.message, headers: headers)
+    /// An unexpected failure: the client learns the request id to quote, nothing else.
+    static func internalError(requestID: String) -> APIError {
+        APIError(.internalServerError, code: "internal_error",
+                 message: "internal error: the server logged the details under request id \(requestID)", requestID: requestID)
     }
 }

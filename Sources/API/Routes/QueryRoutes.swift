@@ -36,7 +36,7 @@ struct QueryRoutes: Sendable {
             let owner = try context.requireIdentity().user.id
             let body = try await request.decode(as: Question.self, context: context)
             let prepared = try await questions.prepare(ownerID: owner, body.request, conversationID: body.conversationID)
-            return QuestionEventStream(questions: questions, prepared: prepared).response()
+            return QuestionEventStream(questions: questions, prepared: prepared, requestID: context.id, logger: context.logger).response()
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Query
 import Support
 import UpstreamHTTP
@@ -12,11 +13,13 @@ import UpstreamHTTP
 struct QuestionEventStream: Sendable {
     let questions: QuestionService
     let prepared: QuestionService.Prepared
+    let requestID: String
+    let logger: Logger
 
     func response() -> Response {
         var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
-        let questions = self.questions, prepared = self.prepared
+        let questions = self.questions, prepared = self.prepared, requestID = self.requestID, logger = self.logger
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let (events, continuation) = AsyncStream.makeStream(of: String.self)
             let run = Task {
@@ -24,7 +27,8 @@ struct QuestionEventStream: Sendable {
                     let reply = try await questions.answer(prepared) { event in continuation.yield(Self.format(event)) }
                     continuation.yield(Self.event("done", json: String(decoding: reply.json, as: UTF8.self)))
                 } catch {
-                    continuation.yield(Self.event("error", Self.describe(error)))
+                    let failure = ErrorMapping.apiError(for: error, requestID: requestID, logger: logger)
+                    continuation.yield(Self.event("error", APIError.ErrorBody(error: .init(code: failure.code, message: failure.message, request_id: failure.requestID))))
                 }
                 continuation.finish()
             }
@@ -59,14 +63,6 @@ struct QuestionEventStream: Sendable {
         var text: String
     }
 
-    private struct Failure: Encodable {
-        struct Detail: Encodable {
-            var code: String
-            var message: String
-        }
-        var error: Detail
-    }
-
     static func format(_ happened: QuestionEvent) -> String {
         switch happened {
         case .retrieval(let documents): event("retrieval", Retrieval(documents_used: documents))
@@ -82,16 +78,5 @@ struct QuestionEventStream: Sendable {
 
     static func event(_ name: String, json: String) -> String {
         "event: \(name)\ndata: \(json)\n\n"
-    }
-
-    /// The error body a failure would have had as an HTTP answer; nothing unexpected leaks.
-    private static func describe(_ error: any Error) -> Failure {
-        switch error {
-        case let error as AskDBError: Failure(error: .init(code: error.code, message: error.message))
-        case let error as QuestionFailure: Failure(error: .init(code: error.code, message: error.message))
-        case let error as UpstreamError:
-            Failure(error: .init(code: error.code == .timeout ? "upstream_timeout" : "upstream_failed", message: error.description))
-        default: Failure(error: .init(code: "internal_error", message: "internal error: the server logged the details"))
-        }
     }
 }

@@ -5,6 +5,11 @@ import Support
 /// an aggregate on one collection whose stages and operators are all on an allow list, looking
 /// into the sub-pipelines of `$lookup`, `$unionWith` and `$facet`; no `system.*` collections,
 /// nothing the owner excluded.
+///
+/// A pipeline that passes is rewritten so excluded fields never leave the server: it starts
+/// with an `$unset` of the collection's excluded paths, and so does every pipeline that reads
+/// another collection (`$lookup`, `$unionWith`). An empty pipeline is the whole documents, so
+/// this is what keeps an honest query from returning them.
 package struct MongoPipelineGuard: Sendable {
     private let options: SamplingOptions
     private let database: String
@@ -42,7 +47,91 @@ package struct MongoPipelineGuard: Sendable {
         }
         try checkCollection(collection)
         try checkPipeline(pipeline)
-        return Checked(collection: collection, pipeline: pipeline)
+        return Checked(collection: collection, pipeline: hidingExcluded(pipeline, of: collection))
+    }
+
+    /// The query as it runs, as JSON text: the rewritten pipeline, or `text` itself when
+    /// nothing needed hiding.
+    package func checkedText(_ text: String) throws(QueryRefusal) -> String {
+        let checked = try check(text)
+        guard checked.pipeline != (try? JSONValue(parsing: text))?["pipeline"]?.array else { return text }
+        return JSONValue.object(["collection": .string(checked.collection), "pipeline": .array(checked.pipeline)]).jsonText
+    }
+
+    /// The owner's excluded fields of `collection`, as paths inside its documents: an entry
+    /// `database.collection.path` or `collection.path` names one collection's field, any other
+    /// entry (a bare or dotted path) the field of that name in every collection; a dotted entry
+    /// may be either, so it is hidden both ways.
+    package func excludedPaths(of collection: String) -> [String] {
+        var paths: [String] = []
+        for entry in options.excludedColumns {
+            var path = entry
+            for prefix in ["\(database).\(collection).", "\(collection)."] where entry.lowercased().hasPrefix(prefix.lowercased()) {
+                path = String(entry.dropFirst(prefix.count))
+                break
+            }
+            // Another collection's field, named with the database: nothing of this one's.
+            if path == entry, entry.lowercased().hasPrefix("\(database).".lowercased()) { continue }
+            if !path.isEmpty, !paths.contains(path) { paths.append(path) }
+        }
+        return paths
+    }
+
+    /// `pipeline` behind an `$unset` of `collection`'s excluded paths, its lookups and unions
+    /// likewise (a string-form `$unionWith` is turned into its pipeline form to take one).
+    private func hidingExcluded(_ pipeline: [JSONValue], of collection: String) -> [JSONValue] {
+        let rewritten = pipeline.map { stage -> JSONValue in
+            guard case .object(let fields) = stage, let (name, body) = fields.first else { return stage }
+            switch name {
+            case "$lookup":
+                guard case .object(var lookup) = body, let from = lookup["from"]?.string else { return stage }
+                let inner = hidingExcluded(lookup["pipeline"]?.array ?? [], of: from)
+                if !inner.isEmpty { lookup["pipeline"] = .array(inner) }
+                return .object([name: .object(lookup)])
+            case "$unionWith":
+                guard var union = body.string.map({ ["coll": JSONValue.string($0)] }) ?? body.objectValue, let from = union["coll"]?.string else {
+                    return stage
+                }
+                let inner = hidingExcluded(union["pipeline"]?.array ?? [], of: from)
+                if inner.isEmpty { return stage }
+                union["pipeline"] = .array(inner)
+                return .object([name: .object(union)])
+            default:
+                return stage
+            }
+        }
+        let paths = excludedPaths(of: collection)
+        return paths.isEmpty ? rewritten : [.object(["$unset": .array(paths.map(JSONValue.string))])] + rewritten
+    }
+
+    /// Defence in depth, for what a pipeline returns: the collection's excluded paths taken out
+    /// of every row, at the top level and inside nested documents.
+    package func filtered(_ result: QueryResult, collection: String) -> QueryResult {
+        let paths = excludedPaths(of: collection).map { $0.split(separator: ".").map(String.init) }
+        guard !paths.isEmpty else { return result }
+        let dropped = Set(result.columns.indices.filter { index in paths.contains { $0 == [result.columns[index]] } })
+        var filtered = result
+        filtered.columns = result.columns.indices.filter { !dropped.contains($0) }.map { result.columns[$0] }
+        filtered.rows = result.rows.map { row in
+            row.indices.filter { !dropped.contains($0) }.map { index in
+                let nested = paths.filter { $0.count > 1 && $0[0] == result.columns[index] }.map { Array($0.dropFirst()) }
+                return nested.reduce(row[index]) { value, path in Self.removing(path, from: value) }
+            }
+        }
+        return filtered
+    }
+
+    private static func removing(_ path: [String], from value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(var fields):
+            guard let head = path.first else { return value }
+            if path.count == 1 { fields[head] = nil } else if let inner = fields[head] { fields[head] = removing(Array(path.dropFirst()), from: inner) }
+            return .object(fields)
+        case .array(let items):
+            return .array(items.map { removing(path, from: $0) })
+        default:
+            return value
+        }
     }
 
     private func checkCollection(_ name: String) throws(QueryRefusal) {

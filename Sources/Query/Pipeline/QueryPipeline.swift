@@ -112,13 +112,17 @@ package enum QuestionEvent: Sendable {
 package typealias QuestionEvents = @Sendable (QuestionEvent) async -> Void
 
 /// A question the pipeline could not answer with a query, after every attempt.
-package struct QuestionFailure: Error, Sendable, CustomStringConvertible {
+package struct QuestionFailure: ClientFacingError, CustomStringConvertible {
     package var code: String
     package var message: String
     /// The last query tried, if the model wrote one.
     package var query: String?
     package var attempts: Int
     package var description: String { message }
+
+    package var clientStatus: Int { 422 }
+    package var clientCode: String { code }
+    package var clientMessage: String { message }
 }
 
 /// The question pipeline: retrieve the schema context, have the model write a query, check it,
@@ -183,7 +187,8 @@ package struct QueryPipeline: Sendable {
                 await events?(.query(query, attempt: attempts))
                 mark = clock.now
                 do {
-                    let result = try await connector.run(query, limits: limits)
+                    let result = Self.hidingExcluded(try await connector.run(query, limits: limits), of: query, kind: kind,
+                                                     options: options, database: database)
                     timings.execute += Self.milliseconds(clock.now - mark)
                     await events?(.rows(result))
                     mark = clock.now
@@ -258,10 +263,16 @@ package struct QueryPipeline: Sendable {
                 return .failure(QueryRefusal("no_query", "the reply holds no JSON query; answer with {\"collection\": …, \"pipeline\": [...]}"))
             }
             return Result { () throws(QueryRefusal) in
-                _ = try MongoPipelineGuard(database: database ?? "test", options: options).check(json)
-                return json
+                try MongoPipelineGuard(database: database ?? "test", options: options).checkedText(json)
             }
         }
+    }
+
+    /// A MongoDB result without the owner's excluded fields, whatever the pipeline did to keep them.
+    static func hidingExcluded(_ result: QueryResult, of query: String, kind: ConnectionKind, options: SamplingOptions,
+                               database: String?) -> QueryResult {
+        guard kind == .mongodb, let collection = (try? JSONValue(parsing: query))?["collection"]?.string else { return result }
+        return MongoPipelineGuard(database: database ?? "test", options: options).filtered(result, collection: collection)
     }
 
     /// The GBNF grammar for the context's objects, nil when none has columns.

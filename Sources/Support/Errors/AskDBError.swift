@@ -3,7 +3,7 @@
 ///
 /// Unexpected failures (a bug, a lost database) are other error types and never reach a client
 /// with their details.
-package struct AskDBError: Error, Sendable, CustomStringConvertible, Equatable {
+package struct AskDBError: ClientFacingError, CustomStringConvertible, Equatable {
     /// What kind of failure, which decides the HTTP status.
     package struct Kind: Sendable, Hashable, CustomStringConvertible {
         private let name: String
@@ -51,5 +51,21 @@ package struct AskDBError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A missing resource, worded the same whether it does not exist or is someone else's.
     package static func notFound(_ what: String) -> AskDBError {
         AskDBError(.notFound, code: "not_found", message: "\(what) not found")
+    }
+
+    package var clientCode: String { code }
+    package var clientMessage: String { message }
+
+    package var clientStatus: Int {
+        switch kind {
+        case .invalidInput: 422
+        case .unauthorized: 401
+        case .forbidden: 403
+        case .notFound: 404
+        case .conflict: 409
+        case .rateLimited: 429
+        case .unavailable: 503
+        default: 400
+        }
     }
 }

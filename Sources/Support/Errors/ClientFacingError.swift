@@ -7,11 +7,11 @@
 /// the client learns only that it happened.
 package protocol ClientFacingError: Error, Sendable {
     /// The HTTP status: 4xx for the caller's mistakes and limits, 5xx for what failed upstream.
-    var status: Int { get }
+    var clientStatus: Int { get }
     /// Stable snake_case code that clients branch on, e.g. `email_taken`.
-    var code: String { get }
+    var clientCode: String { get }
     /// For people; never holds a secret.
-    var message: String { get }
+    var clientMessage: String { get }
     /// Seconds to wait before trying again, where waiting helps.
     var retryAfter: Int? { get }
 }

@@ -27,10 +27,13 @@ import Testing
         try await connect(kind: "postgres", url: try ConnectionRoutesTests().sourceURL(source.name), client: client, services: services, index: index)
     }
 
-    static func connect(kind: String, url: String, client: any TestClientProtocol, services: APIServices, index: Bool) async throws -> (token: String, id: String) {
+    static func connect(kind: String, url: String, options: [String: any Sendable]? = nil, client: any TestClientProtocol, services: APIServices,
+                        index: Bool) async throws -> (token: String, id: String) {
         await services.embedder.set(HashEmbedder())
         let token = try await client.signUp("asker@example.com")
-        let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "source", "kind": kind, "url": url])
+        var body: [String: any Sendable] = ["name": "source", "kind": kind, "url": url]
+        if let options { body["options"] = options }
+        let created = try await client.call(.post, "/api/connections", token: token, body: body)
         let id = try #require((created["connection"] as? [String: Any])?["id"] as? String, "\(created.object)")
         if index { try await reindex(id, kind: kind, url: url, services: services) }
         return (token, id)
@@ -348,6 +351,36 @@ import Testing
                 let collections = try await mongo.run("listCollections", .int(1), database: database)
                 #expect(!"\(collections)".contains("stolen"))
                 #expect(await chat.messages(of: 0).first?.1.contains("MongoDB") == true)
+            }
+        }
+    }
+    /// Excluded fields never come back, whatever the pipeline: the whole documents (an empty
+    /// pipeline), a self-lookup and a union, each returning the canary only if it leaks.
+    @Test func excludedMongoDBFieldsNeverComeBack() async throws {
+        let database = "shop_\(UUID().uuidString.prefix(8).lowercased())"
+        let mongo = try MongoClient(uri: try TestServers.mongoURL, timeout: .seconds(5))
+        try await MongoShop.load(into: mongo, database: database)
+        defer { Task { _ = try? await mongo.run("dropDatabase", .int(1), database: database); await mongo.shutdown() } }
+        let pipelines = [
+            #"{"collection": "orders", "pipeline": []}"#,
+            #"{"collection": "orders", "pipeline": [{"$lookup": {"from": "orders", "pipeline": [{"$limit": 2}], "as": "again"}}, {"$limit": 3}]}"#,
+            #"{"collection": "customers", "pipeline": [{"$unionWith": "orders"}]}"#,
+            #"{"collection": "orders", "pipeline": [{"$replaceRoot": {"newRoot": "$customer"}}]}"#,
+        ]
+        for pipeline in pipelines {
+            let chat = ScriptedChat(replies: [pipeline])
+            try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { modelURL in
+                try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL]) { client, services in
+                    let (token, id) = try await Self.connect(kind: "mongodb", url: try TestServers.mongoURL + database,
+                                                             options: ["excluded_columns": ["orders.password", "orders.customer.address"]],
+                                                             client: client, services: services, index: true)
+                    let answer = try await client.call(.post, "/api/query", token: token,
+                                                       body: ["connection_id": id, "question": "Everything?", "mode": "sql_only"])
+                    #expect(answer.status == .ok, "\(pipeline): \(answer.object)")
+                    let body = "\(answer.object)"
+                    #expect((answer["rows"] as? [Any])?.isEmpty == false, "\(pipeline)")
+                    #expect(!body.contains("hunter") && !body.contains("Oslo") && !body.contains("zip"), "\(pipeline) leaked: \(body)")
+                }
             }
         }
     }
