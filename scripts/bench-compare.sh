@@ -36,7 +36,8 @@ for run in $(seq 1 "$RUNS"); do
         for parallel in 1 2; do
             "$bench" embed --model-dir "$MODEL_DIR" --sentences "$SENTENCES" --parallel "$parallel" | head -1 >>"$OUT/$side.embed$parallel"
         done
-        ASKDB_STATE_DIR="$STATE" "${questions[@]}" "$QUESTIONS" >>"$OUT/$side.questions" 2>/dev/null
+        ASKDB_STATE_DIR="$STATE" "${questions[@]}" "$QUESTIONS" >>"$OUT/$side.questions" 2>>"$OUT/$side.err" \
+            || die "bench-questions.sh ($side) failed: $(tail -3 "$OUT/$side.err")"
     done
 done
 
@@ -52,13 +53,12 @@ def figures(side):
                 match = re.search(pattern, line)
                 if match: found.setdefault(f"embed --parallel {parallel} {name}", []).append(float(match.group(1)))
     for line in open(f"{out}/{side}.questions"):
-        if "pipeline without the model" in line:
-            p50, p99 = re.findall(r"p\d\d\s+([0-9.]+)", line)
-            found.setdefault("pipeline p50 ms", []).append(float(p50)); found.setdefault("pipeline p99 ms", []).append(float(p99))
-        elif "audit, cache write included" in line:
-            p50, p99 = re.findall(r"p\d\d\s+([0-9.]+)", line)
-            found.setdefault("whole request p50 ms", []).append(float(p50)); found.setdefault("whole request p99 ms", []).append(float(p99))
-        elif line.startswith("cached answer"):
+        percentiles = re.findall(r"p\d\d\s+([0-9.]+)", line)
+        if "pipeline without the model" in line and len(percentiles) == 2:
+            found.setdefault("pipeline p50 ms", []).append(float(percentiles[0])); found.setdefault("pipeline p99 ms", []).append(float(percentiles[1]))
+        elif "audit, cache write included" in line and len(percentiles) == 2:
+            found.setdefault("whole request p50 ms", []).append(float(percentiles[0])); found.setdefault("whole request p99 ms", []).append(float(percentiles[1]))
+        elif line.startswith("cached answer") and re.search(r"-c(\d+)", line) and re.search(r"([0-9.]+) req/s", line):
             c = re.search(r"-c(\d+)", line).group(1)
             rate = float(re.search(r"([0-9.]+) req/s", line).group(1))
             found.setdefault(f"cached -c{c} req/s", []).append(rate)
@@ -68,9 +68,11 @@ def figures(side):
                 found.setdefault(f"cached -c{c} p99 ms", []).append(float(p99.group(1)) * scale)
     return found
 new, base = figures("new"), figures("base")
-print(f"{'figure':<44} {'this checkout':>14} {'other':>10} {'change':>8}   (median of {len(next(iter(new.values())))} runs)")
+print(f"{'figure':<44} {'this checkout':>14} {'other':>10} {'change':>8}   (median of each side's runs)")
 for name in new:
-    if name not in base: continue
+    if name not in base:
+        print(f"{name:<44} (not in the other checkout's output)")
+        continue
     a, b = statistics.median(new[name]), statistics.median(base[name])
     change = (a - b) / b * 100 if b else 0
     print(f"{name:<44} {a:>14.2f} {b:>10.2f} {change:>+7.1f}%")

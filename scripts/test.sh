@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# Runs the whole test suite against real servers on loopback (PostgreSQL 18 + pgvector, Redis),
-# started here on free ports and torn down afterwards, then smoke-runs scripts/up.sh.
+# Runs every test, in phases, against real servers on loopback (PostgreSQL 18 + pgvector,
+# Redis, SecantusDB) started here on free ports and torn down afterwards, and prints each
+# phase's wall time at the end:
+#   swift   the Swift test suite (unit and integration tests)
+#   smoke   scripts/up.sh --debug, then Chinook indexed and asked through the API
+#   oracle  askdb-api eval --oracle on the smoke stack: every gold query of the dev set and of
+#           the project's own questions through the real path; any miss fails
 #
-#   scripts/test.sh                        everything (what .ci/run calls)
-#   scripts/test.sh --filter RedisClient   only matching tests, no stack smoke run
+#   scripts/test.sh                        every phase (what .ci/run calls)
+#   scripts/test.sh --phase oracle         one phase (the stack phases start the stack)
+#   scripts/test.sh --filter RedisClient   only matching Swift tests
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-SWIFT_TEST_ARGS=("$@")
-SMOKE=yes
-[ $# -gt 0 ] && SMOKE=""
+PHASES=(swift smoke oracle)
+SWIFT_TEST_ARGS=()
+if [ "${1:-}" = --phase ]; then
+    [ -n "${2:-}" ] || die "--phase needs a name: ${PHASES[*]}"
+    case " ${PHASES[*]} " in *" $2 "*) ;; *) die "no phase $2; the phases are: ${PHASES[*]}" ;; esac
+    PHASES=("$2")
+elif [ $# -gt 0 ]; then
+    PHASES=(swift)
+    SWIFT_TEST_ARGS=("$@")
+fi
 
 STATE="${ASKDB_STATE_DIR:-$ASKDB_ROOT/.askdb}"
 mkdir -p "$STATE"
@@ -75,10 +88,16 @@ export ASKDB_TEST_PG_BIN="$PG_BIN"
 export ASKDB_MIGRATIONS_DIR="$ASKDB_ROOT/migrations"
 
 cd "$ASKDB_ROOT"
+# Every build checks that a target imports only what Package.swift says it depends on.
 log "building"
+started=$SECONDS
 swift build --build-tests --explicit-target-dependency-import-check error
-log "running swift test ${SWIFT_TEST_ARGS[*]:-}"
-swift test --skip-build "${SWIFT_TEST_ARGS[@]}"
+TIMES=("build $((SECONDS - started)) s")
+
+phase_swift() {
+    log "running swift test ${SWIFT_TEST_ARGS[*]:-}"
+    swift test --skip-build "${SWIFT_TEST_ARGS[@]}"
+}
 
 # Through the running stack's API, as a user would: register, connect Chinook, index it, and
 # poll the job until it succeeds with all 11 tables.
@@ -115,7 +134,9 @@ smoke_index_chinook() {
     esac
 }
 
-if [ -n "$SMOKE" ]; then
+# The stack the smoke and oracle phases share, started once.
+start_stack() {
+    [ -n "${SMOKE_STATE:-}" ] && return 0
     log "smoke-running scripts/up.sh --debug"
     SMOKE_STATE="$WORK/stack"
     mkdir -p "$SMOKE_STATE"
@@ -127,8 +148,36 @@ if [ -n "$SMOKE" ]; then
         "$ASKDB_ROOT/scripts/up.sh" --debug)"
     curl -fsS "$api_url/ready" >/dev/null || die "smoke: $api_url/ready did not answer 200"
     grep -q '^DEMO_DATABASE_URL=' "$SMOKE_STATE/stack.env" || die "smoke: stack.env is incomplete"
-    smoke_index_chinook "$api_url" "$SMOKE_STATE/stack.env"
+    STACK_API="$api_url"
+}
+
+phase_smoke() {
+    start_stack
+    smoke_index_chinook "$STACK_API" "$SMOKE_STATE/stack.env"
+    log "smoke run passed: up.sh, /ready, Chinook indexed and asked through the API"
+}
+
+# The gold queries as the model's replies, through retrieval, the guard, EXPLAIN and execution.
+phase_oracle() {
+    start_stack
+    local set
+    for set in defog/questions_dev.csv askdb/questions_tune.csv askdb/questions_holdout.csv; do
+        log "oracle: $set"
+        (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
+         cd "$WORK" && ASKDB_LOG_FORMAT=text "$ASKDB_ROOT/.build/debug/askdb-api" eval --oracle \
+            --questions "$ASKDB_ROOT/datasets/$set" --datasets "$ASKDB_ROOT/datasets/defog" --report "$WORK/oracle.json") \
+            || die "oracle: a gold query of $set missed (the lines above say which and why)"
+    done
+}
+
+for phase in "${PHASES[@]}"; do
+    started=$SECONDS
+    "phase_$phase"
+    TIMES+=("$phase $((SECONDS - started)) s")
+done
+if [ -n "${SMOKE_STATE:-}" ]; then
     ASKDB_STATE_DIR="$SMOKE_STATE" "$ASKDB_ROOT/scripts/down.sh"
     SMOKE_STATE=""
-    log "smoke run passed: up.sh, /ready, Chinook indexed and asked through the API, down.sh"
 fi
+log "wall time per phase:"
+for line in "${TIMES[@]}"; do log "  $line"; done

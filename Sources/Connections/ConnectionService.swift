@@ -15,7 +15,7 @@ package struct ConnectionService: Sendable {
         /// nil when the connection was saved untested after a failed test.
         package var probe: SourceProbe?
         /// The classified failure of a test whose connection was saved anyway.
-        package var testFailure: AskDBError?
+        package var testFailure: ConnectionFailure?
     }
 
     package let store: ConnectionStore
@@ -141,11 +141,11 @@ package struct ConnectionService: Sendable {
         return count
     }
 
-    private func probeOrFailure(_ source: SourceURL, ownerID: UUID, saveUntested: Bool) async throws -> (SourceProbe?, AskDBError?) {
+    private func probeOrFailure(_ source: SourceURL, ownerID: UUID, saveUntested: Bool) async throws -> (SourceProbe?, ConnectionFailure?) {
         try await limiter.hit("conntest:\(ownerID)", rule: testLimit, message: "too many connection tests: wait a minute")
         do {
             return (try await connector(for: source).test(), nil)
-        } catch let error as AskDBError where saveUntested && error.kind != .forbidden {
+        } catch let error as ConnectionFailure where saveUntested {
             return (nil, error)
         }
     }

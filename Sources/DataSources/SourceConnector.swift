@@ -47,10 +47,3 @@ package protocol SourceConnector: Sendable {
     /// the database rejects throws ``QueryExecutionError`` with the server's message.
     func run(_ query: String, limits: QueryLimits) async throws -> QueryResult
 }
-
-extension AskDBError {
-    /// A connection attempt that failed for the reason `code` names.
-    static func connection(_ code: String, _ message: String) -> AskDBError {
-        AskDBError(.invalidInput, code: code, message: message)
-    }
-}

@@ -31,7 +31,6 @@ package struct SourceURL: Sendable {
         }
     }
 
-    /// The hosts a connection will reach, with their ports.
     /// The database the URL names (for MongoDB, if it names one).
     package var database: String? {
         switch parsed {
@@ -40,6 +39,7 @@ package struct SourceURL: Sendable {
         }
     }
 
+    /// The hosts a connection will reach, with their ports.
     package var endpoints: [(host: String, port: Int)] {
         switch parsed {
         case .postgres(let url): [(url.host, url.port)]

@@ -8,6 +8,8 @@ package struct EvaluationOutcome: Sendable, Codable {
     /// Tables the gold query reads, and those of them the context held.
     package var goldTables: [String]
     package var contextTables: [String]
+    /// Every table retrieval led to, best first, before the token budget.
+    package var rankedTables: [String]
     /// The generated query (nil in retrieval-only runs or when none passed).
     package var query: String?
     /// A query passed the guard, planned and ran.
@@ -20,12 +22,14 @@ package struct EvaluationOutcome: Sendable, Codable {
     /// Milliseconds per step; `retrieve` alone in retrieval-only runs.
     package var timings: [String: Double]
 
-    package init(database: String, category: String, question: String, goldTables: [String], contextTables: [String]) {
+    package init(database: String, category: String, question: String, goldTables: [String], contextTables: [String],
+                 rankedTables: [String] = []) {
         self.database = database
         self.category = category
         self.question = question
         self.goldTables = goldTables
         self.contextTables = contextTables
+        self.rankedTables = rankedTables
         self.valid = false
         self.attempts = 0
         self.timings = [:]
@@ -36,10 +40,17 @@ package struct EvaluationOutcome: Sendable, Codable {
         goldTables.isEmpty ? 1 : Double(goldTables.filter(contextTables.contains).count) / Double(goldTables.count)
     }
 
+    /// Whether every gold table is among the first `k` ranked tables.
+    package func allTablesRecalled(atK k: Int) -> Bool {
+        let first = Set(rankedTables.prefix(k))
+        return goldTables.allSatisfy(first.contains)
+    }
+
     enum CodingKeys: String, CodingKey {
         case database, category, question, query, valid, correct, attempts, error, timings
         case goldTables = "gold_tables"
         case contextTables = "context_tables"
+        case rankedTables = "ranked_tables"
     }
 }
 
@@ -49,6 +60,9 @@ package struct EvaluationSummary: Sendable, Codable {
     package var tableRecall: Double
     /// Share of questions whose gold tables all reached the context.
     package var allTablesRecalled: Double
+    /// Share of questions whose gold tables are all among the first 5, and the first 10, ranked tables.
+    package var allTablesAt5: Double
+    package var allTablesAt10: Double
     package var validQueries: Double?
     package var executionAccuracy: Double?
     package var refusals: Int
@@ -61,6 +75,8 @@ package struct EvaluationSummary: Sendable, Codable {
         let count = Double(max(outcomes.count, 1))
         tableRecall = outcomes.reduce(0) { $0 + $1.tableRecall } / count
         allTablesRecalled = Double(outcomes.filter { $0.tableRecall == 1 }.count) / count
+        allTablesAt5 = Double(outcomes.filter { $0.allTablesRecalled(atK: 5) }.count) / count
+        allTablesAt10 = Double(outcomes.filter { $0.allTablesRecalled(atK: 10) }.count) / count
         validQueries = judged ? Double(outcomes.filter(\.valid).count) / count : nil
         let scored = outcomes.compactMap(\.correct)
         executionAccuracy = judged ? Double(scored.filter { $0 }.count) / Double(max(scored.count, 1)) : nil
@@ -83,6 +99,8 @@ package struct EvaluationSummary: Sendable, Codable {
         case questions, refusals, repairs, latency
         case tableRecall = "table_recall"
         case allTablesRecalled = "all_tables_recalled"
+        case allTablesAt5 = "all_tables_at_5"
+        case allTablesAt10 = "all_tables_at_10"
         case validQueries = "valid_queries"
         case executionAccuracy = "execution_accuracy"
     }
@@ -93,6 +111,7 @@ package struct EvaluationReport: Sendable, Codable {
     package var settings: [String: String]
     package var overall: EvaluationSummary
     package var categories: [String: EvaluationSummary]
+    package var databases: [String: EvaluationSummary]
     package var outcomes: [EvaluationOutcome]
 
     package init(settings: [String: String], outcomes: [EvaluationOutcome], judged: Bool) {
@@ -100,6 +119,7 @@ package struct EvaluationReport: Sendable, Codable {
         self.outcomes = outcomes
         overall = EvaluationSummary(outcomes, judged: judged)
         categories = Dictionary(grouping: outcomes, by: \.category).mapValues { EvaluationSummary($0, judged: judged) }
+        databases = Dictionary(grouping: outcomes, by: \.database).mapValues { EvaluationSummary($0, judged: judged) }
     }
 
     /// The figures as a table for a terminal.
@@ -108,12 +128,18 @@ package struct EvaluationReport: Sendable, Codable {
         func row(_ name: String, _ summary: EvaluationSummary) -> String {
             name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%4d", summary.questions)
                 + "  " + percent(summary.tableRecall) + "   " + percent(summary.allTablesRecalled)
+                + "  " + percent(summary.allTablesAt5) + "  " + percent(summary.allTablesAt10)
                 + "  " + percent(summary.validQueries) + "  " + percent(summary.executionAccuracy)
                 + String(format: "  %7d  %7d", summary.refusals, summary.repairs)
         }
-        var lines = ["category                               n  recall  all tables   valid  correct  refused  repairs"]
+        // "all": every gold table in the context; "@5", "@10": in the first 5 or 10 ranked tables.
+        let header = "   n  recall      all      @5     @10   valid correct  refused  repairs"
+        var lines = ["category".padding(toLength: 36, withPad: " ", startingAt: 0) + header]
         for name in categories.keys.sorted() { lines.append(row(name, categories[name]!)) }
         lines.append(row("overall", overall))
+        lines.append("")
+        lines.append("database".padding(toLength: 36, withPad: " ", startingAt: 0) + header)
+        for name in databases.keys.sorted() { lines.append(row(name, databases[name]!)) }
         lines.append("")
         lines.append("latency ms        p50       p90       p99")
         for step in ["retrieve", "generate", "validate", "execute", "total"] {

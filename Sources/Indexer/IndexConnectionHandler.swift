@@ -13,10 +13,6 @@ struct IndexConnectionHandler: JobHandler {
     /// Pauses at each new phase, to watch progress and exercise failover (`ASKDB_DEBUG_PHASE_DELAY_MS`).
     let phaseDelay: Duration
 
-    /// Connection problems that retrying will not fix.
-    private static let permanentCodes: Set<String> = [
-        "authentication_failed", "database_not_found", "host_not_allowed", "invalid_url", "host_not_found",
-    ]
 
     /// Share of the bar each phase fills, so the percentage moves steadily across phases.
     private static let phaseShares: [String: (start: Double, width: Double)] = [
@@ -38,7 +34,10 @@ struct IndexConnectionHandler: JobHandler {
                 if phaseDelay > .zero, await lastPhase.changed(to: progress.phase) { try await Task.sleep(for: phaseDelay) }
                 try await self.report(progress, context: context)
             }
-        } catch let error as AskDBError where error.kind == .notFound || Self.permanentCodes.contains(error.code) {
+        } catch let error as ConnectionFailure where error.code.isPermanent {
+            throw PermanentJobError(error.message)
+        } catch let error as AskDBError where [.notFound, .forbidden, .invalidInput].contains(error.kind) {
+            // A connection that is gone, a host the policy refuses, a URL that cannot work.
             throw PermanentJobError(error.message)
         } catch is JobLeaseFence.Lost {
             throw JobInterruption.leaseLost

@@ -152,7 +152,8 @@ package struct QuestionService: Sendable {
                 try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
                                                message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
                     if let query = await cache?.query(for: key),
-                       let answer = try await pipeline.rerun(query, for: request, connector: connector, events: events) {
+                       let answer = try await pipeline.rerun(query, for: request, kind: record.kind, options: record.options,
+                                                         database: database, connector: connector, events: events) {
                         return answer
                     }
                     return try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,

@@ -40,5 +40,6 @@ package struct UpstreamError: ClientFacingError, CustomStringConvertible {
     /// A slow service is a gateway timeout; anything else a bad gateway.
     package var clientStatus: Int { code == .timeout ? 504 : 502 }
     package var clientCode: String { code == .timeout ? "upstream_timeout" : "upstream_failed" }
-    package var clientMessage: String { description }
+    /// The service's address may carry credentials (`https://key@host`, `?api_key=`): never shown.
+    package var clientMessage: String { LogRedaction.credentials(in: description) }
 }

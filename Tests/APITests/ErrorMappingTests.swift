@@ -29,7 +29,8 @@ import Testing
 
     @Test func anUnexpectedErrorIsLoggedRedactedAndAnsweredWithTheRequestID() throws {
         let captured = Captured()
-        let logger = Logger(label: "test") { _ in captured }
+        // As the process's bootstrap installs it: behind the redaction every handler applies.
+        let logger = Logger(label: "test") { _ in RedactingLogHandler(captured) }
         let error = ErrorMapping.apiError(for: Unexpected(), requestID: "req-42", logger: logger)
         #expect(error.status == .internalServerError && error.code == "internal_error" && error.requestID == "req-42")
         #expect(error.message.contains("req-42"))
@@ -39,6 +40,14 @@ import Testing
         #expect(line.contains("request_id=req-42") && line.contains("db.internal") && line.contains("row 3"))
         #expect(!line.contains("hunter2") && !line.contains("canary-7f3a"))
         #expect(!error.message.contains("hunter2") && !error.message.contains("canary"))
+    }
+
+    @Test func aCancelledRequestIsNotReportedAsABug() {
+        let captured = Captured()
+        let logger = Logger(label: "test") { _ in captured }
+        let error = ErrorMapping.apiError(for: CancellationError(), requestID: "r", logger: logger)
+        #expect(error.status == .serviceUnavailable && error.code == "cancelled")
+        #expect(captured.lines.withLock { $0 }.allSatisfy { !$0.contains("unexpected") })
     }
 
     @Test func domainErrorsSayTheirOwnStatusCodeAndMessage() {

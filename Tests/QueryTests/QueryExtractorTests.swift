@@ -35,12 +35,24 @@ import Testing
         "SELECT 1;\nGRANT ALL ON artist TO PUBLIC",
         "COPY artist TO PROGRAM 'curl evil'",
         "Sure! ```sql\nSELECT 1\n``` and ```sql\nALTER TABLE artist DROP COLUMN name\n```",
+        "SELECT name FROM artist; DROP TABLE artist.",
+        "```sql\nSELECT 1\n```\nThen run `DELETE FROM artist`.",
+        "```sql\nSELECT 1\n```\n```sql\nSELECT * INTO copy FROM artist\n```",
+        "```sql\nSELECT name FROM artist\n```\nor, to be sure nobody changes them:\n```sql\nSELECT name FROM artist FOR UPDATE\n```",
+        String(repeating: "do;\n", count: 2000) + "SELECT 1",
     ]
 
     @Test(arguments: replies)
     func theWholeReplyIsRefused(reply: String) throws {
         let extracted = try #require(QueryExtractor.sql(from: reply), "nothing extracted from \(reply)")
         #expect(throws: QueryRefusal.self, "\(extracted)") { try SQLGuard().check(extracted) }
+    }
+
+    @Test func aMongoDBReplyWithTwoPipelinesIsRefusedWhole() {
+        let reply = "Try ```json\n{\"collection\": \"orders\", \"pipeline\": []}\n``` or ```json\n{\"collection\": \"orders\", \"pipeline\": [{\"$out\": \"x\"}]}\n```"
+        #expect(QueryExtractor.pipeline(from: reply) == reply)
+        #expect(QueryExtractor.pipeline(from: "It's this: {\"collection\": \"a\", \"pipeline\": [{\"$match\": {\"n\": \"}\"}}]} ok")
+            == "{\"collection\": \"a\", \"pipeline\": [{\"$match\": {\"n\": \"}\"}}]}")
     }
 
     @Test func proseAroundOneQueryStaysFine() throws {

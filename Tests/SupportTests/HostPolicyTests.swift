@@ -29,8 +29,8 @@ import Testing
         do {
             _ = try await HostPolicy().resolve("no-such-host.invalid")
             Issue.record("an unresolvable name resolved")
-        } catch let error as AskDBError {
-            #expect(error.code == "host_not_found")
+        } catch let error as ConnectionFailure {
+            #expect(error.code == .hostNotFound && error.clientCode == "host_not_found" && error.code.isPermanent)
         }
     }
 }

@@ -20,6 +20,34 @@ struct JSONLogHandlerTests {
         #expect(text.hasPrefix("{\"count\":\"42\",\"label\":") && text.contains("left/right"))
     }
 
+    @Test func metadataValuesAreRedacted() throws {
+        let line = JSONLogHandler.line(time: Date(), level: .info, label: "t", message: "m",
+                                       metadata: ["url": "postgres://ann:hunter2@db/app", "nested": .array([.stringConvertible("token=abc")])])
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.contains("postgres://ann:***@db/app") && text.contains("token=***"))
+        #expect(!text.contains("hunter2") && !text.contains("abc"))
+    }
+
+    @Test func theTextHandlerRedactsToo() {
+        final class Lines: LogHandler, @unchecked Sendable {
+            var seen: [String] = []
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .trace
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+            func log(event: LogEvent) { seen.append("\(event.message) \(event.metadata ?? [:]) \(metadata)") }
+        }
+        let lines = Lines()
+        var logger = Logger(label: "t") { _ in RedactingLogHandler(lines) }
+        logger[metadataKey: "source"] = "redis://:s3cret@cache:6379"
+        logger.info("connecting to postgres://a:b@h/d", metadata: ["detail": "Key (email)=(ann@example.com) exists"])
+        let line = lines.seen.joined()
+        #expect(!line.contains("s3cret") && !line.contains(":b@") && !line.contains("ann@example.com"))
+        #expect(line.contains("postgres://a:***@h/d"))
+    }
+
     @Test func timestampsAreUTCWithMilliseconds() {
         #expect(JSONLogHandler.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
         #expect(JSONLogHandler.timestamp(Date(timeIntervalSince1970: 951_782_400.5)) == "2000-02-29T00:00:00.500Z")

@@ -7,8 +7,9 @@ import Support
 /// question event stream and the operator commands.
 ///
 /// A ``ClientFacingError`` says its own status, code and message; Hummingbird's errors and an
-/// undecodable body keep theirs. Anything else is unexpected: its full description, redacted,
-/// is logged with the request id, and the client gets a 500 that carries the request id.
+/// undecodable body keep theirs. Anything else is unexpected: its full description is logged
+/// with the request id (through the log handlers' redaction), and the client gets a 500 that
+/// carries the request id.
 enum ErrorMapping {
     static func apiError(for error: any Error, requestID: String, logger: Logger) -> APIError {
         switch error {
@@ -24,10 +25,15 @@ enum ErrorMapping {
             return .badRequest("the request body is not valid: \(describe(error))")
         case let error as any HTTPResponseError:
             return APIError(error.status, code: code(for: error.status), message: error.status.reasonPhrase)
+        case is CancellationError:
+            // The client went away or the server is stopping: nothing went wrong to report.
+            logger.debug("request cancelled", metadata: ["request_id": "\(requestID)"])
+            return APIError(.serviceUnavailable, code: "cancelled", message: "the request was cancelled before it finished")
         default:
+            // The log handlers redact every line (LogRedaction), this one included.
             logger.error("unexpected error", metadata: [
                 "error.type": "\(type(of: error))",
-                "error": "\(LogRedaction.redact(String(reflecting: error)))",
+                "error": "\(String(reflecting: error))",
                 "request_id": "\(requestID)",
             ])
             return .internalError(requestID: requestID)

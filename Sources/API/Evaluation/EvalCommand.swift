@@ -30,6 +30,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Measure retrieval only: no language model is asked.")
     var retrievalOnly = false
 
+    @Flag(help: "The model's replies are the gold queries themselves (a scripted server): every miss is a harness bug or a guard's false refusal, printed with its reason; exits 1 on any miss.")
+    var oracle = false
+
     @Option(help: "Generated unrelated tables added to each database.")
     var distractors = 0
 
@@ -52,6 +55,7 @@ struct EvalCommand: AsyncParsableCommand {
         guard distractors >= 0, distractors <= 10_000 else { throw ValidationError("--distractors must be 0 to 10000") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let contextTokens, contextTokens < 100 { throw ValidationError("--context-tokens must be at least 100") }
+        if oracle && retrievalOnly { throw ValidationError("--oracle judges answers; it cannot be combined with --retrieval-only") }
     }
 
     func run() async throws {
@@ -72,10 +76,15 @@ struct EvalCommand: AsyncParsableCommand {
         let settings = self
         let questionSet = set
         try await runOperatorTask("eval") { services, config in
-            let run = try await EvaluationRun(command: settings, services: services, config: config,
-                                              databases: EvaluationDatabases(admin: adminURL, adminRaw: source, directory: folder,
-                                                                             distractors: settings.distractors, logger: services.logger))
-            let report = try await run.evaluate(questionSet)
+            let evaluate: @Sendable (String?) async throws -> EvaluationReport = { oracleURL in
+                let run = try await EvaluationRun(command: settings, services: services, config: config, oracleURL: oracleURL,
+                                                  databases: EvaluationDatabases(admin: adminURL, adminRaw: source, directory: folder,
+                                                                                 distractors: settings.distractors, logger: services.logger))
+                return try await run.evaluate(questionSet)
+            }
+            let report = settings.oracle
+                ? try await OracleModelServer.with(questions: questionSet) { try await evaluate($0) }
+                : try await evaluate(nil)
             say("")
             say(report.table)
             let path = settings.report ?? "eval-\(Int(Date().timeIntervalSince1970)).json"
@@ -83,6 +92,14 @@ struct EvalCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: path))
             say("\nreport: \(path)")
+            if settings.oracle {
+                let misses = report.outcomes.filter { $0.correct != true }
+                say("oracle: \(report.outcomes.count - misses.count)/\(report.outcomes.count) gold queries passed the real path")
+                for miss in misses {
+                    say("  miss \(miss.database): \(miss.question.prefix(80))\n    \(miss.error ?? "its rows differ from the gold query's")")
+                }
+                if !misses.isEmpty { throw AskDBError.invalid("oracle_missed", "\(misses.count) of \(report.outcomes.count) gold queries missed") }
+            }
         }
     }
 }

@@ -22,7 +22,8 @@ struct EvaluationRun {
     let settings: [String: String]
     let logger: Logger
 
-    init(command: EvalCommand, services: APIServices, config: APIConfig, databases: EvaluationDatabases) async throws {
+    /// - Parameter oracleURL: the oracle's model server (`--oracle`), which then stands in for the configured model.
+    init(command: EvalCommand, services: APIServices, config: APIConfig, oracleURL: String?, databases: EvaluationDatabases) async throws {
         self.services = services
         self.databases = databases
         self.logger = services.logger
@@ -45,7 +46,8 @@ struct EvaluationRun {
         if command.retrievalOnly {
             pipeline = nil
         } else {
-            guard let model = modelConfig.makeModel() else {
+            let oracle = oracleURL.map { OpenAICompatibleModel(baseURL: $0, model: "oracle", acceptsGrammar: false) }
+            guard let model = oracle ?? modelConfig.makeModel() else {
                 throw EvaluationError("no language model is configured (ASKDB_LLM_URL); use --retrieval-only to measure retrieval alone")
             }
             var pipeline = QueryPipeline(store: services.store, snapshots: snapshots, embedder: embedder, model: model, logger: services.logger)
@@ -88,7 +90,8 @@ struct EvaluationRun {
         let started = clock.now
         let retrieval = try await retriever.retrieve(question.question, connectionID: record.id, version: record.indexVersion, kind: record.kind)
         var outcome = EvaluationOutcome(database: question.database, category: question.category, question: question.question,
-                                        goldTables: goldTables, contextTables: retrieval.context.objects.map(Self.qualified))
+                                        goldTables: goldTables, contextTables: retrieval.context.objects.map(Self.qualified),
+                                        rankedTables: retrieval.ranking.map(Self.qualified))
         outcome.timings["retrieve"] = QueryPipeline.milliseconds(clock.now - started)
         guard let pipeline else { return outcome }
 

@@ -5,11 +5,9 @@ import Hummingbird
 /// own when it sends a usable one (at most 64 of `A-Z a-z 0-9 . _ -`), else the one Hummingbird
 /// generated. Outermost, so error answers carry it too.
 struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var header: HTTPField.Name { HTTPField.Name("X-Request-ID")! }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let given = request.headers[Self.header], Self.isUsable(given) {
+        if let given = request.headers[HTTPField.Name.requestID], Self.isUsable(given) {
             context.logger[metadataKey: "hb.request.id"] = .string(given)
         }
         let id = context.id
@@ -19,7 +17,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[Self.header] = id
+        response.headers[HTTPField.Name.requestID] = id
         return response
     }
 
@@ -30,4 +28,9 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
                 || byte == UInt8(ascii: "-")
         }
     }
+}
+
+extension HTTPField.Name {
+    /// `X-Request-ID`, made once: building a field name validates it.
+    static let requestID = HTTPField.Name("X-Request-ID")!
 }

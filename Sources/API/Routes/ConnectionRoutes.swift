@@ -47,7 +47,7 @@ struct ConnectionRoutes: Sendable {
         init(_ outcome: ConnectionService.Outcome) {
             ok = outcome.testFailure == nil
             probe = outcome.probe
-            error = outcome.testFailure.map { .init(code: $0.code, message: $0.message) }
+            error = outcome.testFailure.map { .init(code: $0.clientCode, message: $0.message) }
         }
 
         func encode(to encoder: any Encoder) throws {

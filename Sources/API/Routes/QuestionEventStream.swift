@@ -4,7 +4,6 @@ import Hummingbird
 import Logging
 import Query
 import Support
-import UpstreamHTTP
 
 /// A question answered as server-sent events (docs/api.md): `retrieval`, `query` (per attempt
 /// that passed the guard), `rows`, `token` (the answer's words as the model writes them), then

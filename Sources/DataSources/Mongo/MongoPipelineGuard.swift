@@ -74,12 +74,15 @@ package struct MongoPipelineGuard: Sendable {
             if path == entry, entry.lowercased().hasPrefix("\(database).".lowercased()) { continue }
             if !path.isEmpty, !paths.contains(path) { paths.append(path) }
         }
-        return paths
+        // `$unset` refuses a path inside another one it removes ("path collision"), and the
+        // outer one hides the inner anyway.
+        return paths.filter { path in !paths.contains { path.hasPrefix($0 + ".") } }
     }
 
-    /// `pipeline` behind an `$unset` of `collection`'s excluded paths, its lookups and unions
-    /// likewise (a string-form `$unionWith` is turned into its pipeline form to take one).
-    private func hidingExcluded(_ pipeline: [JSONValue], of collection: String) -> [JSONValue] {
+    /// `pipeline` behind an `$unset` of `collection`'s excluded paths (unless it runs on documents
+    /// already hidden: `prefixed` false), its lookups and unions likewise, at any depth of
+    /// `$facet` (a string-form `$unionWith` is turned into its pipeline form to take one).
+    private func hidingExcluded(_ pipeline: [JSONValue], of collection: String, prefixed: Bool = true) -> [JSONValue] {
         let rewritten = pipeline.map { stage -> JSONValue in
             guard case .object(let fields) = stage, let (name, body) = fields.first else { return stage }
             switch name {
@@ -96,10 +99,15 @@ package struct MongoPipelineGuard: Sendable {
                 if inner.isEmpty { return stage }
                 union["pipeline"] = .array(inner)
                 return .object([name: .object(union)])
+            case "$facet":
+                // Each branch sees the documents already hidden; a lookup inside reads its own.
+                guard case .object(let facets) = body else { return stage }
+                return .object([name: .object(facets.mapValues { .array(hidingExcluded($0.array ?? [], of: collection, prefixed: false)) })])
             default:
                 return stage
             }
         }
+        guard prefixed else { return rewritten }
         let paths = excludedPaths(of: collection)
         return paths.isEmpty ? rewritten : [.object(["$unset": .array(paths.map(JSONValue.string))])] + rewritten
     }
@@ -147,10 +155,17 @@ package struct MongoPipelineGuard: Sendable {
             guard Self.stages.contains(name) else { throw QueryRefusal("stage_not_allowed", "the stage \(name) is not allowed") }
             switch name {
             case "$lookup":
-                if let from = body["from"]?.string { try checkCollection(from) }
+                // A plain collection name of this database, or the rewrite could not hide its fields.
+                guard let from = body["from"]?.string else {
+                    throw QueryRefusal("invalid_pipeline", "$lookup needs `from`: the name of a collection of this database")
+                }
+                try checkCollection(from)
                 if let inner = body["pipeline"]?.array { try checkPipeline(inner) }
             case "$unionWith":
-                if let from = body.string ?? body["coll"]?.string { try checkCollection(from) }
+                guard let from = body.string ?? body["coll"]?.string else {
+                    throw QueryRefusal("invalid_pipeline", "$unionWith needs the name of a collection of this database")
+                }
+                try checkCollection(from)
                 if let inner = body["pipeline"]?.array { try checkPipeline(inner) }
             case "$facet":
                 if case .object(let facets) = body {

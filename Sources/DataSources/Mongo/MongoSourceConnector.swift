@@ -86,32 +86,32 @@ package struct MongoSourceConnector: SourceConnector {
         do {
             return try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)
         } catch {
-            throw AskDBError.invalid("invalid_url", "the URL is not a valid MongoDB URL: \(error.message)")
+            throw ConnectionFailure(.invalidURL, "the URL is not a valid MongoDB URL: \(error.message)")
         }
     }
 
-    private func classify(_ error: MongoError) -> AskDBError {
+    private func classify(_ error: MongoError) -> ConnectionFailure {
         let hosts = url.hosts.map { "\($0.name):\($0.port)" }.joined(separator: ",")
         let text = error.message.lowercased()
         switch error.kind {
         case .authentication:
-            return .connection("authentication_failed", "authentication failed: \(error.message)")
+            return ConnectionFailure(.authenticationFailed, "authentication failed: \(error.message)")
         case .nameResolution:
-            return .connection("host_not_found", "host not found: \(error.message)")
+            return ConnectionFailure(.hostNotFound, "host not found: \(error.message)")
         default:
             if text.contains("tls") || text.contains("ssl") || text.contains("certificate") {
-                return .connection("tls_failed", "TLS with \(hosts) failed: \(error.message)")
+                return ConnectionFailure(.tlsFailed, "TLS with \(hosts) failed: \(error.message)")
             }
             if text.contains("refused") {
-                return .connection("connection_refused", "connection refused by \(hosts)")
+                return ConnectionFailure(.connectionRefused, "connection refused by \(hosts)")
             }
             if text.contains("authenticat") {
-                return .connection("authentication_failed", "authentication failed: \(error.message)")
+                return ConnectionFailure(.authenticationFailed, "authentication failed: \(error.message)")
             }
             if text.contains("timed out") || text.contains("timeout") || error.kind == .serverSelection {
-                return .connection("connection_timeout", "no usable answer from \(hosts) within \(timeout): \(error.message)")
+                return ConnectionFailure(.connectionTimeout, "no usable answer from \(hosts) within \(timeout): \(error.message)")
             }
-            return .connection("connection_failed", "\(hosts): \(error.message)")
+            return ConnectionFailure(.connectionFailed, "\(hosts): \(error.message)")
         }
     }
 

@@ -46,7 +46,7 @@ package struct PostgresSourceConnector: SourceConnector {
             }
             return SourceProbe(serverVersion: version, database: database, user: user, encrypted: encrypted, warnings: warnings)
         }
-        throw AskDBError.connection("connection_failed", "the server answered no version")
+        throw ConnectionFailure(.connectionFailed, "the server answered no version")
     }
 
     package func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
@@ -105,49 +105,49 @@ package struct PostgresSourceConnector: SourceConnector {
         return policy.required ? .require(context) : .prefer(context)
     }
 
-    private func classify(_ error: any Error) -> AskDBError {
+    private func classify(_ error: any Error) -> ConnectionFailure {
         let endpoint = "\(url.host):\(url.port)"
         if error is TimeoutError {
-            return .connection("connection_timeout", "no answer from \(endpoint) within \(timeout)")
+            return ConnectionFailure(.connectionTimeout, "no answer from \(endpoint) within \(timeout)")
         }
         guard let psql = error as? PSQLError else {
-            return .connection("connection_failed", "\(endpoint): \(error)")
+            return ConnectionFailure(.connectionFailed, "\(endpoint): \(error)")
         }
         if let sqlState = psql.serverInfo?[.sqlState] {
             let message = psql.serverInfo?[.message] ?? "error \(sqlState)"
             switch sqlState {
-            case "28P01", "28000": return .connection("authentication_failed", "authentication failed: \(message)")
-            case "3D000": return .connection("database_not_found", "database does not exist: \(message)")
-            default: return .connection("connection_failed", "\(endpoint): \(message) (SQLSTATE \(sqlState))")
+            case "28P01", "28000": return ConnectionFailure(.authenticationFailed, "authentication failed: \(message)")
+            case "3D000": return ConnectionFailure(.databaseNotFound, "database does not exist: \(message)")
+            default: return ConnectionFailure(.connectionFailed, "\(endpoint): \(message) (SQLSTATE \(sqlState))")
             }
         }
         switch psql.code {
         case .sslUnsupported:
-            return .connection("tls_failed", "\(endpoint) does not support TLS, which sslmode=\(url.tlsMode.rawValue) requires")
+            return ConnectionFailure(.tlsFailed, "\(endpoint) does not support TLS, which sslmode=\(url.tlsMode.rawValue) requires")
         case .failedToAddSSLHandler:
-            return .connection("tls_failed", "TLS setup failed for \(endpoint)")
+            return ConnectionFailure(.tlsFailed, "TLS setup failed for \(endpoint)")
         case .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
-            return .connection("authentication_failed", "authentication failed: \(psql.code)")
+            return ConnectionFailure(.authenticationFailed, "authentication failed: \(psql.code)")
         default:
             break
         }
         let underlying = psql.underlying
         if underlying is NIOSSLError || underlying is BoringSSLError || "\(String(describing: underlying))".contains("SSL") {
-            return .connection("tls_failed", "TLS handshake with \(endpoint) failed: \(String(describing: underlying!))")
+            return ConnectionFailure(.tlsFailed, "TLS handshake with \(endpoint) failed: \(String(describing: underlying!))")
         }
         if let connectError = underlying as? NIOConnectionError {
             let causes = connectError.connectionErrors.map { "\($0.error)" }.joined(separator: "; ")
             if causes.contains("refused") || causes.contains("ECONNREFUSED") || causes.contains("errno: 111") {
-                return .connection("connection_refused", "connection refused by \(endpoint)")
+                return ConnectionFailure(.connectionRefused, "connection refused by \(endpoint)")
             }
-            return .connection("connection_failed", "\(endpoint): \(causes)")
+            return ConnectionFailure(.connectionFailed, "\(endpoint): \(causes)")
         }
         if let io = underlying as? IOError, io.errnoCode == ECONNREFUSED {
-            return .connection("connection_refused", "connection refused by \(endpoint)")
+            return ConnectionFailure(.connectionRefused, "connection refused by \(endpoint)")
         }
         if underlying is ChannelError, "\(underlying!)".contains("connectTimeout") {
-            return .connection("connection_timeout", "no answer from \(endpoint) within \(timeout)")
+            return ConnectionFailure(.connectionTimeout, "no answer from \(endpoint) within \(timeout)")
         }
-        return .connection("connection_failed", "\(endpoint): \(underlying.map { "\($0)" } ?? "\(psql.code)")")
+        return ConnectionFailure(.connectionFailed, "\(endpoint): \(underlying.map { "\($0)" } ?? "\(psql.code)")")
     }
 }

@@ -216,14 +216,14 @@ package struct QueryPipeline: Sendable {
 
     /// Answers from a query the cache kept for this question: runs it again (the rows are live)
     /// and words the answer, skipping retrieval and query writing. Nil when it no longer runs.
-    package func rerun(_ query: String, for request: QuestionRequest, connector: any SourceConnector,
-                      events: QuestionEvents? = nil) async throws -> QuestionAnswer? {
+    package func rerun(_ query: String, for request: QuestionRequest, kind: ConnectionKind, options: SamplingOptions, database: String?,
+                      connector: any SourceConnector, events: QuestionEvents? = nil) async throws -> QuestionAnswer? {
         let clock = ContinuousClock()
         let started = clock.now
         var timings = QuestionAnswer.Timings()
         let result: QueryResult
         do {
-            result = try await connector.run(query, limits: limits)
+            result = Self.hidingExcluded(try await connector.run(query, limits: limits), of: query, kind: kind, options: options, database: database)
         } catch is QueryExecutionError {
             return nil
         }

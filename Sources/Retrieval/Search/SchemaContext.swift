@@ -14,6 +14,23 @@ package struct SchemaContext: Sendable, Equatable {
     ///   - budget: tokens the context may use, estimated by `tokens`.
     package static func build(ranked: [RetrievedDocument], snapshot: SchemaSnapshot, budget: Int,
                              tokens: (String) -> Int) -> SchemaContext {
+        var chosen: [String] = []
+        var parts: [String] = []
+        var used = 0
+        for name in expanded(ranked: ranked, snapshot: snapshot) {
+            guard let object = snapshot.object(name) else { continue }
+            let ddl = describe(object)
+            let cost = tokens(ddl)
+            if used + cost > budget && !chosen.isEmpty { continue }
+            chosen.append(name)
+            parts.append(ddl)
+            used += cost
+        }
+        return SchemaContext(objects: chosen, text: parts.joined(separator: "\n\n"))
+    }
+
+    /// Every object the ranking leads to, in the order a context takes them, before any budget.
+    package static func expanded(ranked: [RetrievedDocument], snapshot: SchemaSnapshot) -> [String] {
         // Objects by first appearance in the ranking.
         var order: [String] = []
         for document in ranked {
@@ -34,19 +51,7 @@ package struct SchemaContext: Sendable, Equatable {
                 if links >= 2 || order.prefix(3).contains(name) { add(other.qualifiedName) }
             }
         }
-        var chosen: [String] = []
-        var parts: [String] = []
-        var used = 0
-        for name in expanded {
-            guard let object = snapshot.object(name) else { continue }
-            let ddl = describe(object)
-            let cost = tokens(ddl)
-            if used + cost > budget && !chosen.isEmpty { continue }
-            chosen.append(name)
-            parts.append(ddl)
-            used += cost
-        }
-        return SchemaContext(objects: chosen, text: parts.joined(separator: "\n\n"))
+        return expanded
     }
 
     /// Quoted values up to about 160 characters in all, so a column of long labels does not

@@ -26,6 +26,9 @@ package struct SchemaRetriever: Sendable {
         package var context: SchemaContext
         package var documents: [UsedDocument]
         package var snapshot: SchemaSnapshot
+        /// Every object the search led to, best first, before the budget cut the list: for
+        /// measuring recall at a fixed number of tables.
+        package var ranking: [String]
     }
 
     package func retrieve(_ question: String, connectionID: UUID, version: Int, kind: ConnectionKind) async throws -> Retrieval {
@@ -35,6 +38,7 @@ package struct SchemaRetriever: Sendable {
         let snapshot = try await snapshots.load(connectionID: connectionID, version: version) ?? SchemaSnapshot(source: kind.rawValue, objects: [])
         let embedder = self.embedder
         let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: contextBudget, tokens: { embedder.tokenCount($0) })
-        return Retrieval(context: context, documents: ranked.map { UsedDocument(key: $0.key, score: $0.score) }, snapshot: snapshot)
+        return Retrieval(context: context, documents: ranked.map { UsedDocument(key: $0.key, score: $0.score) }, snapshot: snapshot,
+                         ranking: SchemaContext.expanded(ranked: ranked, snapshot: snapshot))
     }
 }

@@ -1,15 +1,15 @@
 /// Takes secrets and values out of text before it is logged: passwords in URLs and in
 /// password-like options, and quoted literals, which in a database's error messages are often
-/// values from a user's table.
+/// values from a user's table (`… for type integer: "canary"`, `Key (email)=(ann@example.com)`).
 ///
 /// The log handlers apply it to every message and metadata string, and the API applies it to
 /// the description of an unexpected error before logging it.
 package enum LogRedaction {
     /// `text` with URL passwords and secret options replaced by `***` and the contents of
-    /// single-quoted literals by `…`. Text with nothing to redact comes back as it was.
+    /// quoted literals by `…`. Text with nothing to redact comes back as it was.
     package static func redact(_ text: String) -> String {
         // The common case, a plain message, costs one scan.
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "=") }) else {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") }) else {
             return text
         }
         return quotedLiterals(in: credentials(in: text))
@@ -53,28 +53,61 @@ package enum LogRedaction {
         return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
 
-    /// The contents of every single-quoted literal replaced by `…` (`''` inside one is an escape).
+    /// The contents of quoted literals replaced by `…`: single-quoted ones (SQL, `''` inside is
+    /// an escape), double-quoted ones after `: ` (how PostgreSQL quotes a value in a message),
+    /// and the values of a `Key (column)=(value)` detail. A quote opens a literal only after a
+    /// space, `(`, `=`, `:`, `,`, `[` or the start, and only if it closes on the same line, so
+    /// an apostrophe ("PostgreSQL's grammar") is left alone.
     static func quotedLiterals(in text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "'")) else { return text }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "=") }) else { return text }
+        let characters = Array(text)
         var output = ""
-        var inLiteral = false
-        var iterator = text.makeIterator()
-        var pending = iterator.next()
-        while let character = pending {
-            pending = iterator.next()
-            if character == "'" {
-                if inLiteral, pending == "'" {
-                    pending = iterator.next()
+        output.reserveCapacity(text.utf8.count)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            let before: Character = index == 0 ? " " : characters[index - 1]
+            if character == "'", literalMayOpen(after: before), let close = closing("'", in: characters, from: index + 1, doubledEscapes: true) {
+                output += "'…'"
+                index = close + 1
+                continue
+            }
+            if character == "\"", before == " ", index >= 2, characters[index - 2] == ":",
+               let close = closing("\"", in: characters, from: index + 1, doubledEscapes: false) {
+                output += "\"…\""
+                index = close + 1
+                continue
+            }
+            if character == "=", before == ")", index + 1 < characters.count, characters[index + 1] == "(",
+               let close = characters[(index + 2)...].firstIndex(where: { $0 == ")" || $0 == "\n" }), characters[close] == ")" {
+                output += "=(…)"
+                index = close + 1
+                continue
+            }
+            output.append(character)
+            index += 1
+        }
+        return output
+    }
+
+    private static func literalMayOpen(after character: Character) -> Bool {
+        character.isWhitespace || "(=:,[".contains(character)
+    }
+
+    /// Where the literal opened before `start` closes on the same line, if it does.
+    private static func closing(_ quote: Character, in characters: [Character], from start: Int, doubledEscapes: Bool) -> Int? {
+        var index = start
+        while index < characters.count, characters[index] != "\n" {
+            if characters[index] == quote {
+                if doubledEscapes, index + 1 < characters.count, characters[index + 1] == quote {
+                    index += 2
                     continue
                 }
-                if inLiteral { output += "…'" } else { output.append("'") }
-                inLiteral.toggle()
-            } else if !inLiteral {
-                output.append(character)
+                return index
             }
+            index += 1
         }
-        if inLiteral { output += "…" }
-        return output
+        return nil
     }
 
     /// The lowercased option name that ends just before `equals`, when it starts an option:
@@ -92,9 +125,11 @@ package enum LogRedaction {
     }
 
     private static let stars = Array("***".utf8)
-    private static let authorityEnds: Set<UInt8> = Set("/?# \t\n\"'),]>".utf8)
-    private static let valueEnds: Set<UInt8> = Set("& \t\n\"',;)".utf8)
-    private static let optionStarts: Set<UInt8> = Set("?& \t\n".utf8)
+    // A password may hold any character but these, so only they end a URL's authority or an
+    // option's value (a comma or a parenthesis inside a password must not end it early).
+    private static let authorityEnds: Set<UInt8> = Set("/?# \t\n\"".utf8)
+    private static let valueEnds: Set<UInt8> = Set("& \t\n\"".utf8)
+    private static let optionStarts: Set<UInt8> = Set("?&; \t\n".utf8)
     private static let secretOptions: Set<String> = [
         "password", "sslpassword", "tlscertificatekeyfilepassword", "authmechanismproperties", "passwd", "pwd", "secret", "token",
         "api_key", "apikey",

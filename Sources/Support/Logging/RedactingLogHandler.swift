@@ -6,12 +6,15 @@ package struct RedactingLogHandler<Inner: LogHandler>: LogHandler {
     private var inner: Inner
 
     package init(_ inner: Inner) {
+        var inner = inner
+        inner.metadata = Self.redacted(inner.metadata)
         self.inner = inner
     }
 
+    /// Redacted when set, so a line costs the redaction of its own message and metadata only.
     package var metadata: Logger.Metadata {
         get { inner.metadata }
-        set { inner.metadata = newValue }
+        set { inner.metadata = Self.redacted(newValue) }
     }
 
     package var logLevel: Logger.Level {
@@ -21,15 +24,13 @@ package struct RedactingLogHandler<Inner: LogHandler>: LogHandler {
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { inner[metadataKey: key] }
-        set { inner[metadataKey: key] = newValue }
+        set { inner[metadataKey: key] = newValue.map(Self.redacted) }
     }
 
     package func log(event: LogEvent) {
         var event = event
         event.message = Logger.Message(stringLiteral: LogRedaction.redact(event.message.description))
         event.metadata = event.metadata.map(Self.redacted)
-        var inner = self.inner
-        inner.metadata = Self.redacted(inner.metadata)
         inner.log(event: event)
     }
 

@@ -98,8 +98,8 @@ package struct HostPolicy: Sendable {
         }
     }
 
-    private static func notFound(_ host: String) -> AskDBError {
-        AskDBError.invalid("host_not_found", "host not found: \(host) does not resolve")
+    private static func notFound(_ host: String) -> ConnectionFailure {
+        ConnectionFailure(.hostNotFound, "host not found: \(host) does not resolve")
     }
 
     /// getaddrinfo blocks, so it runs on NIO's shared blocking pool.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The one JSON encoding every API response uses: RFC 3339 UTC timestamps, sorted keys. It lives
-/// in Core because the answer cache keeps responses already encoded.
+/// in Support because the answer cache (Query) keeps responses already encoded.
 package enum ResponseJSON {
     /// Encodes response bodies.
     package static let encoder: JSONEncoder = {

@@ -366,6 +366,8 @@ import Testing
             #"{"collection": "orders", "pipeline": [{"$lookup": {"from": "orders", "pipeline": [{"$limit": 2}], "as": "again"}}, {"$limit": 3}]}"#,
             #"{"collection": "customers", "pipeline": [{"$unionWith": "orders"}]}"#,
             #"{"collection": "orders", "pipeline": [{"$replaceRoot": {"newRoot": "$customer"}}]}"#,
+            #"{"collection": "customers", "pipeline": [{"$lookup": {"from": "orders", "localField": "_id", "foreignField": "_id", "as": "o"}}]}"#,
+            #"{"collection": "customers", "pipeline": [{"$facet": {"all": [{"$lookup": {"from": "orders", "pipeline": [], "as": "o"}}]}}]}"#,
         ]
         for pipeline in pipelines {
             let chat = ScriptedChat(replies: [pipeline])

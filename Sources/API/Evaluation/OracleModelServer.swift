@@ -1,0 +1,61 @@
+import Evaluation
+import Foundation
+import Hummingbird
+import Logging
+
+/// An OpenAI-compatible chat server on 127.0.0.1 whose every reply is the gold query of the
+/// question in the prompt, for `eval --oracle`: the gold queries then go through the whole real
+/// path (the model client, extraction, the guard, EXPLAIN, execution), so a miss is a harness
+/// bug or a guard that refuses a legitimate query.
+enum OracleModelServer {
+    /// Serves the replies for `questions` while `body` runs with the server's base URL.
+    static func with<T: Sendable>(questions: [EvaluationQuestion], _ body: @Sendable (String) async throws -> T) async throws -> T {
+        // Longest first, so a question that holds another one's text is matched as itself.
+        let golds = questions.map { ($0.question, GoldQuery.variants(of: $0.gold).first ?? $0.gold) }
+            .sorted { $0.0.count > $1.0.count }
+        let router = Router()
+        router.post("v1/chat/completions") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
+            let prompt = (try? JSONDecoder().decode(ChatRequest.self, from: body))?.messages.last { $0.role == "user" }?.content ?? ""
+            let reply = golds.first { prompt.contains($0.0) }.map { "```sql\n\($0.1)\n```" } ?? "no gold query for this prompt"
+            return Self.stream(reply)
+        }
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "askdb.eval.oracle")
+        logger.logLevel = .critical
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger
+        )
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await application.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else { throw EvaluationError("the oracle model server did not start") }
+            return try await body("http://127.0.0.1:\(port)")
+        }
+    }
+
+    private struct ChatRequest: Decodable {
+        struct Message: Decodable {
+            var role: String
+            var content: String
+        }
+        var messages: [Message]
+    }
+
+    /// `reply` as one streamed chat completion chunk, as llama.cpp's server sends it.
+    private static func stream(_ reply: String) -> Response {
+        let chunk = (try? JSONSerialization.data(withJSONObject: ["choices": [["delta": ["content": reply]]]])) ?? Data()
+        let text = "data: \(String(decoding: chunk, as: UTF8.self))\n\ndata: [DONE]\n\n"
+        return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
