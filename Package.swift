@@ -224,6 +224,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
                 "AppDatabase",
                 "Embedding",
                 "Redis",
@@ -312,6 +313,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Runtime",
                 "AppDatabase",
                 "Embedding",
                 "LanguageModel",
@@ -468,10 +470,23 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SchemaModelTests",
+            dependencies: [
+                "SchemaModel"
+            ]
+        ),
+        .testTarget(
             name: "SupportTests",
             dependencies: [
                 "Support",
                 .product(name: "Logging", package: "swift-log")
+            ]
+        ),
+        .testTarget(
+            name: "UpstreamHTTPTests",
+            dependencies: [
+                "Support",
+                "UpstreamHTTP"
             ]
         ),
     ]

@@ -7,12 +7,14 @@
 #
 #   git worktree add /tmp/askdb-base COMMIT && (cd /tmp/askdb-base && swift build -c release)
 #   scripts/bench-compare.sh /tmp/askdb-base [RUNS] [QUESTIONS]
+#   BENCH_PARTS=embed scripts/bench-compare.sh /tmp/askdb-base     only the embeddings
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 BASE="${1:?usage: scripts/bench-compare.sh OTHER_CHECKOUT [RUNS] [QUESTIONS]}"
 RUNS="${2:-3}"
 QUESTIONS="${3:-300}"
+PARTS="${BENCH_PARTS:-embed questions}"
 BASE="$(cd "$BASE" && pwd)"
 STATE="${ASKDB_STATE_DIR:-$ASKDB_ROOT/.askdb}"
 MODEL_DIR="$(ensure_minilm "$STATE")"
@@ -33,11 +35,18 @@ for run in $(seq 1 "$RUNS"); do
         if [ "$side" = new ]; then bench="$BIN/askdb-bench"; questions=(env "ASKDB_BUILD_PATH=${ASKDB_BUILD_PATH:-}" "$ASKDB_ROOT/scripts/bench-questions.sh")
         else bench="$BASE/.build/release/askdb-bench"; questions=(env -u ASKDB_BUILD_PATH "$BASE/scripts/bench-questions.sh"); fi
         log "run $run/$RUNS: $side"
-        for parallel in 1 2; do
-            "$bench" embed --model-dir "$MODEL_DIR" --sentences "$SENTENCES" --parallel "$parallel" | head -1 >>"$OUT/$side.embed$parallel"
-        done
-        ASKDB_STATE_DIR="$STATE" "${questions[@]}" "$QUESTIONS" >>"$OUT/$side.questions" 2>>"$OUT/$side.err" \
-            || die "bench-questions.sh ($side) failed: $(tail -3 "$OUT/$side.err")"
+        touch "$OUT/$side.embed1" "$OUT/$side.embed2" "$OUT/$side.questions"
+        if [[ " $PARTS " == *" embed "* ]]; then
+            # 2,000 single queries: a p99 of 200 is the second-worst call, all noise.
+            for parallel in 1 2; do
+                "$bench" embed --model-dir "$MODEL_DIR" --sentences "$SENTENCES" --parallel "$parallel" --latency-iterations 2000 \
+                    | head -1 >>"$OUT/$side.embed$parallel"
+            done
+        fi
+        if [[ " $PARTS " == *" questions "* ]]; then
+            ASKDB_STATE_DIR="$STATE" "${questions[@]}" "$QUESTIONS" >>"$OUT/$side.questions" 2>>"$OUT/$side.err" \
+                || die "bench-questions.sh ($side) failed: $(tail -3 "$OUT/$side.err")"
+        fi
     done
 done
 
@@ -68,6 +77,8 @@ def figures(side):
                 found.setdefault(f"cached -c{c} p99 ms", []).append(float(p99.group(1)) * scale)
     return found
 new, base = figures("new"), figures("base")
+if not new:
+    sys.exit("no figures were read")
 print(f"{'figure':<44} {'this checkout':>14} {'other':>10} {'change':>8}   (median of each side's runs)")
 for name in new:
     if name not in base:

@@ -1,7 +1,7 @@
 import Evaluation
 import Foundation
 import Hummingbird
-import Logging
+import Runtime
 
 /// An OpenAI-compatible chat server on 127.0.0.1 whose every reply is the gold query of the
 /// question in the prompt, for `eval --oracle`: the gold queries then go through the whole real
@@ -20,28 +20,7 @@ enum OracleModelServer {
             let reply = golds.first { prompt.contains($0.0) }.map { "```sql\n\($0.1)\n```" } ?? "no gold query for this prompt"
             return Self.stream(reply)
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "askdb.eval.oracle")
-        logger.logLevel = .critical
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await application.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw EvaluationError("the oracle model server did not start") }
-            return try await body("http://127.0.0.1:\(port)")
-        }
+        return try await LoopbackHTTPServer.with(router, body)
     }
 
     private struct ChatRequest: Decodable {
