@@ -10,11 +10,14 @@ import Testing
         let redis = RedisClient(configuration: .init(url: try TestServers.redisURL))
         defer { Task { await redis.shutdown() } }
         let keys = RedisKeyspace(prefix: "test-\(UUID().uuidString)")
-        let registry = WorkerRegistry(redis: redis, keys: keys, ttl: .seconds(3))
+        // Live entries last long enough for a loaded machine; one brief entry shows expiry.
+        let registry = WorkerRegistry(redis: redis, keys: keys, ttl: .seconds(60))
+        let brief = WorkerRegistry(redis: redis, keys: keys, ttl: .seconds(1))
 
         let first = WorkerInfo.current(concurrency: 2)
         let second = WorkerInfo.current(concurrency: 1)
-        #expect(first.id != second.id)
+        let third = WorkerInfo.current(concurrency: 1)
+        #expect(first.id != second.id && second.id != third.id)
         try await registry.heartbeat(first)
         try await registry.heartbeat(second)
         #expect(Set(try await registry.liveWorkers().map(\.id)) == [first.id, second.id])
@@ -22,8 +25,10 @@ import Testing
         try await registry.remove(second.id)
         #expect(try await registry.liveWorkers().map(\.id) == [first.id])
 
-        try await Task.sleep(for: .milliseconds(3500))
-        #expect(try await registry.liveWorkers().isEmpty)
-        #expect(try await redis.send("SCARD", RedisArgument(keys.key("workers"))) == .integer(0))
+        try await brief.heartbeat(third)
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try await registry.liveWorkers().map(\.id) == [first.id])
+        // The expired worker's id left the set too.
+        #expect(try await redis.send("SCARD", RedisArgument(keys.key("workers"))) == .integer(1))
     }
 }
