@@ -248,6 +248,7 @@ let package = Package(
                 "AppDatabase",
                 "Connections",
                 "DataSources",
+                "Embedding",
                 "Evaluation",
                 "Jobs",
                 "LanguageModel",

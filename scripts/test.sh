@@ -160,11 +160,14 @@ phase_smoke() {
 # The gold queries as the model's replies, through retrieval, the guard, EXPLAIN and execution.
 phase_oracle() {
     start_stack
-    local set
-    for set in defog/questions_dev.csv askdb/questions_tune.csv askdb/questions_holdout.csv; do
-        log "oracle: $set"
+    local run set examples
+    # The tuning set also goes with worked examples in its prompts (--examples), which must not
+    # change which question the reply is for.
+    for run in defog/questions_dev.csv:0 askdb/questions_tune.csv:2 askdb/questions_holdout.csv:0; do
+        set="${run%:*}" examples="${run##*:}"
+        log "oracle: $set (examples: $examples)"
         (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
-         cd "$WORK" && ASKDB_LOG_FORMAT=text "$ASKDB_ROOT/.build/debug/askdb-api" eval --oracle \
+         cd "$WORK" && ASKDB_LOG_FORMAT=text "$ASKDB_ROOT/.build/debug/askdb-api" eval --oracle --examples "$examples" \
             --questions "$ASKDB_ROOT/datasets/$set" --datasets "$ASKDB_ROOT/datasets/defog" --report "$WORK/oracle.json") \
             || die "oracle: a gold query of $set missed (the lines above say which and why)"
     done

@@ -42,8 +42,11 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Tokens of schema context a prompt may hold (default: ASKDB_LLM_CONTEXT_TOKENS, 2500).")
     var contextTokens: Int?
 
-    @Option(help: "Only the first N questions.")
+    @Option(help: "Only the first N questions of the file, in its order.")
     var limit: Int?
+
+    @Option(help: "Worked examples per question: the K other questions of its database most like it, with their gold queries, shown to the model as earlier turns (default 0: none).")
+    var examples = 0
 
     @Option(help: "Where the JSON report goes (default: eval-<time>.json in the current folder).")
     var report: String?
@@ -54,6 +57,7 @@ struct EvalCommand: AsyncParsableCommand {
     func validate() throws {
         guard distractors >= 0, distractors <= 10_000 else { throw ValidationError("--distractors must be 0 to 10000") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        guard (0...20).contains(examples) else { throw ValidationError("--examples must be 0 to 20") }
         if let contextTokens, contextTokens < 100 { throw ValidationError("--context-tokens must be at least 100") }
         if oracle && retrievalOnly { throw ValidationError("--oracle judges answers; it cannot be combined with --retrieval-only") }
     }

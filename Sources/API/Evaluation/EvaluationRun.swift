@@ -1,6 +1,7 @@
 import Accounts
 import Connections
 import DataSources
+import Embedding
 import Evaluation
 import Foundation
 import LanguageModel
@@ -17,6 +18,8 @@ struct EvaluationRun {
     let services: APIServices
     let databases: EvaluationDatabases
     let retrieveOnly: Bool
+    let examples: Int
+    let embedder: any Embedder
     let retriever: SchemaRetriever
     let pipeline: QueryPipeline?
     let settings: [String: String]
@@ -28,7 +31,9 @@ struct EvaluationRun {
         self.databases = databases
         self.logger = services.logger
         retrieveOnly = command.retrievalOnly
+        examples = command.examples
         let embedder = try await config.app.embedding.makeEmbedder(checkingAgainst: services.store)
+        self.embedder = embedder
         let snapshots = SchemaSnapshotStore(postgres: services.postgres, logger: services.logger)
         var retriever = SchemaRetriever(store: services.store, snapshots: snapshots, embedder: embedder)
         retriever.contextBudget = command.contextTokens ?? config.languageModel.contextTokens
@@ -41,7 +46,7 @@ struct EvaluationRun {
         }
         var settings = [
             "questions": command.questions, "distractors": String(command.distractors), "context_tokens": String(retriever.contextBudget),
-            "embedder": embedder.identifier, "retrieval_only": String(command.retrievalOnly), "date": ISO8601DateFormatter().string(from: Date()),
+            "embedder": embedder.identifier, "retrieval_only": String(command.retrievalOnly), "examples": String(command.examples), "date": ISO8601DateFormatter().string(from: Date()),
         ]
         if command.retrievalOnly {
             pipeline = nil
@@ -71,8 +76,13 @@ struct EvaluationRun {
             let record = try await indexedConnection(named: "eval \(dataset)\(databases.distractors > 0 ? " +\(databases.distractors)" : "")",
                                                      url: url, owner: owner)
             let connector = try await services.connections.connector(for: try await services.connections.sourceURL(ownerID: owner, id: record.id))
-            for question in questions where question.database == dataset {
-                let outcome = try await ask(question, record: record, connector: connector)
+            let asked = questions.filter { $0.database == dataset }
+            let vectors = examples > 0 ? try await embedder.embed(asked.map(\.question)) : []
+            for (index, question) in asked.enumerated() {
+                let turns = WorkedExamples.pick(examples, for: index, among: asked, vectors: vectors).map {
+                    ConversationTurn(question: $0.question, query: GoldQuery.variants(of: $0.gold).first ?? $0.gold)
+                }
+                let outcome = try await ask(question, examples: turns, record: record, connector: connector)
                 say(String(format: "%@ recall %3.0f%%%@  %@", dataset, outcome.tableRecall * 100,
                              outcome.correct.map { $0 ? "  correct" : "  wrong" } ?? (retrieveOnly ? "" : "  " + (outcome.error ?? "no verdict")),
                              String(question.question.prefix(70))))
@@ -82,7 +92,8 @@ struct EvaluationRun {
         return EvaluationReport(settings: settings, outcomes: outcomes, judged: !retrieveOnly)
     }
 
-    private func ask(_ question: EvaluationQuestion, record: ConnectionRecord, connector: any SourceConnector) async throws -> EvaluationOutcome {
+    private func ask(_ question: EvaluationQuestion, examples: [ConversationTurn], record: ConnectionRecord,
+                     connector: any SourceConnector) async throws -> EvaluationOutcome {
         let variants = GoldQuery.variants(of: question.gold)
         let inspected = variants.compactMap { try? SQLGuard.inspect($0) }
         let goldTables = Set((inspected.first?.relations ?? []).map(Self.qualified)).sorted()
@@ -97,7 +108,8 @@ struct EvaluationRun {
 
         let answer: QuestionAnswer
         do {
-            answer = try await pipeline.ask(QuestionRequest(connectionID: record.id, question: question.question, mode: .sqlOnly),
+            answer = try await pipeline.ask(QuestionRequest(connectionID: record.id, question: question.question, mode: .sqlOnly,
+                                                            earlierTurns: examples),
                                              version: record.indexVersion, kind: record.kind, options: record.options,
                                              connector: connector, database: nil)
         } catch let failure as QuestionFailure {
