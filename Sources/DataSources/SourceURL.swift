@@ -16,7 +16,7 @@ package struct SourceURL: Sendable {
     package let redacted: String
 
     /// Checks that `raw` is a well-formed URL of `kind`; the error names the part that is wrong.
-    package init(kind: ConnectionKind, raw: String) throws(AskDBError) {
+    package init(kind: ConnectionKind, raw: String) throws(ConnectionFailure) {
         let raw = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         self.kind = kind
         self.raw = raw
@@ -27,7 +27,7 @@ package struct SourceURL: Sendable {
             case .mongodb: parsed = .mongodb(try MongoURL(raw))
             }
         } catch {
-            throw .invalid("invalid_url", "\(error)")
+            throw ConnectionFailure(.invalidURL, "\(error)")
         }
     }
 

@@ -37,7 +37,7 @@ struct IndexConnectionHandler: JobHandler {
         } catch let error as ConnectionFailure where error.code.isPermanent {
             throw PermanentJobError(error.message)
         } catch let error as AskDBError where [.notFound, .forbidden, .invalidInput].contains(error.kind) {
-            // A connection that is gone, a host the policy refuses, a URL that cannot work.
+            // A connection that is gone, a host the policy refuses, input that cannot work.
             throw PermanentJobError(error.message)
         } catch is JobLeaseFence.Lost {
             throw JobInterruption.leaseLost

@@ -23,7 +23,13 @@ struct APIError: HTTPResponseError, Sendable {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try APIJSON.response(ErrorBody(error: .init(code: code, message: message, request_id: requestID)), status: status, headers: headers)
+        try APIJSON.response(body, status: status, headers: headers)
+    }
+
+    /// `{"error": {"code", "message"}}`, with `request_id` on unexpected failures: the same in an
+    /// HTTP answer and in a server-sent `error` event.
+    var body: ErrorBody {
+        ErrorBody(error: .init(code: code, message: message, request_id: requestID))
     }
 
     struct ErrorBody: Codable, Sendable {

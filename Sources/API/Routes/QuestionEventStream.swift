@@ -26,8 +26,7 @@ struct QuestionEventStream: Sendable {
                     let reply = try await questions.answer(prepared) { event in continuation.yield(Self.format(event)) }
                     continuation.yield(Self.event("done", json: String(decoding: reply.json, as: UTF8.self)))
                 } catch {
-                    let failure = ErrorMapping.apiError(for: error, requestID: requestID, logger: logger)
-                    continuation.yield(Self.event("error", APIError.ErrorBody(error: .init(code: failure.code, message: failure.message, request_id: failure.requestID))))
+                    continuation.yield(Self.event("error", ErrorMapping.apiError(for: error, requestID: requestID, logger: logger).body))
                 }
                 continuation.finish()
             }

@@ -22,7 +22,10 @@ package struct MongoPipelineGuard: Sendable {
     /// A pipeline that passed.
     package struct Checked: Sendable, Equatable {
         package var collection: String
+        /// The pipeline as it runs: with the `$unset`s that hide excluded fields.
         package var pipeline: [JSONValue]
+        /// The rewrite changed the pipeline the model wrote.
+        package var isRewritten: Bool
     }
 
     static let stages: Set<String> = [
@@ -47,14 +50,15 @@ package struct MongoPipelineGuard: Sendable {
         }
         try checkCollection(collection)
         try checkPipeline(pipeline)
-        return Checked(collection: collection, pipeline: hidingExcluded(pipeline, of: collection))
+        let hidden = hidingExcluded(pipeline, of: collection)
+        return Checked(collection: collection, pipeline: hidden, isRewritten: hidden != pipeline)
     }
 
     /// The query as it runs, as JSON text: the rewritten pipeline, or `text` itself when
     /// nothing needed hiding.
     package func checkedText(_ text: String) throws(QueryRefusal) -> String {
         let checked = try check(text)
-        guard checked.pipeline != (try? JSONValue(parsing: text))?["pipeline"]?.array else { return text }
+        guard checked.isRewritten else { return text }
         return JSONValue.object(["collection": .string(checked.collection), "pipeline": .array(checked.pipeline)]).jsonText
     }
 
