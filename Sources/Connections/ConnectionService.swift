@@ -20,10 +20,9 @@ package struct ConnectionService: Sendable {
 
     package let store: ConnectionStore
     private let keyRing: KeyRing
-    private let hostPolicy: HostPolicy
+    private let reach: SourceReach
     private let limiter: RateLimiter
     private let testLimit: RateLimiter.Rule
-    private let connectTimeout: Duration
     private let logger: Logger
 
     package init(
@@ -38,10 +37,9 @@ package struct ConnectionService: Sendable {
     ) {
         self.store = ConnectionStore(postgres: postgres, logger: logger, cache: connectionCache)
         self.keyRing = keyRing
-        self.hostPolicy = hostPolicy
+        self.reach = SourceReach(hostPolicy: hostPolicy, connectTimeout: connectTimeout, logger: logger)
         self.limiter = limiter
         self.testLimit = testLimit
-        self.connectTimeout = connectTimeout
         self.logger = logger
     }
 
@@ -107,27 +105,7 @@ package struct ConnectionService: Sendable {
     /// A connector for `source` at addresses the host policy allows; refused hosts throw before
     /// any connection is attempted.
     package func connector(for source: SourceURL) async throws -> any SourceConnector {
-        switch source.parsed {
-        case .postgres(let url):
-            let address = try await hostPolicy.resolve(url.host)
-            return PostgresSourceConnector(url: url, address: address, timeout: connectTimeout, logger: logger)
-        case .mongodb(let url) where url.isSRV:
-            // libmongoc resolves SRV records itself: only the name can be checked here.
-            guard hostPolicy.allowsName(url.hosts[0].name) else {
-                throw AskDBError(.forbidden, code: "host_not_allowed", message: "\(url.hosts[0].name) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS)")
-            }
-            return MongoSourceConnector(url: url, connectURI: source.raw, timeout: connectTimeout)
-        case .mongodb(let url):
-            var hosts: [String] = []
-            for host in url.hosts {
-                let address = try await hostPolicy.resolve(host.name)
-                hosts.append(address.isIPv4 ? "\(address):\(host.port)" : "[\(address)]:\(host.port)")
-            }
-            // With TLS the names stay, for certificate checks; a rebinding attacker would also
-            // need a certificate for the name.
-            let uri = url.usesTLS ? source.raw : url.uri(hosts: hosts)
-            return MongoSourceConnector(url: url, connectURI: uri, timeout: connectTimeout)
-        }
+        try await source.kind.dialect.connector(for: source, reach: reach)
     }
 
     /// Re-seals every stored URL under the current key; returns how many changed.

@@ -45,5 +45,5 @@ package protocol SourceConnector: Sendable {
 
     /// Runs a query the guard passed, read-only, within `limits`, and returns its rows; a query
     /// the database rejects throws ``QueryExecutionError`` with the server's message.
-    func run(_ query: String, limits: QueryLimits) async throws -> QueryResult
+    func run(_ query: GuardedQuery, limits: QueryLimits) async throws -> QueryResult
 }

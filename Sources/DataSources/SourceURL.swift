@@ -1,15 +1,13 @@
 import Foundation
+import SchemaModel
 import Support
 
-/// A user database's URL, checked for shape, with a redacted form that is safe to show and log.
+/// A user database's URL, checked for shape by its kind's dialect, with a redacted form that is
+/// safe to show and log.
 package struct SourceURL: Sendable {
-    package enum Parsed: Sendable {
-        case postgres(PostgresURL)
-        case mongodb(MongoURL)
-    }
-
     package let kind: ConnectionKind
-    package let parsed: Parsed
+    /// What the dialect parsed out of the URL.
+    package let address: any SourceAddress
     /// The URL as given, with its password; only ever stored encrypted.
     package let raw: String
     /// The URL with its password (and password options) replaced by `***`.
@@ -22,30 +20,14 @@ package struct SourceURL: Sendable {
         self.raw = raw
         redacted = Self.redact(raw)
         do {
-            switch kind {
-            case .postgres: parsed = .postgres(try PostgresURL(raw))
-            case .mongodb: parsed = .mongodb(try MongoURL(raw))
-            }
+            address = try kind.dialect.address(from: raw)
         } catch {
             throw ConnectionFailure(.invalidURL, "\(error)")
         }
     }
 
     /// The database the URL names (for MongoDB, if it names one).
-    package var database: String? {
-        switch parsed {
-        case .postgres(let url): url.database
-        case .mongodb(let url): url.database
-        }
-    }
-
-    /// The hosts a connection will reach, with their ports.
-    package var endpoints: [(host: String, port: Int)] {
-        switch parsed {
-        case .postgres(let url): [(url.host, url.port)]
-        case .mongodb(let url): url.hosts.map { ($0.name, $0.port) }
-        }
-    }
+    package var database: String? { address.databaseName }
 
     /// Replaces the password in the userinfo and the values of password-like options.
     package static func redact(_ url: String) -> String {

@@ -90,7 +90,7 @@ package struct QuestionService: Sendable {
 
         enum Work: Sendable {
             case cached(CachedAnswer)
-            case run(connector: AuditedConnector, pipeline: QueryPipeline, database: String?)
+            case run(source: GuardedSource, pipeline: QueryPipeline)
         }
     }
 
@@ -132,7 +132,8 @@ package struct QuestionService: Sendable {
             let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id, log: audit)
             var pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
             pipeline.retriever.contextBudget = contextTokens
-            work = .run(connector: connector, pipeline: pipeline, database: source.database)
+            work = .run(source: GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: source.database),
+                        pipeline: pipeline)
         }
         return Prepared(ownerID: ownerID, request: request, record: record, cacheKey: key, work: work,
                         conversationID: conversationID ?? UUID())
@@ -146,18 +147,16 @@ package struct QuestionService: Sendable {
         switch prepared.work {
         case .cached(let cached):
             (reply, summary) = (cached.reply, cached.summary)
-        case .run(let connector, let pipeline, let database):
+        case .run(let source, let pipeline):
             let answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
                                                     message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
                 try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
                                                message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
                     if let query = await cache?.query(for: key),
-                       let answer = try await pipeline.rerun(query, for: request, kind: record.kind, options: record.options,
-                                                         database: database, connector: connector, events: events) {
+                       let answer = try await pipeline.rerun(query, for: request, version: record.indexVersion, source: source, events: events) {
                         return answer
                     }
-                    return try await pipeline.ask(request, version: record.indexVersion, kind: record.kind, options: record.options,
-                                                  connector: connector, database: database, events: events)
+                    return try await pipeline.ask(request, version: record.indexVersion, source: source, events: events)
                 }
             }
             summary = try AnswerSummary(answer)
@@ -183,13 +182,13 @@ struct AuditedConnector: SourceConnector {
         try await inner.sampleSchema(options: options, progress: progress)
     }
 
-    func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
+    func run(_ query: GuardedQuery, limits: QueryLimits) async throws -> QueryResult {
         do {
             let result = try await inner.run(query, limits: limits)
-            try await log.record(userID: userID, connectionID: connectionID, query: query, outcome: "ok", rows: result.rows.count, error: nil)
+            try await log.record(userID: userID, connectionID: connectionID, query: query.text, outcome: "ok", rows: result.rows.count, error: nil)
             return result
         } catch {
-            try await log.record(userID: userID, connectionID: connectionID, query: query, outcome: "error", rows: nil, error: "\(error)")
+            try await log.record(userID: userID, connectionID: connectionID, query: query.text, outcome: "error", rows: nil, error: "\(error)")
             throw error
         }
     }

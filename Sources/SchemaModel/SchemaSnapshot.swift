@@ -3,14 +3,14 @@ import Support
 /// What indexing learned about a user's database, as structure rather than text: foreign-key
 /// expansion, the query guard and grammar-constrained generation read this.
 package struct SchemaSnapshot: Sendable, Codable, Equatable {
-    /// `postgres` or `mongodb`.
-    package var source: String
+    /// The kind of database it describes.
+    package var source: ConnectionKind
     /// Tables, views and collections, ordered by qualified name.
     package var objects: [SchemaObject]
     /// What was skipped and why (views we could not read, time-series collections, …).
     package var notes: [String]
 
-    package init(source: String, objects: [SchemaObject], notes: [String] = []) {
+    package init(source: ConnectionKind, objects: [SchemaObject], notes: [String] = []) {
         self.source = source
         self.objects = objects.sorted { $0.qualifiedName < $1.qualifiedName }
         self.notes = notes

@@ -19,7 +19,7 @@ import Testing
 
     @Test func everySentenceIsOneGuardedReadOfTheSnapshotsTables() throws {
         let grammar = try #require(SQLGrammar().build(objects: Self.objects))
-        let guardrail = SQLGuard(snapshot: SchemaSnapshot(source: "postgres", objects: Self.objects))
+        let guardrail = SQLGuard(snapshot: SchemaSnapshot(source: .postgres, objects: Self.objects))
         var sampler = GrammarSampler(grammar, seed: 11)
         var tables = Set<String>()
         for _ in 0..<300 {

@@ -6,7 +6,7 @@ import Testing
 @Suite struct SQLGuardTests {
     static let guardrail = SQLGuard(
         options: SamplingOptions(excludedTables: ["public.salaries"], excludedColumns: ["customer.email", "ssn_last4"]),
-        snapshot: SchemaSnapshot(source: "postgres", objects: [
+        snapshot: SchemaSnapshot(source: .postgres, objects: [
             SchemaObject(schema: "public", name: "track", kind: .table),
             SchemaObject(schema: "public", name: "invoice", kind: .table),
             SchemaObject(schema: "public", name: "genre", kind: .table),

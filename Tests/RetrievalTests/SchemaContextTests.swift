@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct SchemaContextTests {
     /// artist ← album ← track → genre, playlist_track links playlist and track, and an unrelated table.
-    static let snapshot = SchemaSnapshot(source: "postgres", objects: [
+    static let snapshot = SchemaSnapshot(source: .postgres, objects: [
         SchemaObject(schema: "public", name: "artist", kind: .table, rowEstimate: 275, columns: [
             SchemaColumn(name: "artist_id", type: "integer"), SchemaColumn(name: "name", type: "text", profile: ValueProfile(examples: ["AC/DC"])),
         ], primaryKey: ["artist_id"]),

@@ -24,6 +24,8 @@ struct EvaluationRun {
     let pipeline: QueryPipeline?
     let settings: [String: String]
     let logger: Logger
+    /// Results are compared whole: fetch well past what a person would read.
+    static let limits = QueryLimits(rowLimit: 10_000, timeout: .seconds(30))
 
     /// - Parameter oracleURL: the oracle's model server (`--oracle`), which then stands in for the configured model.
     init(command: EvalCommand, services: APIServices, config: APIConfig, oracleURL: String?, databases: EvaluationDatabases) async throws {
@@ -57,8 +59,6 @@ struct EvaluationRun {
             }
             var pipeline = QueryPipeline(store: services.store, snapshots: snapshots, embedder: embedder, model: model, logger: services.logger)
             pipeline.retriever = retriever
-            // Results are compared whole: fetch well past what a person would read.
-            pipeline.limits = QueryLimits(rowLimit: 10_000, timeout: .seconds(30))
             self.pipeline = pipeline
             settings["model"] = model.name
             settings["grammar"] = String(model.acceptsGrammar)
@@ -75,14 +75,15 @@ struct EvaluationRun {
             let url = try await databases.prepare(dataset)
             let record = try await indexedConnection(named: "eval \(dataset)\(databases.distractors > 0 ? " +\(databases.distractors)" : "")",
                                                      url: url, owner: owner)
-            let connector = try await services.connections.connector(for: try await services.connections.sourceURL(ownerID: owner, id: record.id))
+            let source = try await services.connections.sourceURL(ownerID: owner, id: record.id)
+            let connector = try await services.connections.connector(for: source)
             let asked = questions.filter { $0.database == dataset }
             let vectors = examples > 0 ? try await embedder.embed(asked.map(\.question)) : []
             for (index, question) in asked.enumerated() {
                 let turns = WorkedExamples.pick(examples, for: index, among: asked, vectors: vectors).map {
                     ConversationTurn(question: $0.question, query: GoldQuery.variants(of: $0.gold).first ?? $0.gold)
                 }
-                let outcome = try await ask(question, examples: turns, record: record, connector: connector)
+                let outcome = try await ask(question, examples: turns, record: record, connector: connector, database: source.database)
                 say(String(format: "%@ recall %3.0f%%%@  %@", dataset, outcome.tableRecall * 100,
                              outcome.correct.map { $0 ? "  correct" : "  wrong" } ?? (retrieveOnly ? "" : "  " + (outcome.error ?? "no verdict")),
                              String(question.question.prefix(70))))
@@ -93,7 +94,7 @@ struct EvaluationRun {
     }
 
     private func ask(_ question: EvaluationQuestion, examples: [ConversationTurn], record: ConnectionRecord,
-                     connector: any SourceConnector) async throws -> EvaluationOutcome {
+                     connector: any SourceConnector, database: String?) async throws -> EvaluationOutcome {
         let variants = GoldQuery.variants(of: question.gold)
         let inspected = variants.compactMap { try? SQLGuard.inspect($0) }
         let goldTables = Set((inspected.first?.relations ?? []).map(Self.qualified)).sorted()
@@ -106,12 +107,13 @@ struct EvaluationRun {
         outcome.timings["retrieve"] = QueryPipeline.milliseconds(clock.now - started)
         guard let pipeline else { return outcome }
 
+        var source = GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: database)
+        source.limits = Self.limits
         let answer: QuestionAnswer
         do {
             answer = try await pipeline.ask(QuestionRequest(connectionID: record.id, question: question.question, mode: .sqlOnly,
                                                             earlierTurns: examples),
-                                             version: record.indexVersion, kind: record.kind, options: record.options,
-                                             connector: connector, database: nil)
+                                             version: record.indexVersion, source: source)
         } catch let failure as QuestionFailure {
             outcome.query = failure.query
             outcome.attempts = failure.attempts
@@ -131,7 +133,7 @@ struct EvaluationRun {
         var goldErrors: [String] = []
         for (variant, checked) in zip(variants, variants.map { try? SQLGuard.inspect($0) }) {
             do {
-                let gold = try await connector.run(variant, limits: pipeline.limits)
+                let gold = try await connector.run(.trusted(variant, kind: record.kind), limits: Self.limits)
                 if ResultComparison.matches(gold: gold, generated: generated, ordered: checked?.isOrdered ?? false) {
                     outcome.correct = true
                     return outcome

@@ -39,27 +39,18 @@ package struct MongoPipelineGuard: Sendable {
                                         "$collStats", "$indexStats", "$planCacheStats", "$listLocalSessions", "$documents"]
 
     package func check(_ text: String) throws(QueryRefusal) -> Checked {
-        guard let query = try? JSONValue(parsing: text), case .object(let object) = query else {
-            throw QueryRefusal("invalid_pipeline", "write the query as JSON: {\"collection\": \"…\", \"pipeline\": [...]}")
-        }
-        guard let collection = object["collection"]?.string, !collection.isEmpty else {
-            throw QueryRefusal("invalid_pipeline", "the query names no collection")
-        }
-        guard let pipeline = object["pipeline"]?.array else {
-            throw QueryRefusal("invalid_pipeline", "the pipeline must be a JSON array of stages")
-        }
-        try checkCollection(collection)
-        try checkPipeline(pipeline)
-        let hidden = hidingExcluded(pipeline, of: collection)
-        return Checked(collection: collection, pipeline: hidden, isRewritten: hidden != pipeline)
+        let query = try MongoQuery(parsing: text)
+        try checkCollection(query.collection)
+        try checkPipeline(query.pipeline)
+        let hidden = hidingExcluded(query.pipeline, of: query.collection)
+        return Checked(collection: query.collection, pipeline: hidden, isRewritten: hidden != query.pipeline)
     }
 
     /// The query as it runs, as JSON text: the rewritten pipeline, or `text` itself when
     /// nothing needed hiding.
     package func checkedText(_ text: String) throws(QueryRefusal) -> String {
         let checked = try check(text)
-        guard checked.isRewritten else { return text }
-        return JSONValue.object(["collection": .string(checked.collection), "pipeline": .array(checked.pipeline)]).jsonText
+        return checked.isRewritten ? MongoQuery(collection: checked.collection, pipeline: checked.pipeline).jsonText : text
     }
 
     /// The owner's excluded fields of `collection`, as paths inside its documents: an entry

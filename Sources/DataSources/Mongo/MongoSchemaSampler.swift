@@ -40,7 +40,7 @@ struct MongoSchemaSampler {
             }
         }
         try await progress(targets.count, targets.count, "")
-        return SchemaSnapshot(source: "mongodb", objects: objects, notes: notes)
+        return SchemaSnapshot(source: .mongodb, objects: objects, notes: notes)
     }
 
     private func databases() async throws -> [String] {

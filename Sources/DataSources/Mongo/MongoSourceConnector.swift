@@ -19,10 +19,8 @@ package struct MongoSourceConnector: SourceConnector {
     }
 
     package func test() async throws -> SourceProbe {
-        let client = try openClient()
-        defer { Task { await client.shutdown() } }
         let database = url.database ?? "admin"
-        do {
+        return try await withClient(classifyingFailures: true) { client in
             _ = try await client.command(#"{"ping": 1}"#, database: database)
             let buildInfo = try Self.object(try await client.command(#"{"buildInfo": 1}"#, database: database))
             let status = try Self.object(try await client.command(#"{"connectionStatus": 1}"#, database: database))
@@ -35,39 +33,33 @@ package struct MongoSourceConnector: SourceConnector {
             }
             let version = buildInfo["version"] as? String ?? "unknown"
             return SourceProbe(serverVersion: "MongoDB \(version)", database: url.database, user: user, encrypted: url.usesTLS, warnings: warnings)
-        } catch let error as MongoError {
-            throw classify(error)
         }
     }
 
     package func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
-        let client = try openClient()
-        defer { Task { await client.shutdown() } }
-        do {
-            return try await MongoSchemaSampler(client: client, database: url.database, options: options, maxTime: .seconds(10)).sample(progress: progress)
-        } catch let error as MongoError {
-            throw classify(error)
+        try await withClient(classifyingFailures: true) { client in
+            try await MongoSchemaSampler(client: client, database: url.database, options: options, maxTime: .seconds(10)).sample(progress: progress)
         }
     }
 
-    /// `query` is `{"collection": …, "pipeline": [...]}` (checked by ``MongoPipelineGuard``); it
+    /// `query` is `{"collection": …, "pipeline": [...]}`, as ``MongoPipelineGuard`` passed it; it
     /// runs as an aggregate with a server-side time limit and a `$limit` stage appended.
-    package func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
-        let checked: MongoPipelineGuard.Checked
+    package func run(_ query: GuardedQuery, limits: QueryLimits) async throws -> QueryResult {
+        let parsed: MongoQuery
         do {
-            checked = try MongoPipelineGuard(database: url.database ?? "test").check(query)
+            parsed = try MongoQuery(parsing: query.text)
         } catch {
             throw QueryExecutionError(stage: "explain", code: error.code, message: error.message)
         }
-        let client = try openClient()
-        defer { Task { await client.shutdown() } }
         let documents: [JSONValue]
         do {
-            documents = try await client.aggregate(
-                database: url.database ?? "test", collection: checked.collection,
-                pipeline: checked.pipeline + [.object(["$limit": .int(Int64(limits.rowLimit + 1))])],
-                limit: limits.rowLimit + 1, maxTime: limits.timeout
-            )
+            documents = try await withClient { client in
+                try await client.aggregate(
+                    database: url.database ?? "test", collection: parsed.collection,
+                    pipeline: parsed.pipeline + [.object(["$limit": .int(Int64(limits.rowLimit + 1))])],
+                    limit: limits.rowLimit + 1, maxTime: limits.timeout
+                )
+            }
         } catch let error as MongoError {
             throw QueryExecutionError(stage: "execute", code: String(error.code), message: error.message)
         }
@@ -82,11 +74,23 @@ package struct MongoSourceConnector: SourceConnector {
         return QueryResult(columns: columns, rows: Array(rows), truncated: documents.count > limits.rowLimit)
     }
 
-    private func openClient() throws -> MongoClient {
+    /// Runs `body` with a client of its own, shut down after; with `classifyingFailures`, a
+    /// driver error comes out as the ``ConnectionFailure`` it means.
+    private func withClient<T: Sendable>(classifyingFailures: Bool = false, _ body: (MongoClient) async throws -> T) async throws -> T {
+        let client: MongoClient
         do {
-            return try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)
+            client = try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)
         } catch {
             throw ConnectionFailure(.invalidURL, "the URL is not a valid MongoDB URL: \(error.message)")
+        }
+        do {
+            let value = try await body(client)
+            await client.shutdown()
+            return value
+        } catch {
+            await client.shutdown()
+            if classifyingFailures, let error = error as? MongoError { throw classify(error) }
+            throw error
         }
     }
 

@@ -96,7 +96,7 @@ struct PostgresSchemaSampler {
             }
         }
         try await progress(relations.count, relations.count, "")
-        return SchemaSnapshot(source: "postgres", objects: relations.map(\.object), notes: notes)
+        return SchemaSnapshot(source: .postgres, objects: relations.map(\.object), notes: notes)
     }
 
     private func objects(notes: inout [String]) async throws -> [Relation] {

@@ -27,8 +27,10 @@ package struct PostgresSourceConnector: SourceConnector {
     }
 
     package func test() async throws -> SourceProbe {
-        let connection = try await connect()
-        defer { Task { try? await connection.close() } }
+        try await withConnection { connection in try await probe(connection) }
+    }
+
+    private func probe(_ connection: PostgresConnection) async throws -> SourceProbe {
         let rows = try await connection.query(
             """
             SELECT version(), current_database(), current_user,
@@ -50,24 +52,25 @@ package struct PostgresSourceConnector: SourceConnector {
     }
 
     package func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
-        let connection = try await connect()
-        do {
-            let snapshot = try await PostgresSchemaSampler(connection: connection, options: options, statementTimeout: statementTimeout, logger: logger)
+        try await withConnection { connection in
+            try await PostgresSchemaSampler(connection: connection, options: options, statementTimeout: statementTimeout, logger: logger)
                 .sample(progress: progress)
-            try? await connection.close()
-            return snapshot
-        } catch {
-            try? await connection.close()
-            throw error
         }
     }
 
-    package func run(_ query: String, limits: QueryLimits) async throws -> QueryResult {
+    package func run(_ query: GuardedQuery, limits: QueryLimits) async throws -> QueryResult {
+        try await withConnection { connection in
+            try await PostgresQueryRunner(connection: connection, logger: logger).run(query.text, limits: limits)
+        }
+    }
+
+    /// Runs `body` on a connection of its own, closed after.
+    private func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await connect()
         do {
-            let result = try await PostgresQueryRunner(connection: connection, logger: logger).run(query, limits: limits)
+            let value = try await body(connection)
             try? await connection.close()
-            return result
+            return value
         } catch {
             try? await connection.close()
             throw error

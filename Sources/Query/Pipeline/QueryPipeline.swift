@@ -134,7 +134,6 @@ package struct QueryPipeline: Sendable {
     private let logger: Logger
     /// Attempts after the first, each told why the previous one failed.
     package var repairs = 2
-    package var limits = QueryLimits()
     /// Rows shown to the model when it words the answer.
     package var rowsForAnswer = 20
 
@@ -146,23 +145,23 @@ package struct QueryPipeline: Sendable {
 
     /// Answers `request` against the connection's published index `version` (never 0: the caller
     /// refuses questions to connections without a finished index).
-    package func ask(_ request: QuestionRequest, version: Int, kind: ConnectionKind, options: SamplingOptions,
-                    connector: any SourceConnector, database: String?, events: QuestionEvents? = nil) async throws -> QuestionAnswer {
+    package func ask(_ request: QuestionRequest, version: Int, source: GuardedSource, events: QuestionEvents? = nil) async throws -> QuestionAnswer {
         let clock = ContinuousClock()
         let started = clock.now
         var timings = QuestionAnswer.Timings()
+        let dialect = source.dialect
 
         var mark = clock.now
-        let retrieval = try await retriever.retrieve(request.question, connectionID: request.connectionID, version: version, kind: kind)
+        let retrieval = try await retriever.retrieve(request.question, connectionID: request.connectionID, version: version, kind: dialect.kind)
         let context = retrieval.context, snapshot = retrieval.snapshot, documentsUsed = retrieval.documents
         timings.retrieve = Self.milliseconds(clock.now - mark)
         await events?(.retrieval(documentsUsed))
 
         // A server that takes a grammar can only write queries over the context's own objects.
         mark = clock.now
-        let grammar = model.acceptsGrammar ? Self.grammar(for: context, snapshot: snapshot, kind: kind) : nil
+        let grammar = model.acceptsGrammar ? dialect.grammar(for: context.objects.compactMap(snapshot.object)) : nil
         timings.generate += Self.milliseconds(clock.now - mark)
-        let prompt = QueryPrompt.messages(question: request.question, context: context, kind: kind, today: Date(),
+        let prompt = QueryPrompt.messages(question: request.question, context: context, dialect: dialect, today: Date(),
                                           earlier: request.earlierTurns, constrained: grammar != nil)
         var messages = prompt
         var attempts = 0
@@ -176,66 +175,76 @@ package struct QueryPipeline: Sendable {
 
             mark = clock.now
             let problem: String
-            switch validate(reply, kind: kind, options: options, snapshot: snapshot, database: database) {
+            lastQuery = dialect.query(inReply: reply)
+            switch Result(catching: { () throws(QueryRefusal) in try guarded(lastQuery, source: source, snapshot: snapshot) }) {
             case .failure(let refusal):
                 timings.validate += Self.milliseconds(clock.now - mark)
-                lastQuery = kind == .postgres ? QueryExtractor.sql(from: reply) : QueryExtractor.pipeline(from: reply)
                 problem = refusal.message
             case .success(let query):
                 timings.validate += Self.milliseconds(clock.now - mark)
-                lastQuery = query
-                await events?(.query(query, attempt: attempts))
+                lastQuery = query.text
+                await events?(.query(query.text, attempt: attempts))
                 mark = clock.now
                 do {
-                    let result = Self.hidingExcluded(try await connector.run(query, limits: limits), of: query, kind: kind,
-                                                     options: options, database: database)
+                    let result = try await source.run(query)
                     timings.execute += Self.milliseconds(clock.now - mark)
                     await events?(.rows(result))
                     mark = clock.now
-                    let answer = try await words(for: request, query: query, result: result, events: events)
+                    let answer = try await words(for: request, query: query.text, result: result, events: events)
                     timings.answer = Self.milliseconds(clock.now - mark)
                     timings.total = Self.milliseconds(clock.now - started)
                     return QuestionAnswer(
-                        answer: answer, query: query, columns: result.columns, rows: result.rows, truncated: result.truncated,
+                        answer: answer, query: query.text, columns: result.columns, rows: result.rows, truncated: result.truncated,
                         rowCount: result.rows.count, documentsUsed: documentsUsed, timings: timings, model: model.name, attempts: attempts
                     )
                 } catch let error as QueryExecutionError {
                     timings.execute += Self.milliseconds(clock.now - mark)
-                    problem = "\(kind == .postgres ? "PostgreSQL" : "MongoDB") refused it: \(error.message)"
+                    problem = "\(dialect.serverName) refused it: \(error.message)"
                 }
             }
             lastProblem = problem
             logger.info("query attempt failed", metadata: ["connection": "\(request.connectionID)", "attempt": "\(attempts)", "problem": "\(problem)"])
             // Only the latest attempt goes back: the prompt stays inside a small model's window
             // however many repairs there are.
-            messages = prompt + [ChatMessage(.assistant, reply), ChatMessage(.user, QueryPrompt.repair(problem: problem, kind: kind, constrained: grammar != nil))]
+            messages = prompt + [ChatMessage(.assistant, reply), ChatMessage(.user, QueryPrompt.repair(problem: problem, dialect: dialect, constrained: grammar != nil))]
         }
         throw QuestionFailure(code: "no_valid_query", message: "no query could answer this after \(attempts) attempts; the last problem: \(lastProblem)",
                               query: lastQuery, attempts: attempts)
     }
 
-    /// Answers from a query the cache kept for this question: runs it again (the rows are live)
-    /// and words the answer, skipping retrieval and query writing. Nil when it no longer runs.
-    package func rerun(_ query: String, for request: QuestionRequest, kind: ConnectionKind, options: SamplingOptions, database: String?,
-                      connector: any SourceConnector, events: QuestionEvents? = nil) async throws -> QuestionAnswer? {
+    /// Answers from a query the cache kept for this question: guards it under the owner's
+    /// current options, runs it again (the rows are live) and words the answer, skipping
+    /// retrieval and query writing. Nil when it no longer passes or no longer runs.
+    package func rerun(_ query: String, for request: QuestionRequest, version: Int, source: GuardedSource,
+                      events: QuestionEvents? = nil) async throws -> QuestionAnswer? {
         let clock = ContinuousClock()
         let started = clock.now
         var timings = QuestionAnswer.Timings()
-        let result: QueryResult
+        let snapshot = try await retriever.snapshot(connectionID: request.connectionID, version: version, kind: source.dialect.kind)
+        let result: QueryResult, guardedQuery: GuardedQuery
         do {
-            result = Self.hidingExcluded(try await connector.run(query, limits: limits), of: query, kind: kind, options: options, database: database)
+            guardedQuery = try source.guarded(query, snapshot: snapshot)
+            result = try await source.run(guardedQuery)
+        } catch is QueryRefusal {
+            return nil
         } catch is QueryExecutionError {
             return nil
         }
         timings.execute = Self.milliseconds(clock.now - started)
-        await events?(.query(query, attempt: 0))
+        await events?(.query(guardedQuery.text, attempt: 0))
         await events?(.rows(result))
         let mark = clock.now
-        let answer = try await words(for: request, query: query, result: result, events: events)
+        let answer = try await words(for: request, query: guardedQuery.text, result: result, events: events)
         timings.answer = Self.milliseconds(clock.now - mark)
         timings.total = Self.milliseconds(clock.now - started)
-        return QuestionAnswer(answer: answer, query: query, columns: result.columns, rows: result.rows, truncated: result.truncated,
+        return QuestionAnswer(answer: answer, query: guardedQuery.text, columns: result.columns, rows: result.rows, truncated: result.truncated,
                               rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
+    }
+
+    /// The reply's query through the guard; a reply without one is refused with the dialect's hint.
+    private func guarded(_ query: String?, source: GuardedSource, snapshot: SchemaSnapshot) throws(QueryRefusal) -> GuardedQuery {
+        guard let query else { throw QueryRefusal("no_query", source.dialect.missingQueryHint) }
+        return try source.guarded(query, snapshot: snapshot)
     }
 
     /// The answer in words (mode "answer"), streamed to `events` as the model writes it.
@@ -248,40 +257,6 @@ package struct QueryPipeline: Sendable {
             await events?(.answerToken(piece))
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    private func validate(_ reply: String, kind: ConnectionKind, options: SamplingOptions, snapshot: SchemaSnapshot,
-                          database: String?) -> Result<String, QueryRefusal> {
-        switch kind {
-        case .postgres:
-            guard let sql = QueryExtractor.sql(from: reply) else {
-                return .failure(QueryRefusal("no_query", "the reply holds no SQL query; answer with one SELECT in a ```sql block"))
-            }
-            return Result { () throws(QueryRefusal) in try SQLGuard(options: options, snapshot: snapshot).check(sql).sql }
-        case .mongodb:
-            guard let json = QueryExtractor.pipeline(from: reply) else {
-                return .failure(QueryRefusal("no_query", "the reply holds no JSON query; answer with {\"collection\": …, \"pipeline\": [...]}"))
-            }
-            return Result { () throws(QueryRefusal) in
-                try MongoPipelineGuard(database: database ?? "test", options: options).checkedText(json)
-            }
-        }
-    }
-
-    /// A MongoDB result without the owner's excluded fields, whatever the pipeline did to keep them.
-    static func hidingExcluded(_ result: QueryResult, of query: String, kind: ConnectionKind, options: SamplingOptions,
-                               database: String?) -> QueryResult {
-        guard kind == .mongodb, let collection = (try? JSONValue(parsing: query))?["collection"]?.string else { return result }
-        return MongoPipelineGuard(database: database ?? "test", options: options).filtered(result, collection: collection)
-    }
-
-    /// The GBNF grammar for the context's objects, nil when none has columns.
-    static func grammar(for context: SchemaContext, snapshot: SchemaSnapshot, kind: ConnectionKind) -> String? {
-        let objects = context.objects.compactMap(snapshot.object)
-        switch kind {
-        case .postgres: return SQLGrammar().build(objects: objects)?.gbnf
-        case .mongodb: return MongoGrammar().build(objects: objects)?.gbnf
-        }
     }
 
     package static func milliseconds(_ duration: Duration) -> Double {

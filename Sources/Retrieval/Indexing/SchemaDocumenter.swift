@@ -1,3 +1,4 @@
+import DataSources
 import Embedding
 import SchemaModel
 import Support
@@ -33,14 +34,14 @@ package struct SchemaDocumenter: Sendable {
                 referencedBy[key.referencedObject, default: []].append("\(object.qualifiedName) (\(key.columns.joined(separator: ", ")))")
             }
         }
-        return snapshot.objects.flatMap { documents(for: $0, referencedBy: referencedBy[$0.qualifiedName] ?? [], source: snapshot.source) }
+        return snapshot.objects.flatMap { documents(for: $0, referencedBy: referencedBy[$0.qualifiedName] ?? [], rowNoun: snapshot.source.dialect.rowNoun) }
     }
 
-    private func documents(for object: SchemaObject, referencedBy: [String], source: String) -> [Document] {
+    private func documents(for object: SchemaObject, referencedBy: [String], rowNoun: String) -> [Document] {
         let noun = Self.noun(object.kind)
         var header = "\(noun) \(object.schema).\(spelled(object.name))"
         if let comment = object.comment, !comment.isEmpty { header += ": \(comment)" }
-        if let rows = object.rowEstimate { header += ". About \(rows) \(source == "mongodb" ? "documents" : "rows")" }
+        if let rows = object.rowEstimate { header += ". About \(rows) \(rowNoun)" }
         header += "."
         let references = object.foreignKeys.map { "\($0.columns.joined(separator: ", ")) → \($0.referencedObject) (\($0.referencedColumns.joined(separator: ", ")))" }
         let metadata: [String: JSONValue] = [

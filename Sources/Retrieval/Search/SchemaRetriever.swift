@@ -35,10 +35,15 @@ package struct SchemaRetriever: Sendable {
         let embedding = try await embedder.embed([question])[0]
         let ranked = try await store.search(DocumentSearch(connectionID: connectionID, version: version, embedding: embedding,
                                                            text: question, limit: searchLimit))
-        let snapshot = try await snapshots.load(connectionID: connectionID, version: version) ?? SchemaSnapshot(source: kind.rawValue, objects: [])
+        let snapshot = try await self.snapshot(connectionID: connectionID, version: version, kind: kind)
         let embedder = self.embedder
         let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: contextBudget, tokens: { embedder.tokenCount($0) })
         return Retrieval(context: context, documents: ranked.map { UsedDocument(key: $0.key, score: $0.score) }, snapshot: snapshot,
                          ranking: SchemaContext.expanded(ranked: ranked, snapshot: snapshot))
+    }
+
+    /// The structure index `version` was built from (empty for an index saved before snapshots were).
+    package func snapshot(connectionID: UUID, version: Int, kind: ConnectionKind) async throws -> SchemaSnapshot {
+        try await snapshots.load(connectionID: connectionID, version: version) ?? SchemaSnapshot(source: kind, objects: [])
     }
 }

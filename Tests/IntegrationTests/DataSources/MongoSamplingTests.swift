@@ -17,7 +17,7 @@ import Testing
         _ = try? await client.run("dropDatabase", .int(1), database: database)
         await client.shutdown()
 
-        #expect(snapshot.source == "mongodb")
+        #expect(snapshot.source == .mongodb)
         #expect(snapshot.objects.map(\.qualifiedName) == ["\(database).customers", "\(database).orders"])
         let orders = try #require(snapshot.object("\(database).orders"))
         #expect(orders.kind == .collection && orders.rowEstimate == 60 && orders.primaryKey == ["_id"])

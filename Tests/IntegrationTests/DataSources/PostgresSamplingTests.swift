@@ -24,7 +24,7 @@ import Testing
     @Test func chinooksKeysRelationshipsAndValuesAreRead() async throws {
         try await Self.withChinook { database in
             let snapshot = try await Self.connector(database).sampleSchema(options: SamplingOptions()) { _, _, _ in }
-            #expect(snapshot.source == "postgres")
+            #expect(snapshot.source == .postgres)
             #expect(snapshot.objects.map(\.qualifiedName) == [
                 "public.album", "public.artist", "public.customer", "public.employee", "public.genre", "public.invoice",
                 "public.invoice_line", "public.media_type", "public.playlist", "public.playlist_track", "public.track",
@@ -144,7 +144,7 @@ import Testing
         let wide = SchemaObject(schema: "public", name: "wide_table", kind: .table, comment: "A table with very many columns",
                                 columns: (0..<300).map { SchemaColumn(name: "measurement_value_\($0)", type: "double precision", comment: "reading number \($0)") },
                                 primaryKey: ["measurement_value_0"])
-        let documents = SchemaDocumenter(budget: 240, tokens: { tokenizer.encode($0).count }).documents(for: SchemaSnapshot(source: "postgres", objects: [wide]))
+        let documents = SchemaDocumenter(budget: 240, tokens: { tokenizer.encode($0).count }).documents(for: SchemaSnapshot(source: .postgres, objects: [wide]))
         #expect(documents.count > 5)
         for document in documents {
             #expect(tokenizer.encode(document.content).count <= 240, "\(document.key)")

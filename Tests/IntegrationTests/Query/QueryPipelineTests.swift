@@ -41,7 +41,7 @@ import Testing
                 let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: HashEmbedder(), model: model, logger: TestServers.logger)
                 let answer = try await pipeline.ask(
                     QuestionRequest(connectionID: connectionID, question: "Which genres have the most tracks?"),
-                    version: 1, kind: .postgres, options: SamplingOptions(), connector: connector, database: nil
+                    version: 1, source: Self.source(connector)
                 )
                 #expect(answer.attempts == 2)
                 #expect(answer.columns == ["name", "tracks"])
@@ -69,7 +69,7 @@ import Testing
                 let model = OpenAICompatibleModel(baseURL: base, model: "m", acceptsGrammar: true)
                 let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: HashEmbedder(), model: model, logger: TestServers.logger)
                 let answer = try await pipeline.ask(QuestionRequest(connectionID: connectionID, question: "How many genres are there?", mode: .sqlOnly),
-                                                    version: 1, kind: .postgres, options: SamplingOptions(), connector: connector, database: nil)
+                                                    version: 1, source: Self.source(connector))
                 #expect(answer.rows == [[.int(25)]] && answer.query == "SELECT COUNT(*) FROM genre")
                 let body = try #require(await chat.body(of: 0))
                 let request = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
@@ -80,15 +80,19 @@ import Testing
         }
     }
 
+    static func source(_ connector: PostgresSourceConnector) -> GuardedSource {
+        GuardedSource(dialect: PostgresDialect(), connector: connector, options: SamplingOptions(), database: nil)
+    }
+
     /// One hash over every row of every Chinook table, and the list of relations and functions.
     static func checksum(_ connector: PostgresSourceConnector) async throws -> [[JSONValue]] {
         let tables = ["album", "artist", "customer", "employee", "genre", "invoice", "invoice_line", "media_type", "playlist", "playlist_track", "track"]
         let hashes = tables.map { "(SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM \($0) x)" }.joined(separator: " || ")
-        return try await connector.run("""
+        return try await connector.run(.trusted("""
             SELECT md5(\(hashes)) AS rows,
                    (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace) AS relations,
                    (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace) AS functions
-            """, limits: QueryLimits()).rows
+            """, kind: .postgres), limits: QueryLimits()).rows
     }
 
     @Test func aModelThatOnlyWritesUnsafeQueriesGetsNothingRun() async throws {
@@ -105,7 +109,7 @@ import Testing
                 pipeline.repairs = corpus.count - 1
                 let failure = await #expect(throws: QuestionFailure.self) {
                     _ = try await pipeline.ask(QuestionRequest(connectionID: connectionID, question: "Delete the genres", mode: .sqlOnly),
-                                               version: 1, kind: .postgres, options: SamplingOptions(), connector: connector, database: nil)
+                                               version: 1, source: Self.source(connector))
                 }
                 #expect(failure?.attempts == corpus.count)
                 #expect(await chat.requestCount == corpus.count)
@@ -118,22 +122,22 @@ import Testing
 
     @Test func executionIsReadOnlyCappedAndKeepsDuplicateColumns() async throws {
         try await Self.withIndexedChinook { connector, _, _, _ in
-            let capped = try await connector.run("SELECT track_id, name FROM track ORDER BY track_id", limits: QueryLimits(rowLimit: 5))
+            let capped = try await connector.run(.trusted("SELECT track_id, name FROM track ORDER BY track_id", kind: .postgres), limits: QueryLimits(rowLimit: 5))
             #expect(capped.rows.count == 5 && capped.truncated)
-            let duplicate = try await connector.run("SELECT a.album_id, b.album_id FROM album a JOIN album b USING (album_id) LIMIT 1 -- trailing comment", limits: QueryLimits())
+            let duplicate = try await connector.run(.trusted("SELECT a.album_id, b.album_id FROM album a JOIN album b USING (album_id) LIMIT 1 -- trailing comment", kind: .postgres), limits: QueryLimits())
             #expect(duplicate.columns == ["album_id", "album_id"] && duplicate.rows == [[.int(1), .int(1)]])
             // Even a write that got past every check fails: the query is wrapped (a data-modifying
             // WITH must be top level) and the transaction is read-only.
             await #expect(throws: QueryExecutionError.self) {
-                _ = try await connector.run("WITH x AS (DELETE FROM genre RETURNING *) SELECT * FROM x", limits: QueryLimits())
+                _ = try await connector.run(.trusted("WITH x AS (DELETE FROM genre RETURNING *) SELECT * FROM x", kind: .postgres), limits: QueryLimits())
             }
             let write = await #expect(throws: QueryExecutionError.self) {
-                _ = try await connector.run("SELECT count(*) FROM (SELECT 1) x, LATERAL (SELECT nextval('genre_genre_id_seq')) y", limits: QueryLimits())
+                _ = try await connector.run(.trusted("SELECT count(*) FROM (SELECT 1) x, LATERAL (SELECT nextval('genre_genre_id_seq')) y", kind: .postgres), limits: QueryLimits())
             }
             #expect(write?.message.contains("read-only") == true || write?.message.contains("does not exist") == true, "\(write?.message ?? "")")
-            #expect(try await connector.run("SELECT count(*) AS n FROM genre", limits: QueryLimits()).rows == [[.int(25)]])
+            #expect(try await connector.run(.trusted("SELECT count(*) AS n FROM genre", kind: .postgres), limits: QueryLimits()).rows == [[.int(25)]])
             let slow = await #expect(throws: QueryExecutionError.self) {
-                _ = try await connector.run("SELECT pg_sleep(5)", limits: QueryLimits(timeout: .milliseconds(300)))
+                _ = try await connector.run(.trusted("SELECT pg_sleep(5)", kind: .postgres), limits: QueryLimits(timeout: .milliseconds(300)))
             }
             #expect(slow?.message.contains("statement timeout") == true)
         }

@@ -1,16 +1,15 @@
 import Foundation
 @testable import DataSources
-@testable import Query
 import Testing
 
-@Suite struct QueryExtractorTests {
+@Suite struct ReplyExtractorTests {
     @Test func extractionFindsTheQueryInProse() {
-        #expect(QueryExtractor.sql(from: "Here:\n```sql\nSELECT 1;\n```\nDone.") == "SELECT 1")
-        #expect(QueryExtractor.sql(from: "```\nselect a from b\n```") == "select a from b")
-        #expect(QueryExtractor.sql(from: "The answer is SELECT name FROM artist; which lists artists.") == "SELECT name FROM artist")
-        #expect(QueryExtractor.sql(from: "WITH x AS (SELECT 1) SELECT * FROM x\n\nThis uses a CTE.") == "WITH x AS (SELECT 1) SELECT * FROM x")
-        #expect(QueryExtractor.sql(from: "I cannot help with that.") == nil)
-        #expect(QueryExtractor.pipeline(from: "Sure: ```json\n{\"collection\": \"orders\", \"pipeline\": [{\"$match\": {\"note\": \"a } b\"}}]}\n``` ok")
+        #expect(PostgresDialect().query(inReply: "Here:\n```sql\nSELECT 1;\n```\nDone.") == "SELECT 1")
+        #expect(PostgresDialect().query(inReply: "```\nselect a from b\n```") == "select a from b")
+        #expect(PostgresDialect().query(inReply: "The answer is SELECT name FROM artist; which lists artists.") == "SELECT name FROM artist")
+        #expect(PostgresDialect().query(inReply: "WITH x AS (SELECT 1) SELECT * FROM x\n\nThis uses a CTE.") == "WITH x AS (SELECT 1) SELECT * FROM x")
+        #expect(PostgresDialect().query(inReply: "I cannot help with that.") == nil)
+        #expect(MongoDialect().query(inReply: "Sure: ```json\n{\"collection\": \"orders\", \"pipeline\": [{\"$match\": {\"note\": \"a } b\"}}]}\n``` ok")
             == "{\"collection\": \"orders\", \"pipeline\": [{\"$match\": {\"note\": \"a } b\"}}]}")
     }
 }
@@ -44,14 +43,14 @@ import Testing
 
     @Test(arguments: replies)
     func theWholeReplyIsRefused(reply: String) throws {
-        let extracted = try #require(QueryExtractor.sql(from: reply), "nothing extracted from \(reply)")
+        let extracted = try #require(PostgresDialect().query(inReply: reply), "nothing extracted from \(reply)")
         #expect(throws: QueryRefusal.self, "\(extracted)") { try SQLGuard().check(extracted) }
     }
 
     @Test func aMongoDBReplyWithTwoPipelinesIsRefusedWhole() {
         let reply = "Try ```json\n{\"collection\": \"orders\", \"pipeline\": []}\n``` or ```json\n{\"collection\": \"orders\", \"pipeline\": [{\"$out\": \"x\"}]}\n```"
-        #expect(QueryExtractor.pipeline(from: reply) == reply)
-        #expect(QueryExtractor.pipeline(from: "It's this: {\"collection\": \"a\", \"pipeline\": [{\"$match\": {\"n\": \"}\"}}]} ok")
+        #expect(MongoDialect().query(inReply: reply) == reply)
+        #expect(MongoDialect().query(inReply: "It's this: {\"collection\": \"a\", \"pipeline\": [{\"$match\": {\"n\": \"}\"}}]} ok")
             == "{\"collection\": \"a\", \"pipeline\": [{\"$match\": {\"n\": \"}\"}}]}")
     }
 
@@ -61,7 +60,7 @@ import Testing
             "SELECT name FROM artist\n\nThis selects every artist's name, and you can set a LIMIT to see fewer.",
             "The query is: SELECT count(*) FROM track; it counts the tracks.",
         ] {
-            let extracted = try #require(QueryExtractor.sql(from: reply))
+            let extracted = try #require(PostgresDialect().query(inReply: reply))
             #expect(throws: Never.self, "\(reply) -> \(extracted)") { try SQLGuard().check(extracted) }
         }
     }

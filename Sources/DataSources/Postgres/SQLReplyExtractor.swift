@@ -1,16 +1,14 @@
 import Foundation
 import PostgresSyntax
-import Support
 
-/// Finds the query in a model's reply: the code fences if there are any (```sql … ```), else
-/// the first statement PostgreSQL's grammar accepts in the prose; for MongoDB, the reply's JSON
-/// object.
+/// Finds the SQL in a model's reply: the code fences if there are any (```sql … ```), else the
+/// first statement PostgreSQL's grammar accepts in the prose.
 ///
 /// A reply is judged whole: a read is never cut out of a destructive reply. Every fence, and
 /// every statement that is not a read wherever it stands (the prose, after a semicolon), comes
 /// back with the query, so the guard refuses the reply instead of running the part it liked.
-package enum QueryExtractor {
-    package static func sql(from reply: String) -> String? {
+package enum SQLReplyExtractor {
+    package static func query(in reply: String) -> String? {
         var budget = ParseBudget()
         var found: [Range<String.Index>] = []
         var pieces: [String] = []
@@ -91,41 +89,6 @@ package enum QueryExtractor {
             }
         }
         return nil
-    }
-
-    /// The one JSON object of a MongoDB reply; a reply holding more than one (a second pipeline
-    /// in another fence or in the prose) comes back whole, for the guard to refuse.
-    package static func pipeline(from reply: String) -> String? {
-        let objects = jsonObjects(in: reply)
-        guard let first = objects.first else { return nil }
-        return objects.count == 1 ? String(reply[first]) : reply
-    }
-
-    /// Every balanced top-level `{…}` of `text`, minding strings.
-    private static func jsonObjects(in text: String) -> [Range<String.Index>] {
-        var found: [Range<String.Index>] = []
-        var depth = 0
-        var start = text.startIndex
-        var inString = false
-        var escaped = false
-        for index in text.indices {
-            let character = text[index]
-            if inString {
-                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
-                continue
-            }
-            switch character {
-            case "\"" where depth > 0: inString = true
-            case "{":
-                if depth == 0 { start = index }
-                depth += 1
-            case "}" where depth > 0:
-                depth -= 1
-                if depth == 0 { found.append(start..<text.index(after: index)) }
-            default: break
-            }
-        }
-        return found
     }
 
     /// Where a statement written in prose may end: a semicolon, a line end, a backtick, or a

@@ -1,0 +1,82 @@
+import SchemaModel
+import Support
+
+/// MongoDB: aggregation pipelines on one collection, as JSON.
+package struct MongoDialect: SourceDialect {
+    package init() {}
+
+    package var kind: ConnectionKind { .mongodb }
+    package var serverName: String { "MongoDB" }
+    package var rowNoun: String { "documents" }
+
+    package func address(from raw: String) throws -> any SourceAddress {
+        try MongoURL(raw)
+    }
+
+    package func connector(for source: SourceURL, reach: SourceReach) async throws -> any SourceConnector {
+        let url = try MongoURL(source.raw)
+        if url.isSRV {
+            // libmongoc resolves SRV records itself: only the name can be checked here.
+            guard reach.hostPolicy.allowsName(url.hosts[0].name) else {
+                throw AskDBError(.forbidden, code: "host_not_allowed", message: "\(url.hosts[0].name) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS)")
+            }
+            return MongoSourceConnector(url: url, connectURI: source.raw, timeout: reach.connectTimeout)
+        }
+        var hosts: [String] = []
+        for host in url.hosts {
+            let address = try await reach.hostPolicy.resolve(host.name)
+            hosts.append(address.isIPv4 ? "\(address):\(host.port)" : "[\(address)]:\(host.port)")
+        }
+        // With TLS the names stay, for certificate checks; a rebinding attacker would also need
+        // a certificate for the name.
+        let uri = url.usesTLS ? source.raw : url.uri(hosts: hosts)
+        return MongoSourceConnector(url: url, connectURI: uri, timeout: reach.connectTimeout)
+    }
+
+    package func query(inReply reply: String) -> String? {
+        PipelineReplyExtractor.query(in: reply)
+    }
+
+    package var missingQueryHint: String {
+        "the reply holds no JSON query; answer with {\"collection\": …, \"pipeline\": [...]}"
+    }
+
+    package func guarded(_ query: String, scope: QueryScope) throws(QueryRefusal) -> GuardedQuery {
+        GuardedQuery(try pipelineGuard(scope).checkedText(query), scope: scope)
+    }
+
+    package func visible(_ result: QueryResult, of query: GuardedQuery) -> QueryResult {
+        guard let parsed = try? MongoQuery(parsing: query.text) else { return result }
+        return pipelineGuard(query.scope).filtered(result, collection: parsed.collection)
+    }
+
+    package func grammar(for objects: [SchemaObject]) -> String? {
+        MongoGrammar().build(objects: objects)?.gbnf
+    }
+
+    package func instructions(today: String, constrained: Bool) -> String {
+        """
+        You write one MongoDB aggregation that answers the user's question from this database.
+        Use only the collections and fields below. Reply with JSON only\(constrained ? "" : ", in a ```json block"):
+        {"collection": "<name>", "pipeline": [<stages>]}
+        Allowed stages: $match, $project, $group, $sort, $limit, $skip, $unwind, $lookup, $count, $addFields, $facet.
+        Today is \(today).
+        """
+    }
+
+    package func reply(writing query: String, constrained: Bool) -> String {
+        constrained ? query : "```json\n\(query)\n```"
+    }
+
+    package func replyForm(constrained: Bool) -> String {
+        constrained ? "JSON query" : "JSON query in a ```json block"
+    }
+
+    private func pipelineGuard(_ scope: QueryScope) -> MongoPipelineGuard {
+        MongoPipelineGuard(database: scope.database ?? "test", options: scope.options)
+    }
+}
+
+extension MongoURL: SourceAddress {
+    package var databaseName: String? { database }
+}
