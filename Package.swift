@@ -195,6 +195,7 @@ let package = Package(
             dependencies: [
                 "AppDatabase",
                 "DataSources",
+                "Jobs",
                 "RateLimits",
                 "SchemaModel",
                 "Support",

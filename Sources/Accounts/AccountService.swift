@@ -26,9 +26,9 @@ package struct AccountService: Sendable {
         }
     }
 
-    package let users: UserStore
-    package let apiKeys: APIKeyStore
-    package let invites: InviteStore
+    private let users: UserStore
+    private let apiKeys: APIKeyStore
+    private let invites: InviteStore
     private let postgres: PostgresClient
     private let hasher: PasswordHasher
     private let tokens: AccessTokens
@@ -158,5 +158,54 @@ package struct AccountService: Sendable {
         }
         try PasswordPolicy.check(new, email: try EmailAddress(user.email))
         try await users.setPassword(id: user.id, passwordHash: try await hasher.hash(new))
+    }
+
+    // MARK: API keys
+
+    /// A new API key for the user; the secret is in the result only.
+    package func createAPIKey(userID: UUID, name: String) async throws -> (key: APIKey, secret: String) {
+        try await apiKeys.create(userID: userID, name: name)
+    }
+
+    package func apiKeys(userID: UUID) async throws -> [APIKey] {
+        try await apiKeys.list(userID: userID)
+    }
+
+    package func revokeAPIKey(id: UUID, userID: UUID) async throws {
+        try await apiKeys.revoke(id: id, userID: userID)
+    }
+
+    // MARK: Invites
+
+    /// An invite an admin hands out; the code is in the result only.
+    package func createInvite(by adminID: UUID, email: EmailAddress?, lifetime: Duration) async throws -> (invite: Invite, code: String) {
+        try await invites.create(by: adminID, email: email, lifetime: lifetime)
+    }
+
+    // MARK: Settings
+
+    package func settings(userID: UUID) async throws -> UserSettings {
+        try await users.settings(id: userID)
+    }
+
+    /// Checks and saves the user's settings.
+    package func updateSettings(userID: UUID, _ settings: UserSettings) async throws -> UserSettings {
+        try settings.validate()
+        try await users.setSettings(id: userID, settings)
+        return settings
+    }
+
+    // MARK: Users nobody logs in as
+
+    /// The user called `email`, made if missing, with no password anyone could use (an
+    /// evaluation's connections belong to one).
+    package func loginlessUser(email: EmailAddress) async throws -> UUID {
+        if let existing = try await users.findForLogin(email: email) { return existing.user.id }
+        return try await users.create(email: email, passwordHash: "!", role: .user).id
+    }
+
+    /// The user called `email`, if there is one.
+    package func user(email: EmailAddress) async throws -> User? {
+        try await users.findForLogin(email: email)?.user
     }
 }

@@ -1,5 +1,6 @@
 import AppDatabase
 import DataSources
+import Jobs
 import Foundation
 import Logging
 import PostgresNIO
@@ -18,7 +19,8 @@ package struct ConnectionService: Sendable {
         package var testFailure: ConnectionFailure?
     }
 
-    package let store: ConnectionStore
+    private let store: ConnectionStore
+    private let jobs: JobService
     private let keyRing: KeyRing
     private let reach: SourceReach
     private let limiter: RateLimiter
@@ -27,6 +29,7 @@ package struct ConnectionService: Sendable {
 
     package init(
         postgres: PostgresClient,
+        jobs: JobService,
         keyRing: KeyRing,
         hostPolicy: HostPolicy,
         limiter: RateLimiter,
@@ -36,6 +39,7 @@ package struct ConnectionService: Sendable {
         logger: Logger
     ) {
         self.store = ConnectionStore(postgres: postgres, logger: logger, cache: connectionCache)
+        self.jobs = jobs
         self.keyRing = keyRing
         self.reach = SourceReach(hostPolicy: hostPolicy, connectTimeout: connectTimeout, logger: logger)
         self.limiter = limiter
@@ -81,6 +85,22 @@ package struct ConnectionService: Sendable {
                 throw AskDBError.invalid("invalid_options", "\(field) holds an empty or overlong name")
             }
         }
+    }
+
+    /// The owner's connections, by name.
+    package func list(ownerID: UUID) async throws -> [ConnectionRecord] {
+        try await store.list(ownerID: ownerID)
+    }
+
+    /// The connection, if `ownerID` owns it; else not found.
+    package func connection(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
+        try await store.get(id: id, ownerID: ownerID)
+    }
+
+    /// Queues the owner's connection for indexing, or returns the job already active.
+    package func startIndexing(ownerID: UUID, id: UUID) async throws -> (job: JobRecord, created: Bool) {
+        let record = try await store.get(id: id, ownerID: ownerID)
+        return try await jobs.enqueueIndexing(connectionID: record.id, ownerID: ownerID)
     }
 
     /// Tests a saved connection again.

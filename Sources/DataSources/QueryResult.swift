@@ -30,7 +30,7 @@ package struct QueryLimits: Sendable, Equatable {
 
 /// The user's database rejected or stopped a checked query (unknown column, timeout, …); the
 /// message is the server's, for the model to repair the query and for the user.
-package struct QueryExecutionError: Error, Sendable, CustomStringConvertible {
+package struct QueryExecutionError: ClientFacingError, CustomStringConvertible {
     /// `explain` (caught by the dry run) or `execute`.
     package var stage: String
     /// The server's error code (a SQLSTATE for PostgreSQL), when it gave one.
@@ -44,4 +44,8 @@ package struct QueryExecutionError: Error, Sendable, CustomStringConvertible {
     }
 
     package var description: String { message }
+
+    package var clientStatus: Int { 422 }
+    package var clientCode: String { "query_failed" }
+    package var clientMessage: String { "the database refused the query: \(message)" }
 }

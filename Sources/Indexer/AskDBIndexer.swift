@@ -47,8 +47,10 @@ struct AskDBIndexer: AsyncParsableCommand {
         let redis = RedisClient(configuration: .init(url: config.redis, maxConnections: concurrency + 4))
         let keys = RedisKeyspace(prefix: config.redisKeyPrefix)
         let registry = WorkerRegistry(redis: redis, keys: keys)
+        let jobs = JobService(store: JobStore(postgres: postgres, logger: logger), queue: RedisJobQueue(redis: redis, keys: keys), logger: logger)
         let connections = ConnectionService(
             postgres: postgres,
+            jobs: jobs,
             keyRing: config.keyRing,
             hostPolicy: config.hostPolicy,
             limiter: RateLimiter(redis: redis, keys: keys),
@@ -74,9 +76,7 @@ struct AskDBIndexer: AsyncParsableCommand {
                     store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger), embedder: embedder, logger: logger,
                     words: config.embedding.identifierWords()
                 )
-                let jobWorker = JobWorker(
-                    queue: RedisJobQueue(redis: redis, keys: keys),
-                    store: JobStore(postgres: postgres, logger: logger),
+                let jobWorker = jobs.worker(
                     handlers: [IndexConnectionHandler(connections: connections, indexer: indexer, phaseDelay: settings.phaseDelay)],
                     configuration: .init(workerID: worker.id, concurrency: concurrency, lease: settings.jobLease),
                     logger: logger

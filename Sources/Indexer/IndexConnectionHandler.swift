@@ -23,7 +23,7 @@ struct IndexConnectionHandler: JobHandler {
         try await report(ConnectionIndexer.Progress(phase: "connect", done: 0, total: 1, message: "connecting"), context: context)
         let report: ConnectionIndexer.Report
         do {
-            let record = try await connections.store.get(id: job.connectionID, ownerID: job.ownerID)
+            let record = try await connections.connection(id: job.connectionID, ownerID: job.ownerID)
             let source = try await connections.sourceURL(ownerID: job.ownerID, id: job.connectionID)
             let connector = try await connections.connector(for: source)
             let lastPhase = LastPhase()

@@ -1,4 +1,5 @@
 import Connections
+import Redis
 import DataSources
 import Embedding
 import Foundation
@@ -46,10 +47,7 @@ package struct QuestionService: Sendable {
     private let snapshots: SchemaSnapshotStore
     private let embedder: EmbedderSlot
     private let model: (any LanguageModel)?
-    /// The users' question history.
-    package let history: HistoryStore
-    /// Every query run against users' databases.
-    package let audit: AuditLog
+    private let history: HistoryService
     private let rates: RateLimiter
     private let concurrency: ConcurrencyLimiter
     private let cache: AnswerCache?
@@ -57,13 +55,12 @@ package struct QuestionService: Sendable {
     private let contextTokens: Int
     private let logger: Logger
 
-    package init(connections: ConnectionService, activeJobs: any ActiveJobLookup, postgres: PostgresClient, store: any VectorStore, snapshots: SchemaSnapshotStore,
+    package init(connections: ConnectionService, activeJobs: any ActiveJobLookup, history: HistoryService, store: any VectorStore, snapshots: SchemaSnapshotStore,
                 embedder: EmbedderSlot, model: (any LanguageModel)?, rates: RateLimiter, concurrency: ConcurrencyLimiter,
                 cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), contextTokens: Int = 2500, logger: Logger) {
         self.cache = cache
         self.contextTokens = contextTokens
-        self.history = HistoryStore(postgres: postgres, logger: logger)
-        self.audit = AuditLog(postgres: postgres, logger: logger)
+        self.history = history
         self.rates = rates
         self.concurrency = concurrency
         self.limits = limits
@@ -74,6 +71,14 @@ package struct QuestionService: Sendable {
         self.embedder = embedder
         self.model = model
         self.logger = logger
+    }
+
+    /// Retrieval over this service's index with `embedder`, for callers outside the API's
+    /// question path (the evaluation).
+    package func retriever(embedder: any Embedder, contextTokens: Int) -> SchemaRetriever {
+        var retriever = SchemaRetriever(store: store, snapshots: snapshots, embedder: embedder)
+        retriever.contextBudget = contextTokens
+        return retriever
     }
 
     /// A question that passed every check and may now run.
@@ -101,13 +106,7 @@ package struct QuestionService: Sendable {
         guard !question.isEmpty, question.count <= 2000 else {
             throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
         }
-        let record = try await connections.store.get(id: request.connectionID, ownerID: ownerID)
-        guard record.indexVersion > 0 else {
-            let job = try await activeJobs.activeJob(of: record.id)
-            throw AskDBError(.conflict, code: "not_indexed", message: job.map {
-                "this connection has no finished index yet; indexing job \($0.lowercasedString) is running"
-            } ?? "this connection has no finished index yet: POST /api/connections/\(record.id.lowercasedString)/index first")
-        }
+        let record = try await indexedConnection(id: request.connectionID, ownerID: ownerID)
         guard let model else {
             throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
         }
@@ -122,18 +121,13 @@ package struct QuestionService: Sendable {
                                   model: model.name, mode: request.mode, today: Date())
         // The answer cache is read in the rate limit's round trip.
         let lookup = cache?.answerLookup(for: key)
-        let replies = try await rates.hit("question:\(ownerID)", rule: .init(limit: limits.perUserPerMinute, window: .seconds(60)),
-                                          message: "too many questions: at most \(limits.perUserPerMinute) a minute", along: lookup.map { [$0] } ?? [])
+        let replies = try await countQuery(ownerID: ownerID, along: lookup.map { [$0] } ?? [])
         let work: Prepared.Work
         if let cache, let reply = replies.first, let cached = cache.cachedAnswer(from: reply) {
             work = .cached(cached)
         } else {
-            let source = try await connections.sourceURL(ownerID: ownerID, id: record.id)
-            let connector = AuditedConnector(inner: try await connections.connector(for: source), userID: ownerID, connectionID: record.id, log: audit)
-            var pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: try await embedder.get(), model: model, logger: logger)
-            pipeline.retriever.contextBudget = contextTokens
-            work = .run(source: GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: source.database),
-                        pipeline: pipeline)
+            let pipeline = QueryPipeline(retriever: retriever(embedder: try await embedder.get(), contextTokens: contextTokens), model: model, logger: logger)
+            work = .run(source: try await guardedSource(of: record, ownerID: ownerID), pipeline: pipeline)
         }
         return Prepared(ownerID: ownerID, request: request, record: record, cacheKey: key, work: work,
                         conversationID: conversationID ?? UUID())
@@ -148,16 +142,12 @@ package struct QuestionService: Sendable {
         case .cached(let cached):
             (reply, summary) = (cached.reply, cached.summary)
         case .run(let source, let pipeline):
-            let answer = try await concurrency.withSlot("question-user:\(prepared.ownerID)", limit: limits.perUserAtOnce,
-                                                    message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
-                try await concurrency.withSlot("question-connection:\(record.id)", limit: limits.perConnectionAtOnce,
-                                               message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
-                    if let query = await cache?.query(for: key),
-                       let answer = try await pipeline.rerun(query, for: request, version: record.indexVersion, source: source, events: events) {
-                        return answer
-                    }
-                    return try await pipeline.ask(request, version: record.indexVersion, source: source, events: events)
+            let answer = try await withSlots(ownerID: prepared.ownerID, connectionID: record.id) {
+                if let query = await cache?.query(for: key),
+                   let answer = try await pipeline.rerun(query, for: request, version: record.indexVersion, source: source, events: events) {
+                    return answer
                 }
+                return try await pipeline.ask(request, version: record.indexVersion, source: source, events: events)
             }
             summary = try AnswerSummary(answer)
             await cache?.store(answer, summary: summary, for: key)
@@ -167,6 +157,69 @@ package struct QuestionService: Sendable {
                                                  question: request.question, answer: summary)
         return reply.filled(historyID: historyID, conversationID: prepared.conversationID)
     }
+
+    /// Runs a query the caller wrote (or one AskDB stored) on the owner's connection: the path
+    /// the web app's edit-and-re-run, agents and stored queries share. Guarded under the
+    /// connection's current options, read-only, capped, counted against the caller's question
+    /// limits and audited like every question's query.
+    package func runQuery(ownerID: UUID, connectionID: UUID, query: String) async throws -> QueryRun {
+        let query = query.trimmed()
+        guard !query.isEmpty, query.utf8.count <= 100_000 else {
+            throw AskDBError.invalid("invalid_query", "the query must have 1 to 100000 bytes")
+        }
+        let record = try await indexedConnection(id: connectionID, ownerID: ownerID)
+        try await countQuery(ownerID: ownerID)
+        let source = try await guardedSource(of: record, ownerID: ownerID)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let snapshot = try await snapshots.published(connectionID: record.id, version: record.indexVersion, kind: record.kind)
+        let guarded = try source.guarded(query, snapshot: snapshot)
+        let validated = clock.now
+        let result = try await withSlots(ownerID: ownerID, connectionID: record.id) { try await source.run(guarded) }
+        return QueryRun(query: guarded.text, result: result, timings: .init(validate: QueryPipeline.milliseconds(validated - started),
+                                                                            execute: QueryPipeline.milliseconds(clock.now - validated),
+                                                                            total: QueryPipeline.milliseconds(clock.now - started)))
+    }
+
+    /// The owner's connection, which must have a finished index: a question's context and the
+    /// guard's view of the schema both come from it.
+    private func indexedConnection(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
+        let record = try await connections.connection(id: id, ownerID: ownerID)
+        guard record.indexVersion > 0 else {
+            let job = try await activeJobs.activeJob(of: record.id)
+            throw AskDBError(.conflict, code: "not_indexed", message: job.map {
+                "this connection has no finished index yet; indexing job \($0.lowercasedString) is running"
+            } ?? "this connection has no finished index yet: POST /api/connections/\(record.id.lowercasedString)/index first")
+        }
+        return record
+    }
+
+    /// The connection's database behind its dialect's guard, under its current options, with
+    /// every query audited.
+    private func guardedSource(of record: ConnectionRecord, ownerID: UUID) async throws -> GuardedSource {
+        let url = try await connections.sourceURL(ownerID: ownerID, id: record.id)
+        let connector = AuditedConnector(inner: try await connections.connector(for: url), userID: ownerID, connectionID: record.id, history: history)
+        return GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: url.database)
+    }
+
+    /// Counts a question or query against the caller's per-minute limit, sending `along` in the
+    /// same round trip.
+    @discardableResult
+    private func countQuery(ownerID: UUID, along: [[RedisArgument]] = []) async throws -> [RedisReply] {
+        try await rates.hit("question:\(ownerID)", rule: .init(limit: limits.perUserPerMinute, window: .seconds(60)),
+                            message: "too many questions: at most \(limits.perUserPerMinute) a minute", along: along)
+    }
+
+    /// Runs `body` in one of the caller's slots and one of the connection's.
+    private func withSlots<T: Sendable>(ownerID: UUID, connectionID: UUID, _ body: () async throws -> T) async throws -> T {
+        try await concurrency.withSlot("question-user:\(ownerID)", limit: limits.perUserAtOnce,
+                                       message: "\(limits.perUserAtOnce) of your questions are running: wait for one to finish") {
+            try await concurrency.withSlot("question-connection:\(connectionID)", limit: limits.perConnectionAtOnce,
+                                           message: "this database is answering \(limits.perConnectionAtOnce) questions already: try again in a moment") {
+                try await body()
+            }
+        }
+    }
 }
 
 /// Records every query run against a user's database in the append-only audit log.
@@ -174,7 +227,7 @@ struct AuditedConnector: SourceConnector {
     let inner: any SourceConnector
     let userID: UUID
     let connectionID: UUID
-    let log: AuditLog
+    let history: HistoryService
 
     func test() async throws -> SourceProbe { try await inner.test() }
 
@@ -185,10 +238,10 @@ struct AuditedConnector: SourceConnector {
     func run(_ query: GuardedQuery, limits: QueryLimits) async throws -> QueryResult {
         do {
             let result = try await inner.run(query, limits: limits)
-            try await log.record(userID: userID, connectionID: connectionID, query: query.text, outcome: "ok", rows: result.rows.count, error: nil)
+            try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "ok", rows: result.rows.count, error: nil)
             return result
         } catch {
-            try await log.record(userID: userID, connectionID: connectionID, query: query.text, outcome: "error", rows: nil, error: "\(error)")
+            try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "error", rows: nil, error: "\(error)")
             throw error
         }
     }

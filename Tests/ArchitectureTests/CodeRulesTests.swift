@@ -1,4 +1,5 @@
 import Foundation
+import RegexBuilder
 import Testing
 
 /// Rules on the code itself that keep each concern in its one place.
@@ -25,5 +26,23 @@ import Testing
             }
         }
         #expect(offenders.isEmpty, "branches on the connection kind outside its dialect:\n\(offenders.joined(separator: "\n"))")
+    }
+}
+
+extension CodeRulesTests {
+    /// The stores of the services the API uses: only their service may touch them.
+    static let storeTypes = ["ConnectionStore", "JobStore", "RedisJobQueue", "UserStore", "APIKeyStore", "InviteStore", "HistoryStore",
+                             "AuditLog", "SchemaSnapshotStore", "PostgresVectorStore"]
+
+    /// Routes, commands and the evaluation call services; the composition root
+    /// (`APIServices.swift`) is the one file that makes a store, for the service that owns it.
+    @Test func theAPINeverNamesAStore() throws {
+        var offenders: [String] = []
+        for file in try Self.sources(under: "API") where file.path != "API/Application/APIServices.swift" {
+            for store in Self.storeTypes where file.text.contains(Regex { Anchor.wordBoundary; store; Anchor.wordBoundary }) {
+                offenders.append("\(file.path) names \(store)")
+            }
+        }
+        #expect(offenders.isEmpty, "\(offenders.joined(separator: "\n"))")
     }
 }

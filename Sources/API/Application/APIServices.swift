@@ -20,6 +20,7 @@ struct APIServices: Sendable {
     let jobs: JobService
     let workers: WorkerRegistry
     let questions: QuestionService
+    let history: HistoryService
     /// Filled at start-up, once the embedder is made and checked against the store.
     let embedder: EmbedderSlot
     let store: PostgresVectorStore
@@ -42,8 +43,10 @@ struct APIServices: Sendable {
             userCache: users,
             logger: logger
         )
+        let jobs = JobService(store: JobStore(postgres: postgres, logger: logger), queue: RedisJobQueue(redis: redis, keys: keys), logger: logger)
         let connections = ConnectionService(
             postgres: postgres,
+            jobs: jobs,
             keyRing: config.app.keyRing,
             hostPolicy: config.app.hostPolicy,
             limiter: limiter,
@@ -51,16 +54,11 @@ struct APIServices: Sendable {
             connectionCache: connectionRecords,
             logger: logger
         )
-        let jobStore = JobStore(postgres: postgres, logger: logger)
-        let jobs = JobService(
-            store: jobStore,
-            queue: RedisJobQueue(redis: redis, keys: keys),
-            logger: logger
-        )
+        let history = HistoryService(postgres: postgres, logger: logger)
         let embedder = EmbedderSlot()
         let store = PostgresVectorStore(postgres: postgres, logger: logger)
         let questions = QuestionService(
-            connections: connections, activeJobs: jobStore, postgres: postgres, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
+            connections: connections, activeJobs: jobs, history: history, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
             embedder: embedder, model: config.languageModel.makeModel(), rates: limiter,
             concurrency: ConcurrencyLimiter(redis: redis, keys: keys),
             cache: AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL), limits: config.questionLimits,
@@ -68,7 +66,7 @@ struct APIServices: Sendable {
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,
-            jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, embedder: embedder,
+            jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, history: history, embedder: embedder,
             store: store, rowChanges: RowChangeListener(postgres: postgres, caches: [users, connectionRecords], logger: logger), logger: logger
         )
     }

@@ -27,12 +27,12 @@ func buildRouter(services: APIServices) -> Router<AppRequestContext> {
 
     let authenticated = api.group().add(middleware: AuthenticationMiddleware(accounts: services.accounts))
     accountRoutes.registerProtected(on: authenticated)
-    APIKeyRoutes(keys: services.accounts.apiKeys).register(on: authenticated)
-    AdminRoutes(invites: services.accounts.invites).register(on: authenticated)
+    APIKeyRoutes(accounts: services.accounts).register(on: authenticated)
+    AdminRoutes(accounts: services.accounts).register(on: authenticated)
     ConnectionRoutes(connections: services.connections).register(on: authenticated)
     JobRoutes(jobs: services.jobs, connections: services.connections).register(on: authenticated)
     AdminQueueRoutes(jobs: services.jobs, workers: services.workers).register(on: authenticated)
     QueryRoutes(questions: services.questions).register(on: authenticated)
-    HistoryRoutes(history: services.questions.history, audit: services.questions.audit).register(on: authenticated)
+    HistoryRoutes(history: services.history).register(on: authenticated)
     return router
 }

@@ -36,9 +36,7 @@ struct EvaluationRun {
         examples = command.examples
         let embedder = try await config.app.embedding.makeEmbedder(checkingAgainst: services.store)
         self.embedder = embedder
-        let snapshots = SchemaSnapshotStore(postgres: services.postgres, logger: services.logger)
-        var retriever = SchemaRetriever(store: services.store, snapshots: snapshots, embedder: embedder)
-        retriever.contextBudget = command.contextTokens ?? config.languageModel.contextTokens
+        let retriever = services.questions.retriever(embedder: embedder, contextTokens: command.contextTokens ?? config.languageModel.contextTokens)
         self.retriever = retriever
         var modelConfig = config.languageModel
         switch command.grammar {
@@ -57,9 +55,7 @@ struct EvaluationRun {
             guard let model = oracle ?? modelConfig.makeModel() else {
                 throw EvaluationError("no language model is configured (ASKDB_LLM_URL); use --retrieval-only to measure retrieval alone")
             }
-            var pipeline = QueryPipeline(store: services.store, snapshots: snapshots, embedder: embedder, model: model, logger: services.logger)
-            pipeline.retriever = retriever
-            self.pipeline = pipeline
+            pipeline = QueryPipeline(retriever: retriever, model: model, logger: services.logger)
             settings["model"] = model.name
             settings["grammar"] = String(model.acceptsGrammar)
         }
@@ -154,15 +150,12 @@ struct EvaluationRun {
 
     /// The user the evaluation's connections belong to; it has no password anyone could use.
     private func evaluationUser() async throws -> UUID {
-        let users = UserStore(postgres: services.postgres, logger: logger)
-        let email = try EmailAddress("eval@askdb.example")
-        if let existing = try await users.findForLogin(email: email) { return existing.user.id }
-        return try await users.create(email: email, passwordHash: "!", role: .user).id
+        try await services.accounts.loginlessUser(email: try EmailAddress("eval@askdb.example"))
     }
 
     /// The dataset's connection (made once), indexed now through the job queue and workers.
     private func indexedConnection(named name: String, url: String, owner: UUID) async throws -> ConnectionRecord {
-        let existing = try await services.connections.store.list(ownerID: owner).first { $0.name == name }
+        let existing = try await services.connections.list(ownerID: owner).first { $0.name == name }
         let id = if let existing { existing.id } else {
             try await services.connections.create(ownerID: owner, name: name, kind: .postgres, url: url, saveUntested: false).connection.id
         }
@@ -175,7 +168,7 @@ struct EvaluationRun {
             let line = "indexing \(name): \(current.state.rawValue) \(current.progress.phase) \(Int(current.progress.percent))%"
             if line != last { say(line); last = line }
             switch current.state {
-            case .succeeded: return try await services.connections.store.get(id: id, ownerID: owner)
+            case .succeeded: return try await services.connections.connection(id: id, ownerID: owner)
             case .failed, .dead, .cancelled:
                 throw EvaluationError("indexing \(name) ended \(current.state.rawValue): \(current.lastError ?? "no error recorded")")
             case .queued where clock.now - started > .seconds(60):

@@ -87,13 +87,11 @@ struct AccountRoutes: Sendable {
             return Response(status: .noContent)
         }
         group.get("settings") { _, context in
-            try await accounts.users.settings(id: try context.requireIdentity().user.id)
+            try await accounts.settings(userID: try context.requireIdentity().user.id)
         }
         group.put("settings") { request, context in
             let settings = try await request.decode(as: UserSettings.self, context: context)
-            try settings.validate()
-            try await accounts.users.setSettings(id: try context.requireIdentity().user.id, settings)
-            return settings
+            return try await accounts.updateSettings(userID: try context.requireIdentity().user.id, settings)
         }
     }
 }

@@ -16,7 +16,7 @@ struct AdminQueueRoutes: Sendable {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("admin/queue") { _, context in
             _ = try context.requireAdmin()
-            return QueueBody(queue: try await jobs.queue.stats(), workers: try await workers.liveWorkers())
+            return QueueBody(queue: try await jobs.queueStats(), workers: try await workers.liveWorkers())
         }
         group.get("admin/jobs") { request, context in
             _ = try context.requireAdmin()
@@ -26,7 +26,7 @@ struct AdminQueueRoutes: Sendable {
                 }
                 return state
             }
-            return ListBody(items: try await jobs.store.listAll(state: state, limit: try Pagination.limit(request)))
+            return ListBody(items: try await jobs.listAll(state: state, limit: try Pagination.limit(request)))
         }
         group.post("admin/jobs/:id/retry") { _, context in
             _ = try context.requireAdmin()

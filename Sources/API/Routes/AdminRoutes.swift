@@ -5,7 +5,7 @@ import Support
 
 /// Admin-only routes: invites for invite-only registration.
 struct AdminRoutes: Sendable {
-    let invites: InviteStore
+    let accounts: AccountService
 
     struct NewInvite: Decodable {
         var email: String?
@@ -32,7 +32,7 @@ struct AdminRoutes: Sendable {
                 throw AskDBError.invalid("invalid_invite", "expires_in_days must be from 1 to 90")
             }
             let email = try body.email.map { try EmailAddress($0) }
-            let created = try await invites.create(by: admin.user.id, email: email, lifetime: .seconds(days * 86_400))
+            let created = try await accounts.createInvite(by: admin.user.id, email: email, lifetime: .seconds(days * 86_400))
             return EditedResponse(status: .created, response: CreatedInvite(invite: created.invite, code: created.code))
         }
     }

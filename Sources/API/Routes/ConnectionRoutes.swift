@@ -80,10 +80,10 @@ struct ConnectionRoutes: Sendable {
             return EditedResponse(status: .created, response: OutcomeBody(connection: outcome.connection, test: TestBody(outcome)))
         }
         group.get("connections") { _, context in
-            ListBody(items: try await connections.store.list(ownerID: try context.requireIdentity().user.id))
+            ListBody(items: try await connections.list(ownerID: try context.requireIdentity().user.id))
         }
         group.get("connections/:id") { _, context in
-            try await connections.store.get(id: try context.uuid("id", what: "connection"), ownerID: try context.requireIdentity().user.id)
+            try await connections.connection(id: try context.uuid("id", what: "connection"), ownerID: try context.requireIdentity().user.id)
         }
         group.patch("connections/:id") { request, context in
             let owner = try context.requireIdentity().user.id

@@ -6,8 +6,7 @@ import Support
 /// A user's question history: list (paged, newest first), read, delete one or all; and, for
 /// admins, the audit log of every query run against users' databases.
 struct HistoryRoutes: Sendable {
-    let history: HistoryStore
-    let audit: AuditLog
+    let history: HistoryService
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("history") { request, context in
@@ -20,7 +19,7 @@ struct HistoryRoutes: Sendable {
             return ListBody(items: items, nextCursor: items.count == limit ? items.last?.id.lowercasedString : nil)
         }
         group.get("history/:id") { _, context in
-            try await history.get(id: try context.uuid("id", what: "history entry"), ownerID: try context.requireIdentity().user.id)
+            try await history.entry(id: try context.uuid("id", what: "history entry"), ownerID: try context.requireIdentity().user.id)
         }
         group.delete("history/:id") { _, context in
             try await history.delete(id: try context.uuid("id", what: "history entry"), ownerID: try context.requireIdentity().user.id)
@@ -33,7 +32,7 @@ struct HistoryRoutes: Sendable {
                 guard let id = Int64(raw) else { throw AskDBError.invalid("invalid_parameter", "cursor must be an integer") }
                 return id
             }
-            let items = try await audit.list(connectionID: try request.uuidParameter("connection_id"),
+            let items = try await history.auditLog(connectionID: try request.uuidParameter("connection_id"),
                                              userID: try request.uuidParameter("user_id"), before: before, limit: limit)
             return ListBody(items: items, nextCursor: items.count == limit ? items.last.map { String($0.id) } : nil)
         }

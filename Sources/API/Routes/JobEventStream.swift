@@ -26,7 +26,7 @@ struct JobEventStream: Sendable {
         var current = job
         var lastWrite = ContinuousClock.now
         while !current.state.isTerminal {
-            let (events, next) = try await jobs.queue.events(of: job.id, after: cursor, block: keepAlive)
+            let (events, next) = try await jobs.events(of: job.id, after: cursor, block: keepAlive)
             cursor = next
             for event in events {
                 try await writer.write(ByteBuffer(string: "event: \(event.type)\nid: \(event.id)\ndata: \(event.data)\n\n"))

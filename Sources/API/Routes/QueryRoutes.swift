@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import Query
 
-/// Questions: `POST /api/query` answers from the user's live database.
+/// Questions: `POST /api/query` answers from the user's live database; and
+/// `POST /api/connections/{id}/run` runs a query the caller wrote, the same guarded way.
 struct QueryRoutes: Sendable {
     let questions: QuestionService
 
@@ -23,6 +24,10 @@ struct QueryRoutes: Sendable {
         }
     }
 
+    struct WrittenQuery: Decodable {
+        var query: String
+    }
+
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("query") { request, context in
             let owner = try context.requireIdentity().user.id
@@ -38,5 +43,12 @@ struct QueryRoutes: Sendable {
             let prepared = try await questions.prepare(ownerID: owner, body.request, conversationID: body.conversationID)
             return QuestionEventStream(questions: questions, prepared: prepared, requestID: context.id, logger: context.logger).response()
         }
+        group.post("connections/:id/run") { request, context in
+            let body = try await request.decode(as: WrittenQuery.self, context: context)
+            return try await questions.runQuery(ownerID: try context.requireIdentity().user.id, connectionID: try context.uuid("id", what: "connection"),
+                                                query: body.query)
+        }
     }
 }
+
+extension QueryRun: ResponseEncodable {}

@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import Support
 
-/// What the API does with jobs: enqueue, look up with live progress, cancel, retry.
-package struct JobService: Sendable {
-    package let store: JobStore
-    package let queue: RedisJobQueue
+/// What the API does with jobs: enqueue, look up with live progress, list, watch, cancel, retry.
+package struct JobService: ActiveJobLookup {
+    private let store: JobStore
+    private let queue: RedisJobQueue
     private let maxAttempts: Int
     private let logger: Logger
 
@@ -14,6 +14,11 @@ package struct JobService: Sendable {
         self.queue = queue
         self.maxAttempts = maxAttempts
         self.logger = logger
+    }
+
+    /// A worker that takes this service's jobs and runs them with `handlers`.
+    package func worker(handlers: [any JobHandler], configuration: JobWorker.Configuration, logger: Logger) -> JobWorker {
+        JobWorker(queue: queue, store: store, handlers: handlers, configuration: configuration, logger: logger)
     }
 
     /// Queues an indexing job for the connection, or returns the one already active.
@@ -46,6 +51,30 @@ package struct JobService: Sendable {
             job.progress = live
         }
         return job
+    }
+
+    /// The caller's jobs, newest first, of one connection if `connectionID` is given.
+    package func list(ownerID: UUID, connectionID: UUID?, limit: Int) async throws -> [JobRecord] {
+        try await store.list(ownerID: ownerID, connectionID: connectionID, limit: limit)
+    }
+
+    /// Every user's jobs, newest first, in `state` if given (operators).
+    package func listAll(state: JobState?, limit: Int) async throws -> [JobRecord] {
+        try await store.listAll(state: state, limit: limit)
+    }
+
+    /// The queue's depth (operators).
+    package func queueStats() async throws -> QueueStats {
+        try await queue.stats()
+    }
+
+    /// A job's events after `cursor`, waiting up to `block` for the first; and the cursor to go on from.
+    package func events(of id: UUID, after cursor: String, block: Duration) async throws -> (events: [(id: String, type: String, data: String)], cursor: String) {
+        try await queue.events(of: id, after: cursor, block: block)
+    }
+
+    package func activeJob(of connectionID: UUID) async throws -> UUID? {
+        try await store.activeJob(of: connectionID)
     }
 
     /// Cancels: a queued job at once, a running one at its next checkpoint.

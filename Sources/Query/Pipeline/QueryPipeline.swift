@@ -138,7 +138,11 @@ package struct QueryPipeline: Sendable {
     package var rowsForAnswer = 20
 
     package init(store: any VectorStore, snapshots: SchemaSnapshotStore, embedder: any Embedder, model: any LanguageModel, logger: Logger) {
-        self.retriever = SchemaRetriever(store: store, snapshots: snapshots, embedder: embedder)
+        self.init(retriever: SchemaRetriever(store: store, snapshots: snapshots, embedder: embedder), model: model, logger: logger)
+    }
+
+    package init(retriever: SchemaRetriever, model: any LanguageModel, logger: Logger) {
+        self.retriever = retriever
         self.model = model
         self.logger = logger
     }

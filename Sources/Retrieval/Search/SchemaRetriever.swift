@@ -42,8 +42,8 @@ package struct SchemaRetriever: Sendable {
                          ranking: SchemaContext.expanded(ranked: ranked, snapshot: snapshot))
     }
 
-    /// The structure index `version` was built from (empty for an index saved before snapshots were).
+    /// The structure index `version` was built from.
     package func snapshot(connectionID: UUID, version: Int, kind: ConnectionKind) async throws -> SchemaSnapshot {
-        try await snapshots.load(connectionID: connectionID, version: version) ?? SchemaSnapshot(source: kind, objects: [])
+        try await snapshots.published(connectionID: connectionID, version: version, kind: kind)
     }
 }

@@ -36,6 +36,11 @@ package struct SchemaSnapshotStore: Sendable {
         }
     }
 
+    /// The snapshot of `version`, or an empty one of `kind` for an index saved before snapshots were.
+    package func published(connectionID: UUID, version: Int, kind: ConnectionKind) async throws -> SchemaSnapshot {
+        try await load(connectionID: connectionID, version: version) ?? SchemaSnapshot(source: kind, objects: [])
+    }
+
     /// The snapshot of `version`, or nil when there is none.
     package func load(connectionID: UUID, version: Int) async throws -> SchemaSnapshot? {
         if let snapshot = await recent.get(connectionID, version) { return snapshot }

@@ -65,7 +65,7 @@ import Testing
         try await APITestHarness.withFreshApplication { client, services in
             let token = try await client.signUp("dave@example.com")
             let forger = await AccessTokens(secret: SecretKey(bytes: Array(repeating: 1, count: 40)), lifetime: .seconds(3600))
-            let user = try #require(try await services.accounts.users.findForLogin(email: EmailAddress("dave@example.com"))).user
+            let user = try #require(try await services.accounts.user(email: EmailAddress("dave@example.com")))
             let forged = try await forger.issue(for: user).token
             let config = try APIConfig(environment: EnvironmentVariables(APITestHarness.environment(
                 database: try TestServers.postgresAdminURL, redis: try TestServers.redisURL)))

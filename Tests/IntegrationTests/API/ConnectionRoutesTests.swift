@@ -1,5 +1,6 @@
 @testable import Accounts
 @testable import Connections
+@testable import Jobs
 @testable import API
 import Foundation
 import Hummingbird
@@ -228,16 +229,18 @@ import Testing
             let newKey = SecretKey(bytes: Array(repeating: 3, count: 32))
             let redis = RedisClient(configuration: .init(url: try TestServers.redisURL))
             defer { Task { await redis.shutdown() } }
-            let limiter = RateLimiter(redis: redis, keys: RedisKeyspace(prefix: "test-\(UUID().uuidString.prefix(8))"))
+            let keys = RedisKeyspace(prefix: "test-\(UUID().uuidString.prefix(8))")
+            let limiter = RateLimiter(redis: redis, keys: keys)
+            let jobs = JobService(store: JobStore(postgres: client, logger: TestServers.logger), queue: RedisJobQueue(redis: redis, keys: keys), logger: TestServers.logger)
             let owner = try await UserStore(postgres: client, logger: TestServers.logger)
                 .create(email: EmailAddress("o@example.com"), passwordHash: "x", role: .user)
-            let before = ConnectionService(postgres: client, keyRing: KeyRing(current: oldKey), hostPolicy: HostPolicy(), limiter: limiter, logger: TestServers.logger)
+            let before = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: oldKey), hostPolicy: HostPolicy(), limiter: limiter, logger: TestServers.logger)
             let created = try await before.create(ownerID: owner.id, name: "a", kind: .postgres, url: try sourceURL("postgres"), saveUntested: false)
 
-            let after = ConnectionService(postgres: client, keyRing: KeyRing(current: newKey, previous: [oldKey]), hostPolicy: HostPolicy(), limiter: limiter, logger: TestServers.logger)
+            let after = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: newKey, previous: [oldKey]), hostPolicy: HostPolicy(), limiter: limiter, logger: TestServers.logger)
             #expect(try await after.rotateKeys() == 1)
             #expect(try await after.rotateKeys() == 0)
-            let newOnly = ConnectionService(postgres: client, keyRing: KeyRing(current: newKey), hostPolicy: HostPolicy(), limiter: limiter, logger: TestServers.logger)
+            let newOnly = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: newKey), hostPolicy: HostPolicy(), limiter: limiter, logger: TestServers.logger)
             #expect(try await newOnly.sourceURL(ownerID: owner.id, id: created.connection.id).raw == (try sourceURL("postgres")))
             await #expect(throws: KeyRingError.self) {
                 try await before.sourceURL(ownerID: owner.id, id: created.connection.id)

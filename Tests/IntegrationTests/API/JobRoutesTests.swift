@@ -68,8 +68,8 @@ struct QuickIndexHandler: JobHandler {
             let token = try await client.signUp("watcher@example.com")
             let connectionID = try await connection(client, token: token)
             let jobID = try #require((try await client.call(.post, "/api/connections/\(connectionID)/index", token: token)["job"] as? [String: Any])?["id"] as? String)
-            let worker = JobWorker(
-                queue: services.jobs.queue, store: services.jobs.store, handlers: [QuickIndexHandler()],
+            let worker = services.jobs.worker(
+                handlers: [QuickIndexHandler()],
                 configuration: .init(workerID: "sse-test", concurrency: 1, lease: .seconds(5), claimBlock: .milliseconds(200)),
                 logger: TestServers.logger
             )

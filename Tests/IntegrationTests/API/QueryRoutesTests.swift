@@ -40,12 +40,12 @@ import Testing
     }
 
     /// Indexes the connection as a worker would, telling `progress` each step.
-    static func reindex(_ id: String, kind: String, url: String, services: APIServices,
+    static func reindex(_ id: String, kind: String, url: String, services: APIServices, options: SamplingOptions = SamplingOptions(),
                         progress: @escaping @Sendable (ConnectionIndexer.Progress) async throws -> Void = { _ in }) async throws {
         let connector = try await services.connections.connector(for: try SourceURL(kind: ConnectionKind(rawValue: kind)!, raw: url))
         let report = try await ConnectionIndexer(store: services.store, snapshots: SchemaSnapshotStore(postgres: services.postgres, logger: TestServers.logger),
                                                  embedder: HashEmbedder(), logger: TestServers.logger)
-            .index(connectionID: UUID(uuidString: id)!, connector: connector, options: SamplingOptions(), fence: nil, progress: progress)
+            .index(connectionID: UUID(uuidString: id)!, connector: connector, options: options, fence: nil, progress: progress)
         try await waitUntilSeen(indexVersion: report.version, of: id, services: services)
     }
 
@@ -57,7 +57,7 @@ import Testing
         for try await owner in try await services.postgres.query("SELECT owner_id FROM connections WHERE id = \(id)", logger: TestServers.logger)
             .decode(UUID.self) { ownerID = owner }
         let owner = try #require(ownerID)
-        #expect(try await eventually { try await services.connections.store.get(id: id, ownerID: owner).indexVersion == indexVersion })
+        #expect(try await eventually { try await services.connections.connection(id: id, ownerID: owner).indexVersion == indexVersion })
     }
 
     @Test func aQuestionIsAnsweredFromTheLiveDatabaseRememberedAndAudited() async throws {

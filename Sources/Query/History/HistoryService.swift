@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The users' question history and the audit log of every query run against their databases:
+/// what the question service records, and what users (and, for the audit log, admins) read.
+package struct HistoryService: Sendable {
+    private let history: HistoryStore
+    private let audit: AuditLog
+
+    package init(postgres: PostgresClient, logger: Logger) {
+        history = HistoryStore(postgres: postgres, logger: logger)
+        audit = AuditLog(postgres: postgres, logger: logger)
+    }
+
+    /// The owner's entries, newest first, of one connection if given; `before` is the last id seen.
+    package func list(ownerID: UUID, connectionID: UUID?, before: UUID?, limit: Int) async throws -> [HistoryEntry] {
+        try await history.list(ownerID: ownerID, connectionID: connectionID, before: before, limit: limit)
+    }
+
+    package func entry(id: UUID, ownerID: UUID) async throws -> HistoryEntry {
+        try await history.get(id: id, ownerID: ownerID)
+    }
+
+    package func delete(id: UUID, ownerID: UUID) async throws {
+        try await history.delete(id: id, ownerID: ownerID)
+    }
+
+    /// Deletes the owner's entries (of one connection if given); returns how many.
+    package func deleteAll(ownerID: UUID, connectionID: UUID?) async throws -> Int {
+        try await history.deleteAll(ownerID: ownerID, connectionID: connectionID)
+    }
+
+    /// The audit log, newest first, optionally of one connection or user; `before` is the last id seen.
+    package func auditLog(connectionID: UUID?, userID: UUID?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
+        try await audit.list(connectionID: connectionID, userID: userID, before: before, limit: limit)
+    }
+
+    func record(ownerID: UUID, connectionID: UUID, conversationID: UUID, question: String, answer: AnswerSummary) async throws -> UUID {
+        try await history.record(ownerID: ownerID, connectionID: connectionID, conversationID: conversationID, question: question, answer: answer)
+    }
+
+    func turns(ownerID: UUID, connectionID: UUID, conversationID: UUID, limit: Int) async throws -> [ConversationTurn] {
+        try await history.turns(ownerID: ownerID, connectionID: connectionID, conversationID: conversationID, limit: limit)
+    }
+
+    func recordQuery(userID: UUID, connectionID: UUID, query: String, outcome: String, rows: Int?, error: String?) async throws {
+        try await audit.record(userID: userID, connectionID: connectionID, query: query, outcome: outcome, rows: rows, error: error)
+    }
+}

@@ -1,0 +1,88 @@
+@testable import API
+import Foundation
+import HummingbirdTesting
+import PostgresNIO
+@testable import SchemaModel
+import TestSupport
+import Testing
+
+/// `POST /api/connections/{id}/run`: a query the caller wrote, through the same guard, limits
+/// and audit as a question's.
+@Suite(.serialized) struct RunQueryRoutesTests {
+    static let canary = "canary-5e1f@example.com"
+
+    @Test func aWrittenQueryRunsGuardedCappedAndAudited() async throws {
+        try await QueryRoutesTests.withChinookAndModel(replies: []) { source, _, _ in
+            try await SQLDataset.run(script: "UPDATE customer SET email = '\(Self.canary)' WHERE customer_id = 1;", in: source.url)
+            try await APITestHarness.withFreshApplication { client, services in
+                let url = try ConnectionRoutesTests().sourceURL(source.name)
+                let (token, id) = try await QueryRoutesTests.connect(kind: "postgres", url: url, options: ["excluded_columns": ["customer.email"]],
+                                                                     client: client, services: services, index: false)
+                func run(_ query: String, as caller: String? = nil) async throws -> APIAnswer {
+                    try await client.call(.post, "/api/connections/\(id)/run", token: caller ?? token, body: ["query": query])
+                }
+                // Before its first index the guard has no schema to check against.
+                let early = try await run("SELECT 1")
+                #expect(early.status == .conflict && early.errorCode == "not_indexed", "\(early.object)")
+                try await QueryRoutesTests.reindex(id, kind: "postgres", url: url, services: services,
+                                                   options: SamplingOptions(excludedColumns: ["customer.email"]))
+
+                let genres = try await run("SELECT name FROM genre ORDER BY genre_id LIMIT 2")
+                #expect(genres.status == .ok, "\(genres.object)")
+                #expect(genres["rows"] as? [[String]] == [["Rock"], ["Jazz"]] && genres["columns"] as? [String] == ["name"])
+                #expect(genres["row_count"] as? Int == 2 && genres["truncated"] as? Bool == false)
+                #expect((genres["timings"] as? [String: Any])?["total"] as? Double != nil)
+
+                let capped = try await run("SELECT track_id FROM track")
+                #expect(capped["row_count"] as? Int == 1000 && capped["truncated"] as? Bool == true)
+
+                for (query, code) in [("SELECT email FROM customer", "object_not_allowed"), ("SELECT * FROM customer", "object_not_allowed"),
+                                      ("SELECT c.email FROM invoice i JOIN customer c USING (customer_id)", "object_not_allowed"),
+                                      ("DROP TABLE genre", "not_read_only"), ("SELECT 1; DELETE FROM genre", "not_one_statement"),
+                                      ("SELECT name FROM pg_roles", "object_not_allowed")] {
+                    let refused = try await run(query)
+                    #expect(refused.status == .unprocessableContent && refused.errorCode == code, "\(query): \(refused.object)")
+                    #expect(!"\(refused.object)".contains(Self.canary))
+                }
+                let failed = try await run("SELECT nme FROM genre")
+                #expect(failed.status == .unprocessableContent && failed.errorCode == "query_failed", "\(failed.object)")
+                #expect(failed.errorMessage?.contains("nme") == true)
+                #expect(try await run("  ").errorCode == "invalid_query")
+                #expect(try await client.call(.post, "/api/connections/\(id)/run", token: token, body: ["sql": "SELECT 1"]).status == .badRequest)
+
+                // Owner-only: another user's connection does not exist for them.
+                let stranger = try await client.signUp("stranger@example.com")
+                #expect(try await run("SELECT 1", as: stranger).status == .notFound)
+
+                // Nothing was changed, and every query that ran is in the audit log.
+                let count = try await services.postgres.query("SELECT count(*)::int8 FROM query_audit", logger: TestServers.logger)
+                for try await n in count.decode(Int.self) { #expect(n == 3) }
+                #expect(try await run("SELECT count(*) AS n FROM genre")["rows"] as? [[Int]] == [[25]])
+            }
+        }
+    }
+
+    /// A query kept for a question is guarded again, under the options as they are now: one
+    /// the owner has since excluded a column of is not run, and the model writes a new one.
+    @Test func aCachedQueryIsGuardedUnderTheCurrentOptions() async throws {
+        let replies = ["```sql\nSELECT email FROM customer WHERE customer_id = 1\n```", "first",
+                       "```sql\nSELECT count(*) AS n FROM customer\n```", "second"]
+        try await QueryRoutesTests.withChinookAndModel(replies: replies) { source, chat, modelURL in
+            try await SQLDataset.run(script: "UPDATE customer SET email = '\(Self.canary)' WHERE customer_id = 1;", in: source.url)
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL, "ASKDB_ANSWER_CACHE_TTL": "0"]) { client, services in
+                let (token, id) = try await QueryRoutesTests.connect(source, client: client, services: services, index: true)
+                let question: [String: any Sendable] = ["connection_id": id, "question": "What is the first customer's email?"]
+                let first = try await client.call(.post, "/api/query", token: token, body: question)
+                #expect(first["rows"] as? [[String]] == [[Self.canary]], "\(first.object)")
+                let changed = try await client.call(.patch, "/api/connections/\(id)", token: token,
+                                                    body: ["options": ["excluded_columns": ["customer.email"]]])
+                #expect(changed.status == .ok, "\(changed.object)")
+                let second = try await client.call(.post, "/api/query", token: token, body: question)
+                #expect(second.status == .ok, "\(second.object)")
+                #expect(second["attempts"] as? Int == 1 && second["rows"] as? [[Int]] == [[59]])
+                #expect(!"\(second.object)".contains(Self.canary))
+                #expect(await chat.requestCount == 4)
+            }
+        }
+    }
+}
