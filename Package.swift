@@ -48,7 +48,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOPosix", package: "swift-nio")
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
             ]
         ),
         .target(
@@ -58,15 +59,14 @@ let package = Package(
                 "CHiredis",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOPosix", package: "swift-nio")
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
             ]
         ),
         .target(
             name: "Mongo",
             dependencies: [
                 "Support",
-                "CMongoc",
-                .product(name: "NIOPosix", package: "swift-nio")
+                "CMongoc"
             ]
         ),
         .target(
@@ -124,7 +124,7 @@ let package = Package(
                 "Support",
                 "UpstreamHTTP",
                 "COpenBLAS",
-                .product(name: "NIOPosix", package: "swift-nio")
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
             ]
         ),
         .target(
@@ -174,7 +174,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "PostgresNIO", package: "postgres-nio")
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
             ]
         ),
         .target(
@@ -232,7 +233,8 @@ let package = Package(
                 "Retrieval",
                 "Support",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio")
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
             ]
         ),
         .target(
@@ -275,6 +277,7 @@ let package = Package(
             dependencies: [
                 "AppDatabase",
                 "Connections",
+                "DataSources",
                 "Embedding",
                 "Jobs",
                 "RateLimits",
@@ -300,6 +303,7 @@ let package = Package(
                 "Jobs",
                 "Redis",
                 "Retrieval",
+                "Runtime",
                 "SchemaModel",
                 "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,13 +1,13 @@
 import HummingbirdBcrypt
-import NIOPosix
+import Support
 import Synchronization
 
 /// bcrypt on threads of its own: a hash takes tens of milliseconds of CPU by design, which must
 /// not hold one of the cooperative pool's two threads.
-package final class PasswordHasher: Sendable {
+package final class PasswordHasher: ResourceService {
     /// The work factor; 2^cost rounds. The default takes ≥ 50 ms here (docs/benchmarks.md).
     package let cost: UInt8
-    private let threads: NIOThreadPool
+    private let threads: DedicatedThreads
     private let decoy = Mutex<String?>(nil)
 
     /// 11: about 114 ms a hash here, over the 50 ms floor (docs/benchmarks.md).
@@ -15,17 +15,16 @@ package final class PasswordHasher: Sendable {
 
     package init(cost: UInt8 = PasswordHasher.defaultCost, threads: Int = 2) {
         self.cost = cost
-        self.threads = NIOThreadPool(numberOfThreads: threads)
-        self.threads.start()
+        self.threads = DedicatedThreads(count: threads)
     }
 
     package func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await threads.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await threads.run { Bcrypt.hash(password, cost: cost) }
     }
 
     package func verify(_ password: String, hash: String) async throws -> Bool {
-        try await threads.runIfActive { Bcrypt.verify(password, hash: hash) }
+        try await threads.run { Bcrypt.verify(password, hash: hash) }
     }
 
     /// A hash to verify against when the account does not exist, so a login for an unknown
@@ -38,6 +37,6 @@ package final class PasswordHasher: Sendable {
     }
 
     package func shutdown() async {
-        try? await threads.shutdownGracefully()
+        await threads.shutdown()
     }
 }

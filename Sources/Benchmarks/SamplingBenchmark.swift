@@ -5,6 +5,7 @@ import Evaluation
 import Foundation
 import Logging
 import PostgresNIO
+import Runtime
 import SchemaModel
 import Support
 
@@ -30,9 +31,7 @@ struct SamplingBenchmark: AsyncParsableCommand {
         let url = try PostgresURL(raw)
         let postgres = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
         let schema = "bench_synthetic_\(UUID().uuidString.prefix(8).lowercased())"
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await postgres.run() }
-            defer { group.cancelAll() }
+        try await ProcessServices.withRunning([postgres], logger: logger) {
             let generated = ContinuousClock.now
             for statement in SyntheticSchema(schema: schema, tables: tables).statements {
                 try await postgres.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PostgresNIO
+import Runtime
 import Redis
 import Support
 
@@ -27,16 +28,6 @@ struct StackServers {
     func withClients(_ body: (PostgresClient, RedisClient) async throws -> Void) async throws {
         let postgres = PostgresClient(configuration: try PostgresURL(databaseURL).clientConfiguration(), backgroundLogger: logger)
         let redis = RedisClient(configuration: .init(url: try RedisURL(redisURL), maxConnections: 8))
-        do {
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { await postgres.run() }
-                defer { group.cancelAll() }
-                try await body(postgres, redis)
-            }
-        } catch {
-            await redis.shutdown()
-            throw error
-        }
-        await redis.shutdown()
+        try await ProcessServices.withRunning([postgres, redis], logger: logger) { try await body(postgres, redis) }
     }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PostgresNIO
+import Runtime
 import Retrieval
 import Support
 
@@ -42,9 +43,7 @@ struct VectorStoreBenchmark: AsyncParsableCommand {
         var logger = Logger(label: "askdb.bench")
         logger.logLevel = .error
         let postgres = PostgresClient(configuration: try PostgresURL(databaseURL).clientConfiguration(), backgroundLogger: logger)
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await postgres.run() }
-            defer { group.cancelAll() }
+        try await ProcessServices.withRunning([postgres], logger: logger) {
             let owner = UUID()
             try await postgres.query(
                 "INSERT INTO users (id, email, password_hash) VALUES (\(owner), \("bench-\(owner.lowercasedString)@example.com"), 'x')",

@@ -35,13 +35,14 @@ package struct ConnectionService: Sendable {
         limiter: RateLimiter,
         testLimit: RateLimiter.Rule = .init(limit: 20, window: .seconds(60)),
         connectTimeout: Duration = .seconds(5),
+        mongoClients: MongoClientPool,
         connectionCache: RowCache<ConnectionStore.Owned>? = nil,
         logger: Logger
     ) {
         self.store = ConnectionStore(postgres: postgres, logger: logger, cache: connectionCache)
         self.jobs = jobs
         self.keyRing = keyRing
-        self.reach = SourceReach(hostPolicy: hostPolicy, connectTimeout: connectTimeout, logger: logger)
+        self.reach = SourceReach(hostPolicy: hostPolicy, connectTimeout: connectTimeout, mongoClients: mongoClients, logger: logger)
         self.limiter = limiter
         self.testLimit = testLimit
         self.logger = logger
@@ -108,7 +109,7 @@ package struct ConnectionService: Sendable {
         let record = try await store.get(id: id, ownerID: ownerID)
         let source = try await sourceURL(ownerID: ownerID, id: id)
         try await limiter.hit("conntest:\(ownerID)", rule: testLimit, message: "too many connection tests: wait a minute")
-        return Outcome(connection: record, probe: try await connector(for: source).test(), testFailure: nil)
+        return Outcome(connection: record, probe: try await connector(for: source, connectionID: id).test(), testFailure: nil)
     }
 
     package func delete(ownerID: UUID, id: UUID) async throws {
@@ -124,8 +125,9 @@ package struct ConnectionService: Sendable {
 
     /// A connector for `source` at addresses the host policy allows; refused hosts throw before
     /// any connection is attempted.
-    package func connector(for source: SourceURL) async throws -> any SourceConnector {
-        try await source.kind.dialect.connector(for: source, reach: reach)
+    /// `connectionID` names the saved connection `source` belongs to (nil for a URL not saved yet).
+    package func connector(for source: SourceURL, connectionID: UUID?) async throws -> any SourceConnector {
+        try await source.kind.dialect.connector(for: source, connectionID: connectionID, reach: reach)
     }
 
     /// Re-seals every stored URL under the current key; returns how many changed.
@@ -142,7 +144,7 @@ package struct ConnectionService: Sendable {
     private func probeOrFailure(_ source: SourceURL, ownerID: UUID, saveUntested: Bool) async throws -> (SourceProbe?, ConnectionFailure?) {
         try await limiter.hit("conntest:\(ownerID)", rule: testLimit, message: "too many connection tests: wait a minute")
         do {
-            return (try await connector(for: source).test(), nil)
+            return (try await connector(for: source, connectionID: nil).test(), nil)
         } catch let error as ConnectionFailure where saveUntested {
             return (nil, error)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SchemaModel
 import Support
@@ -17,8 +18,9 @@ package protocol SourceDialect: Sendable {
     /// Checks the shape of a URL of this kind; the error names the part that is wrong.
     func address(from raw: String) throws -> any SourceAddress
     /// A connector for `source` at addresses the host policy allows; refused hosts throw before
-    /// any connection is attempted.
-    func connector(for source: SourceURL, reach: SourceReach) async throws -> any SourceConnector
+    /// any connection is attempted. `connectionID` names the saved connection the URL belongs
+    /// to (nil for one tested before it is saved).
+    func connector(for source: SourceURL, connectionID: UUID?, reach: SourceReach) async throws -> any SourceConnector
 
     /// The query in a model's reply, judged whole: a reply that also holds something else comes
     /// back with it, for the guard to refuse. Nil when the reply holds no query at all.
@@ -53,11 +55,14 @@ package protocol SourceAddress: Sendable {
 package struct SourceReach: Sendable {
     package var hostPolicy: HostPolicy
     package var connectTimeout: Duration
+    /// The process's MongoDB clients (a `Service` of its group).
+    package var mongoClients: MongoClientPool
     package var logger: Logger
 
-    package init(hostPolicy: HostPolicy, connectTimeout: Duration = .seconds(5), logger: Logger) {
+    package init(hostPolicy: HostPolicy, connectTimeout: Duration = .seconds(5), mongoClients: MongoClientPool, logger: Logger) {
         self.hostPolicy = hostPolicy
         self.connectTimeout = connectTimeout
+        self.mongoClients = mongoClients
         self.logger = logger
     }
 }

@@ -11,6 +11,8 @@ package protocol Embedder: Sendable {
     func embed(_ texts: [String]) async throws -> [[Float]]
     /// Tokens `text` becomes, to keep documents inside ``maximumTokens``.
     func tokenCount(_ text: String) -> Int
+    /// Stops what the embedder runs in this process (threads); calls after it fail.
+    func shutdown() async
 }
 
 extension Embedder {
@@ -20,4 +22,7 @@ extension Embedder {
     /// An estimate for models whose tokenizer is not in this process: three bytes a token,
     /// which errs long (identifiers split into many word pieces), so documents stay inside.
     package func tokenCount(_ text: String) -> Int { (text.utf8.count + 2) / 3 }
+
+    /// Embedders that only talk to a server have nothing of their own to stop.
+    package func shutdown() async {}
 }

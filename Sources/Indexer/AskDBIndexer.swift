@@ -1,6 +1,7 @@
 import AppDatabase
 import ArgumentParser
 import Connections
+import DataSources
 import Embedding
 import Foundation
 import Hummingbird
@@ -46,7 +47,9 @@ struct AskDBIndexer: AsyncParsableCommand {
         // One connection per job slot plus the claim loop, heartbeats and maintenance.
         let redis = RedisClient(configuration: .init(url: config.redis, maxConnections: concurrency + 4))
         let keys = RedisKeyspace(prefix: config.redisKeyPrefix)
-        let registry = WorkerRegistry(redis: redis, keys: keys)
+        let store = PostgresVectorStore(postgres: postgres, logger: logger)
+        let embedder = EmbedderSlot(config.embedding, checkingAgainst: store, parallelBatches: ProcessInfo.processInfo.activeProcessorCount)
+        let mongoClients = MongoClientPool()
         let jobs = JobService(store: JobStore(postgres: postgres, logger: logger), queue: RedisJobQueue(redis: redis, keys: keys), logger: logger)
         let connections = ConnectionService(
             postgres: postgres,
@@ -55,61 +58,34 @@ struct AskDBIndexer: AsyncParsableCommand {
             hostPolicy: config.hostPolicy,
             limiter: RateLimiter(redis: redis, keys: keys),
             connectTimeout: config.sourceConnectTimeout,
+            mongoClients: mongoClients,
             logger: logger
         )
-        // PostgreSQL runs first and stops last: the start-up checks need it, and so does every
-        // service until it has stopped.
-        do {
-            try await withThrowingDiscardingTaskGroup { tasks in
-                tasks.addTask { await postgres.run() }
-                defer { tasks.cancelAll() }
-                let store = PostgresVectorStore(postgres: postgres, logger: logger)
-                let embedder: any Embedder
-                do {
-                    embedder = try await config.embedding.makeEmbedder(
-                        checkingAgainst: store, parallelBatches: ProcessInfo.processInfo.activeProcessorCount
-                    )
-                } catch {
-                    throw StartupError("the embedder cannot be used: \(error)")
-                }
-                let indexer = ConnectionIndexer(
-                    store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger), embedder: embedder, logger: logger,
-                    words: config.embedding.identifierWords()
-                )
-                let jobWorker = jobs.worker(
-                    handlers: [IndexConnectionHandler(connections: connections, indexer: indexer, phaseDelay: settings.phaseDelay)],
-                    configuration: .init(workerID: worker.id, concurrency: concurrency, lease: settings.jobLease),
-                    logger: logger
-                )
-                var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                    .init(service: WorkerHeartbeatService(registry: registry, worker: worker, logger: logger)),
-                    .init(service: jobWorker),
-                ]
-                if let healthPort {
-                    let probe = ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
-                    services.append(.init(service: HealthServer.application(probe: probe, host: settings.healthHost, port: healthPort, logger: logger)))
-                }
-                let group = ServiceGroup(
-                    configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-                )
-                logger.info("indexer worker started", metadata: ["concurrency": "\(concurrency)", "embedder": "\(embedder.identifier)"])
-                try await group.run()
-            }
-        } catch {
-            await redis.shutdown()
-            if let error = error as? StartupError {
-                logger.critical("\(error.message)")
-                throw ExitCode(2)
-            }
-            throw error
+        let snapshots = SchemaSnapshotStore(postgres: postgres, logger: logger)
+        let words = config.embedding.identifierWords()
+        let handler = IndexConnectionHandler(connections: connections, embedder: embedder, phaseDelay: settings.phaseDelay) { [logger] embedder in
+            ConnectionIndexer(store: store, snapshots: snapshots, embedder: embedder, logger: logger, words: words)
         }
-        await redis.shutdown()
+        // In start order; shut down in reverse: the worker hands its jobs back before the
+        // clients it needs stop.
+        var services: [any Service] = [
+            postgres, redis, embedder, mongoClients,
+            RowChangeListener(postgres: postgres, caches: [mongoClients], logger: logger),
+            WorkerHeartbeatService(registry: WorkerRegistry(redis: redis, keys: keys), worker: worker, logger: logger),
+            jobs.worker(handlers: [handler], configuration: .init(workerID: worker.id, concurrency: concurrency, lease: settings.jobLease), logger: logger),
+        ]
+        if let healthPort {
+            let probe = ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
+            services.append(HealthServer.application(probe: probe, host: settings.healthHost, port: healthPort, logger: logger))
+        }
+        logger.info("indexer worker starting", metadata: ["concurrency": "\(concurrency)"])
+        do {
+            try await ProcessServices.runUntilSignalled(services, logger: logger)
+        } catch let error as StartupError {
+            logger.critical("\(error.message)")
+            throw ExitCode(2)
+        }
         logger.info("indexer worker stopped")
     }
 }
 
-/// A check at start failed; the process stops with one clear line instead of running broken.
-struct StartupError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
-}

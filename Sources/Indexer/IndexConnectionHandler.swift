@@ -1,4 +1,5 @@
 import Connections
+import Embedding
 import Foundation
 import Jobs
 import Retrieval
@@ -9,9 +10,12 @@ import Support
 struct IndexConnectionHandler: JobHandler {
     let kind = indexConnectionJobKind
     let connections: ConnectionService
-    let indexer: ConnectionIndexer
+    /// The process's embedder, which jobs wait for while it loads.
+    let embedder: EmbedderSlot
     /// Pauses at each new phase, to watch progress and exercise failover (`ASKDB_DEBUG_PHASE_DELAY_MS`).
     let phaseDelay: Duration
+    /// The indexing pipeline over the loaded embedder.
+    let indexer: @Sendable (any Embedder) -> ConnectionIndexer
 
 
     /// Share of the bar each phase fills, so the percentage moves steadily across phases.
@@ -25,9 +29,9 @@ struct IndexConnectionHandler: JobHandler {
         do {
             let record = try await connections.connection(id: job.connectionID, ownerID: job.ownerID)
             let source = try await connections.sourceURL(ownerID: job.ownerID, id: job.connectionID)
-            let connector = try await connections.connector(for: source)
+            let connector = try await connections.connector(for: source, connectionID: record.id)
             let lastPhase = LastPhase()
-            report = try await indexer.index(
+            report = try await indexer(try await embedder.ready()).index(
                 connectionID: job.connectionID, connector: connector, options: record.options,
                 fence: JobLeaseFence(jobID: job.id, token: Int64(context.claim.token))
             ) { progress in

@@ -1,6 +1,5 @@
 internal import CMongoc
 import Foundation
-import NIOPosix
 import Support
 
 /// A libmongoc client pool: the only code that touches mongoc and bson pointers.
@@ -11,7 +10,7 @@ package final class MongoClient: @unchecked Sendable {
     // mongoc_client_pool_t is thread-safe; clients popped from it are used by one thread at a time.
     private let pool: OpaquePointer
     private let uri: OpaquePointer
-    private let threads: NIOThreadPool
+    private let threads: DedicatedThreads
 
     // The driver's own log lines go nowhere: its errors reach callers, classified, instead.
     private static let initializeDriver: Void = {
@@ -39,8 +38,7 @@ package final class MongoClient: @unchecked Sendable {
         mongoc_client_pool_set_appname(pool, "askdb")
         self.uri = uri
         self.pool = pool
-        self.threads = NIOThreadPool(numberOfThreads: maxClients)
-        threads.start()
+        self.threads = DedicatedThreads(count: maxClients)
     }
 
     deinit {
@@ -50,7 +48,7 @@ package final class MongoClient: @unchecked Sendable {
 
     /// Runs a database command given as Extended JSON; returns the reply as relaxed Extended JSON.
     package func command(_ json: String, database: String) async throws -> String {
-        try await threads.runIfActive { try self.runCommand(json, database: database) }
+        try await threads.run { try self.runCommand(json, database: database) }
     }
 
     private func runCommand(_ json: String, database: String) throws -> String {
@@ -147,7 +145,7 @@ package final class MongoClient: @unchecked Sendable {
     }
 
     package func shutdown() async {
-        try? await threads.shutdownGracefully()
+        await threads.shutdown()
     }
 }
 

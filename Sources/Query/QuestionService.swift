@@ -12,22 +12,6 @@ import Retrieval
 import SchemaModel
 import Support
 
-/// Holds the API's embedder once start-up has made and checked it.
-package actor EmbedderSlot {
-    private var embedder: (any Embedder)?
-
-    package init(_ embedder: (any Embedder)? = nil) {
-        self.embedder = embedder
-    }
-
-    package func set(_ embedder: any Embedder) { self.embedder = embedder }
-
-    package func get() throws -> any Embedder {
-        guard let embedder else { throw AskDBError(.conflict, code: "not_ready", message: "the embedder is still loading; try again") }
-        return embedder
-    }
-}
-
 /// How many questions a user may ask, and how many may run at once.
 package struct QuestionLimits: Sendable {
     package var perUserPerMinute = 30
@@ -198,7 +182,7 @@ package struct QuestionService: Sendable {
     /// every query audited.
     private func guardedSource(of record: ConnectionRecord, ownerID: UUID) async throws -> GuardedSource {
         let url = try await connections.sourceURL(ownerID: ownerID, id: record.id)
-        let connector = AuditedConnector(inner: try await connections.connector(for: url), userID: ownerID, connectionID: record.id, history: history)
+        let connector = AuditedConnector(inner: try await connections.connector(for: url, connectionID: record.id), userID: ownerID, connectionID: record.id, history: history)
         return GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: url.database)
     }
 

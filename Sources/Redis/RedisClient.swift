@@ -1,5 +1,5 @@
 import Logging
-import NIOPosix
+import Support
 import Synchronization
 
 /// An async Redis client over hiredis: a small pool of connections whose blocking calls run on
@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// A connection is lent to one call at a time; the pool has one thread per connection, so even
 /// when every connection is blocked in a command, no other work waits for a thread.
-package final class RedisClient: Sendable {
+package final class RedisClient: ResourceService {
     /// How the client connects.
     package struct Configuration: Sendable {
         package var url: RedisURL
@@ -40,14 +40,13 @@ package final class RedisClient: Sendable {
     }
 
     private let configuration: Configuration
-    private let threads: NIOThreadPool
+    private let threads: DedicatedThreads
     private let pool = Mutex(Pool())
 
     /// Creates a client; connections are made on first use.
     package init(configuration: Configuration) {
         self.configuration = configuration
-        self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
-        threads.start()
+        self.threads = DedicatedThreads(count: configuration.maxConnections)
     }
 
     /// Runs one command and returns its reply; an error reply is thrown as ``RedisError/Code/serverError``.
@@ -74,7 +73,7 @@ package final class RedisClient: Sendable {
         guard !commands.isEmpty else { return [] }
         let connection = try await checkOut()
         defer { checkIn(connection) }
-        return try await threads.runIfActive {
+        return try await threads.run {
             try connection.execute(commands, timeout: timeout)
         }
     }
@@ -88,7 +87,7 @@ package final class RedisClient: Sendable {
         }
         waiters.forEach { $0.resume(returning: nil) }
         idle.forEach { $0.close() }
-        try? await threads.shutdownGracefully()
+        await threads.shutdown()
     }
 
     // MARK: - Pool

@@ -17,3 +17,17 @@ extension EmbeddingConfig {
         return embedder
     }
 }
+
+extension EmbedderSlot {
+    /// A slot that makes the configured embedder when its process starts and checks it against
+    /// the store; a failure is a ``StartupError``, which stops the process with one clear line.
+    package init(_ config: EmbeddingConfig, checkingAgainst store: any VectorStore, parallelBatches: Int = 1) {
+        self.init(loading: {
+            do {
+                return try await config.makeEmbedder(checkingAgainst: store, parallelBatches: parallelBatches)
+            } catch {
+                throw StartupError("the embedder cannot be used: \(error)")
+            }
+        })
+    }
+}

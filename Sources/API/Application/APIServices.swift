@@ -1,4 +1,6 @@
 import Accounts
+import DataSources
+import Embedding
 import AppDatabase
 import Connections
 import Jobs
@@ -9,8 +11,10 @@ import RateLimits
 import Redis
 import Retrieval
 import Runtime
+import ServiceLifecycle
 
-/// The long-lived clients and services the API's routes share; made once at start.
+/// The long-lived clients and services the API's routes share; made once at start. The
+/// resources among them run as the process's services (``resources``).
 struct APIServices: Sendable {
     let postgres: PostgresClient
     let redis: RedisClient
@@ -23,13 +27,16 @@ struct APIServices: Sendable {
     let history: HistoryService
     /// Filled at start-up, once the embedder is made and checked against the store.
     let embedder: EmbedderSlot
+    let mongoClients: MongoClientPool
     let store: PostgresVectorStore
     /// Keeps the in-process user and connection copies in step with PostgreSQL.
     let rowChanges: RowChangeListener
     let logger: Logger
 
     /// Creates the services over running-to-be clients.
-    static func make(config: APIConfig, postgres: PostgresClient, redis: RedisClient, logger: Logger) async -> APIServices {
+    /// - Parameter embedder: the embedder's slot; by default one that makes the configured embedder at start.
+    static func make(config: APIConfig, postgres: PostgresClient, redis: RedisClient, embedder: EmbedderSlot? = nil,
+                     logger: Logger) async -> APIServices {
         let hasher = PasswordHasher(cost: config.bcryptCost)
         let keys = RedisKeyspace(prefix: config.app.redisKeyPrefix)
         let limiter = RateLimiter(redis: redis, keys: keys)
@@ -43,6 +50,9 @@ struct APIServices: Sendable {
             userCache: users,
             logger: logger
         )
+        let mongoClients = MongoClientPool()
+        let store = PostgresVectorStore(postgres: postgres, logger: logger)
+        let embedder = embedder ?? EmbedderSlot(config.app.embedding, checkingAgainst: store)
         let jobs = JobService(store: JobStore(postgres: postgres, logger: logger), queue: RedisJobQueue(redis: redis, keys: keys), logger: logger)
         let connections = ConnectionService(
             postgres: postgres,
@@ -51,12 +61,11 @@ struct APIServices: Sendable {
             hostPolicy: config.app.hostPolicy,
             limiter: limiter,
             connectTimeout: config.app.sourceConnectTimeout,
+            mongoClients: mongoClients,
             connectionCache: connectionRecords,
             logger: logger
         )
         let history = HistoryService(postgres: postgres, logger: logger)
-        let embedder = EmbedderSlot()
-        let store = PostgresVectorStore(postgres: postgres, logger: logger)
         let questions = QuestionService(
             connections: connections, activeJobs: jobs, history: history, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
             embedder: embedder, model: config.languageModel.makeModel(), rates: limiter,
@@ -67,7 +76,8 @@ struct APIServices: Sendable {
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,
             jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, history: history, embedder: embedder,
-            store: store, rowChanges: RowChangeListener(postgres: postgres, caches: [users, connectionRecords], logger: logger), logger: logger
+            mongoClients: mongoClients, store: store,
+            rowChanges: RowChangeListener(postgres: postgres, caches: [users, connectionRecords, mongoClients], logger: logger), logger: logger
         )
     }
 
@@ -75,9 +85,9 @@ struct APIServices: Sendable {
         ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
     }
 
-    /// Closes what the application does not run itself.
-    func shutdown() async {
-        await redis.shutdown()
-        await hasher.shutdown()
+    /// What the process runs beside the HTTP server, in start order: the database clients
+    /// first, so they stop last.
+    var resources: [any Service] {
+        [postgres, redis, hasher, embedder, mongoClients, rowChanges]
     }
 }

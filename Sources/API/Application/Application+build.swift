@@ -1,15 +1,16 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Builds the HTTP application: every route, behind the error and logging middleware.
 ///
-/// The application runs the PostgreSQL client and the row-change listener as its services, so
-/// they start and stop together; the Redis client is closed by the caller after the application stops.
-func buildApplication(config: APIConfig, services: APIServices) -> Application<RouterResponder<AppRequestContext>> {
+/// `resources` run as the application's services (the test harness runs it alone); `serve`
+/// runs the application as one service of the process's group instead.
+func buildApplication(config: APIConfig, services: APIServices, resources: [any Service] = []) -> Application<RouterResponder<AppRequestContext>> {
     Application(
         router: buildRouter(services: services),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "askdb"),
-        services: [services.postgres, services.rowChanges],
+        services: resources,
         logger: services.logger
     )
 }

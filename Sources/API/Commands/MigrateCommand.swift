@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PostgresNIO
+import Runtime
 import Support
 
 /// `askdb-api migrate`: applies pending migrations to the app database, then exits.
@@ -33,9 +34,7 @@ struct MigrateCommand: AsyncParsableCommand {
         var poolLogger = logger
         poolLogger.logLevel = .error
         let client = PostgresClient(configuration: database.clientConfiguration(), backgroundLogger: poolLogger)
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        try await ProcessServices.withRunning([client], logger: poolLogger) {
             do {
                 let applied = try await MigrationRunner(client: client, logger: logger).migrate(files)
                 logger.info("migrations done", metadata: ["applied": "\(applied.count)", "latest": "\(files.last?.version ?? 0)"])

@@ -1,7 +1,4 @@
-import AppDatabase
 import ArgumentParser
-import Foundation
-import Hummingbird
 import Logging
 import PostgresNIO
 import Redis
@@ -20,24 +17,11 @@ struct ServeCommand: AsyncParsableCommand {
         let postgres = PostgresClient(configuration: config.app.database.clientConfiguration(), backgroundLogger: logger)
         let redis = RedisClient(configuration: .init(url: config.app.redis))
         let services = await APIServices.make(config: config, postgres: postgres, redis: redis, logger: logger)
-        var application = buildApplication(config: config, services: services)
-        // Questions need the embedder: made and checked against the store (the dimension) once
-        // PostgreSQL runs, before the server takes requests; a mismatch stops the process.
-        application.beforeServerStarts {
-            do {
-                await services.embedder.set(try await config.app.embedding.makeEmbedder(checkingAgainst: services.store))
-            } catch {
-                logger.critical("the embedder cannot be used: \(error)")
-                throw error
-            }
-        }
-
         do {
-            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        } catch {
-            await services.shutdown()
-            throw error
+            try await ProcessServices.runUntilSignalled(services.resources + [buildApplication(config: config, services: services)], logger: logger)
+        } catch let error as StartupError {
+            logger.critical("\(error.message)")
+            throw ExitCode(2)
         }
-        await services.shutdown()
     }
 }

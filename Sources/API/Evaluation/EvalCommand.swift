@@ -79,7 +79,7 @@ struct EvalCommand: AsyncParsableCommand {
         let folder = datasets.map { URL(fileURLWithPath: $0) } ?? file.deletingLastPathComponent()
         let settings = self
         let questionSet = set
-        try await runOperatorTask("eval") { services, config in
+        try await runOperatorTask("eval", embedding: true) { services, config in
             let evaluate: @Sendable (String?) async throws -> EvaluationReport = { oracleURL in
                 let run = try await EvaluationRun(command: settings, services: services, config: config, oracleURL: oracleURL,
                                                   databases: EvaluationDatabases(admin: adminURL, adminRaw: source, directory: folder,

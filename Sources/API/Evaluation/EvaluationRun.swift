@@ -34,7 +34,7 @@ struct EvaluationRun {
         self.logger = services.logger
         retrieveOnly = command.retrievalOnly
         examples = command.examples
-        let embedder = try await config.app.embedding.makeEmbedder(checkingAgainst: services.store)
+        let embedder = try await services.embedder.ready()
         self.embedder = embedder
         let retriever = services.questions.retriever(embedder: embedder, contextTokens: command.contextTokens ?? config.languageModel.contextTokens)
         self.retriever = retriever
@@ -72,7 +72,7 @@ struct EvaluationRun {
             let record = try await indexedConnection(named: "eval \(dataset)\(databases.distractors > 0 ? " +\(databases.distractors)" : "")",
                                                      url: url, owner: owner)
             let source = try await services.connections.sourceURL(ownerID: owner, id: record.id)
-            let connector = try await services.connections.connector(for: source)
+            let connector = try await services.connections.connector(for: source, connectionID: record.id)
             let asked = questions.filter { $0.database == dataset }
             let vectors = examples > 0 ? try await embedder.embed(asked.map(\.question)) : []
             for (index, question) in asked.enumerated() {

@@ -1,3 +1,4 @@
+import Foundation
 import SchemaModel
 import Support
 
@@ -13,14 +14,14 @@ package struct MongoDialect: SourceDialect {
         try MongoURL(raw)
     }
 
-    package func connector(for source: SourceURL, reach: SourceReach) async throws -> any SourceConnector {
+    package func connector(for source: SourceURL, connectionID: UUID?, reach: SourceReach) async throws -> any SourceConnector {
         let url = try MongoURL(source.raw)
         if url.isSRV {
             // libmongoc resolves SRV records itself: only the name can be checked here.
             guard reach.hostPolicy.allowsName(url.hosts[0].name) else {
                 throw AskDBError(.forbidden, code: "host_not_allowed", message: "\(url.hosts[0].name) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS)")
             }
-            return MongoSourceConnector(url: url, connectURI: source.raw, timeout: reach.connectTimeout)
+            return MongoSourceConnector(url: url, connectURI: source.raw, connectionID: connectionID, timeout: reach.connectTimeout, clients: reach.mongoClients)
         }
         var hosts: [String] = []
         for host in url.hosts {
@@ -30,7 +31,7 @@ package struct MongoDialect: SourceDialect {
         // With TLS the names stay, for certificate checks; a rebinding attacker would also need
         // a certificate for the name.
         let uri = url.usesTLS ? source.raw : url.uri(hosts: hosts)
-        return MongoSourceConnector(url: url, connectURI: uri, timeout: reach.connectTimeout)
+        return MongoSourceConnector(url: url, connectURI: uri, connectionID: connectionID, timeout: reach.connectTimeout, clients: reach.mongoClients)
     }
 
     package func query(inReply reply: String) -> String? {

@@ -9,13 +9,17 @@ package struct MongoSourceConnector: SourceConnector {
     private let url: MongoURL
     /// What libmongoc is given: the checked addresses in place of names when TLS does not need
     /// the names (for certificate checks).
-    private let connectURI: String
+    private let clientKey: MongoClientPool.Key
     private let timeout: Duration
+    private let clients: MongoClientPool
 
-    package init(url: MongoURL, connectURI: String, timeout: Duration = .seconds(5)) {
+    /// - Parameter connectionID: the saved connection the URL belongs to (nil for a URL being
+    ///   tested before it is saved): its clients are dropped when its row changes.
+    package init(url: MongoURL, connectURI: String, connectionID: UUID?, timeout: Duration = .seconds(5), clients: MongoClientPool) {
         self.url = url
-        self.connectURI = connectURI
+        self.clientKey = MongoClientPool.Key(connectionID: connectionID, uri: connectURI)
         self.timeout = timeout
+        self.clients = clients
     }
 
     package func test() async throws -> SourceProbe {
@@ -74,23 +78,13 @@ package struct MongoSourceConnector: SourceConnector {
         return QueryResult(columns: columns, rows: Array(rows), truncated: documents.count > limits.rowLimit)
     }
 
-    /// Runs `body` with a client of its own, shut down after; with `classifyingFailures`, a
+    /// Runs `body` with the pool's client for this connection; with `classifyingFailures`, a
     /// driver error comes out as the ``ConnectionFailure`` it means.
     private func withClient<T: Sendable>(classifyingFailures: Bool = false, _ body: (MongoClient) async throws -> T) async throws -> T {
-        let client: MongoClient
         do {
-            client = try MongoClient(uri: connectURI, timeout: timeout, maxClients: 1)
-        } catch {
-            throw ConnectionFailure(.invalidURL, "the URL is not a valid MongoDB URL: \(error.message)")
-        }
-        do {
-            let value = try await body(client)
-            await client.shutdown()
-            return value
-        } catch {
-            await client.shutdown()
-            if classifyingFailures, let error = error as? MongoError { throw classify(error) }
-            throw error
+            return try await clients.withClient(clientKey, timeout: timeout, body)
+        } catch let error as MongoError where classifyingFailures {
+            throw classify(error)
         }
     }
 

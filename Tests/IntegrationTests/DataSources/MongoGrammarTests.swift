@@ -10,7 +10,9 @@ import Testing
         let database = "shop_\(UUID().uuidString.prefix(8).lowercased())"
         let client = try MongoClient(uri: try TestServers.mongoURL, timeout: .seconds(5))
         try await MongoShop.load(into: client, database: database)
-        let connector = MongoSourceConnector(url: try MongoURL(try TestServers.mongoURL + database), connectURI: try TestServers.mongoURL + database)
+        let pool = MongoClientPool()
+        let connector = MongoSourceConnector(url: try MongoURL(try TestServers.mongoURL + database), connectURI: try TestServers.mongoURL + database,
+                                             connectionID: nil, clients: pool)
         do {
             let snapshot = try await connector.sampleSchema(options: SamplingOptions()) { _, _, _ in }
             let grammar = try #require(MongoGrammar().build(objects: snapshot.objects))
@@ -27,10 +29,13 @@ import Testing
                     Issue.record("\(query): \(error)")
                 }
             }
+            // Sampling and 60 queries shared one client.
+            #expect(pool.openClients == 1)
         } catch {
             Issue.record(error)
         }
         _ = try? await client.run("dropDatabase", .int(1), database: database)
         await client.shutdown()
+        await pool.close()
     }
 }

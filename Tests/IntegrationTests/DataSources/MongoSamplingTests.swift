@@ -12,10 +12,12 @@ import Testing
         let client = try MongoClient(uri: try TestServers.mongoURL, timeout: .seconds(5))
         try await MongoShop.load(into: client, database: database)
         let url = try MongoURL(try TestServers.mongoURL + database)
-        let connector = MongoSourceConnector(url: url, connectURI: try TestServers.mongoURL + database)
+        let pool = MongoClientPool()
+        let connector = MongoSourceConnector(url: url, connectURI: try TestServers.mongoURL + database, connectionID: nil, clients: pool)
         let snapshot = try await connector.sampleSchema(options: SamplingOptions(excludedColumns: ["orders.tags"])) { _, _, _ in }
         _ = try? await client.run("dropDatabase", .int(1), database: database)
         await client.shutdown()
+        await pool.close()
 
         #expect(snapshot.source == .mongodb)
         #expect(snapshot.objects.map(\.qualifiedName) == ["\(database).customers", "\(database).orders"])
