@@ -72,10 +72,10 @@ struct AskDBIndexer: AsyncParsableCommand {
             postgres, redis, embedder, mongoClients,
             RowChangeListener(postgres: postgres, caches: [mongoClients], logger: logger),
             WorkerHeartbeatService(registry: WorkerRegistry(redis: redis, keys: keys), worker: worker, logger: logger),
-            jobs.worker(handlers: [handler], configuration: .init(workerID: worker.id, concurrency: concurrency, lease: settings.jobLease), logger: logger),
+            jobs.worker(handlers: [handler], configuration: .init(workerID: worker.id, concurrency: concurrency, lease: settings.jobLease, shutdownGrace: settings.shutdownGrace), logger: logger),
         ]
         if let healthPort {
-            let probe = ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
+            let probe = ReadinessProbe(postgres: postgres, redis: redis, embedder: embedder, logger: logger)
             services.append(HealthServer.application(probe: probe, host: settings.healthHost, port: healthPort, logger: logger))
         }
         logger.info("indexer worker starting", metadata: ["concurrency": "\(concurrency)"])

@@ -1,4 +1,5 @@
 import AppDatabase
+import Embedding
 import Logging
 import PostgresNIO
 import Redis
@@ -17,18 +18,21 @@ package struct ReadinessProbe: Sendable {
 
     private let postgres: PostgresClient
     private let redis: RedisClient
+    private let embedder: EmbedderSlot?
     private let timeout: Duration
     private let logger: Logger
 
-    /// A probe of `postgres` and `redis`, each given `timeout` to answer.
-    package init(postgres: PostgresClient, redis: RedisClient, timeout: Duration = .seconds(2), logger: Logger) {
+    /// A probe of `postgres` and `redis`, each given `timeout` to answer, and of whether the
+    /// process's embedder has loaded (a process without one is not ready for work that embeds).
+    package init(postgres: PostgresClient, redis: RedisClient, embedder: EmbedderSlot? = nil, timeout: Duration = .seconds(2), logger: Logger) {
         self.postgres = postgres
         self.redis = redis
+        self.embedder = embedder
         self.timeout = timeout
         self.logger = logger
     }
 
-    /// Runs both checks concurrently.
+    /// Runs the checks concurrently.
     package func check() async -> Report {
         async let postgresFailure = failure(of: "postgres") { [postgres, logger] in
             try await postgres.query("SELECT 1", logger: logger)
@@ -39,7 +43,18 @@ package struct ReadinessProbe: Sendable {
         var failures: [String: String] = [:]
         if let message = await postgresFailure { failures["postgres"] = message }
         if let message = await redisFailure { failures["redis"] = message }
-        return Report(failures: failures, checked: ["postgres", "redis"])
+        var checked = ["postgres", "redis"]
+        if let embedder {
+            checked.append("embedder")
+            do {
+                _ = try await embedder.get()
+            } catch let error as AskDBError where error.code == "not_ready" {
+                failures["embedder"] = "still loading"
+            } catch {
+                failures["embedder"] = "\(error)"
+            }
+        }
+        return Report(failures: failures, checked: checked)
     }
 
     private func failure(of name: String, _ check: @escaping @Sendable () async throws -> Void) async -> String? {

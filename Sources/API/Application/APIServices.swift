@@ -82,7 +82,7 @@ struct APIServices: Sendable {
     }
 
     var readiness: ReadinessProbe {
-        ReadinessProbe(postgres: postgres, redis: redis, logger: logger)
+        ReadinessProbe(postgres: postgres, redis: redis, embedder: embedder, logger: logger)
     }
 
     /// What the process runs beside the HTTP server, in start order: the database clients

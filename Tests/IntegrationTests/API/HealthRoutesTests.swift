@@ -25,7 +25,7 @@ import Testing
                 #expect(response.status == .ok)
                 let body = try APITestHarness.json(response)
                 #expect(body["status"] as? String == "ready")
-                #expect(body["checks"] as? [String: String] == ["postgres": "ok", "redis": "ok"])
+                #expect(body["checks"] as? [String: String] == ["postgres": "ok", "redis": "ok", "embedder": "ok"])
             }
         }
     }
