@@ -207,6 +207,7 @@ let package = Package(
         .target(
             name: "Query",
             dependencies: [
+                "Accounts",
                 "Connections",
                 "DataSources",
                 "Embedding",

@@ -35,6 +35,7 @@ package struct AccountService: Sendable {
     private let limiter: RateLimiter
     private let registration: RegistrationMode
     private let loginLimits: LoginLimits
+    private let settingsPolicy: SettingsPolicy
     private let logger: Logger
 
     package init(
@@ -44,6 +45,7 @@ package struct AccountService: Sendable {
         limiter: RateLimiter,
         registration: RegistrationMode,
         loginLimits: LoginLimits = LoginLimits(),
+        settingsPolicy: SettingsPolicy = SettingsPolicy(models: [], maxContextTokens: 2500),
         userCache: RowCache<User>? = nil,
         logger: Logger
     ) {
@@ -56,6 +58,7 @@ package struct AccountService: Sendable {
         self.limiter = limiter
         self.registration = registration
         self.loginLimits = loginLimits
+        self.settingsPolicy = settingsPolicy
         self.logger = logger
     }
 
@@ -184,15 +187,21 @@ package struct AccountService: Sendable {
 
     // MARK: Settings
 
-    package func settings(userID: UUID) async throws -> UserSettings {
-        try await users.settings(id: userID)
+    /// The user's saved settings, what their questions run with, and what they may choose.
+    package func settings(userID: UUID) async throws -> SettingsView {
+        SettingsView(saved: try await users.settings(id: userID), policy: settingsPolicy)
     }
 
-    /// Checks and saves the user's settings.
-    package func updateSettings(userID: UUID, _ settings: UserSettings) async throws -> UserSettings {
-        try settings.validate()
+    /// Checks the settings against what the server offers and saves them.
+    package func updateSettings(userID: UUID, _ settings: UserSettings) async throws -> SettingsView {
+        try settingsPolicy.validate(settings)
         try await users.setSettings(id: userID, settings)
-        return settings
+        return SettingsView(saved: settings, policy: settingsPolicy)
+    }
+
+    /// The settings the user's questions run with.
+    package func effectiveSettings(userID: UUID) async throws -> EffectiveSettings {
+        settingsPolicy.effective(try await users.settings(id: userID))
     }
 
     // MARK: Users nobody logs in as

@@ -43,19 +43,20 @@ package struct Identity: Sendable, Equatable {
     package var isAdmin: Bool { user.role == .admin }
 }
 
-/// Per-user preferences for answering questions.
-package struct UserSettings: Sendable, Codable, Equatable {
-    /// How a question is answered.
-    package enum AnswerMode: String, Sendable, Codable, CaseIterable {
-        /// Run the query and write an answer from its rows.
-        case answer
-        /// Only generate and check the query.
-        case sqlOnly = "sql_only"
-    }
+/// How a question is answered.
+package enum AnswerMode: String, Sendable, Codable, CaseIterable {
+    /// Run the query and write an answer from its rows.
+    case answer
+    /// Only generate and run the query.
+    case sqlOnly = "sql_only"
+}
 
-    /// LLM model name; nil uses the server's default.
+/// Per-user preferences for answering questions; nil fields take the server's defaults.
+package struct UserSettings: Sendable, Codable, Equatable {
+    /// One of the models the server offers (`ASKDB_LLM_MODELS`).
     package var llmModel: String?
-    /// Tokens of schema context to retrieve for a question; nil uses the server's default.
+    /// Tokens of schema context to retrieve for a question, at most the server's
+    /// `ASKDB_LLM_CONTEXT_TOKENS`.
     package var contextTokens: Int?
     package var answerMode: AnswerMode?
 
@@ -71,13 +72,99 @@ package struct UserSettings: Sendable, Codable, Equatable {
         case answerMode = "answer_mode"
     }
 
-    /// Throws a 422-kind error naming the setting that is out of range.
-    package func validate() throws(AskDBError) {
-        if let llmModel, llmModel.isEmpty || llmModel.count > 200 {
-            throw .invalid("invalid_settings", "llm_model must be 1 to 200 characters")
+    /// Unset fields are written as null, so a client sees every setting.
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(llmModel, forKey: .llmModel)
+        try container.encode(contextTokens, forKey: .contextTokens)
+        try container.encode(answerMode, forKey: .answerMode)
+    }
+}
+
+/// What the server lets users choose, and its defaults.
+package struct SettingsPolicy: Sendable, Equatable {
+    /// The models offered, the default first; empty when no model is configured.
+    package var models: [String]
+    /// The default context size, and the most a user may choose.
+    package var maxContextTokens: Int
+
+    package init(models: [String], maxContextTokens: Int) {
+        self.models = models
+        self.maxContextTokens = maxContextTokens
+    }
+
+    /// The settings a user's questions run with: theirs where the policy still allows them,
+    /// else the defaults.
+    package func effective(_ settings: UserSettings) -> EffectiveSettings {
+        EffectiveSettings(
+            llmModel: settings.llmModel.flatMap { models.contains($0) ? $0 : nil } ?? models.first,
+            contextTokens: min(settings.contextTokens ?? maxContextTokens, maxContextTokens),
+            answerMode: settings.answerMode ?? .answer
+        )
+    }
+
+    /// Throws a 422-kind error naming the setting that is outside the policy.
+    package func validate(_ settings: UserSettings) throws(AskDBError) {
+        if let model = settings.llmModel, !models.contains(model) {
+            throw .invalid("invalid_settings", models.isEmpty
+                ? "llm_model cannot be set: no language model is configured"
+                : "llm_model must be one of: \(models.joined(separator: ", "))")
         }
-        if let contextTokens, !(256...131_072).contains(contextTokens) {
-            throw .invalid("invalid_settings", "context_tokens must be from 256 to 131072")
+        let lowest = min(200, maxContextTokens)
+        if let tokens = settings.contextTokens, !(lowest...maxContextTokens).contains(tokens) {
+            throw .invalid("invalid_settings", "context_tokens must be from \(lowest) to \(maxContextTokens)")
         }
+    }
+}
+
+/// The settings a user's questions run with.
+package struct EffectiveSettings: Sendable, Codable, Equatable {
+    /// Nil when no model is configured.
+    package var llmModel: String?
+    package var contextTokens: Int
+    package var answerMode: AnswerMode
+
+    enum CodingKeys: String, CodingKey {
+        case llmModel = "llm_model"
+        case contextTokens = "context_tokens"
+        case answerMode = "answer_mode"
+    }
+}
+
+/// A user's settings as the settings routes show them: the saved choices, what questions run
+/// with, and what may be chosen.
+package struct SettingsView: Sendable, Codable, Equatable {
+    package var saved: UserSettings
+    package var effective: EffectiveSettings
+    package var llmModels: [String]
+    package var maxContextTokens: Int
+
+    package func encode(to encoder: any Encoder) throws {
+        try saved.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(effective, forKey: .effective)
+        try container.encode(llmModels, forKey: .llmModels)
+        try container.encode(maxContextTokens, forKey: .maxContextTokens)
+    }
+
+    package init(from decoder: any Decoder) throws {
+        saved = try UserSettings(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        effective = try container.decode(EffectiveSettings.self, forKey: .effective)
+        llmModels = try container.decode([String].self, forKey: .llmModels)
+        maxContextTokens = try container.decode(Int.self, forKey: .maxContextTokens)
+    }
+
+    package init(saved: UserSettings, policy: SettingsPolicy) {
+        self.saved = saved
+        effective = policy.effective(saved)
+        llmModels = policy.models
+        maxContextTokens = policy.maxContextTokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case effective
+        case llmModels = "llm_models"
+        case maxContextTokens = "max_context_tokens"
     }
 }

@@ -11,7 +11,8 @@ package struct LanguageModelConfig: Sendable, Equatable {
     package var api: API
     /// Nil: no model configured; questions answer 503 until one is.
     package var baseURL: String?
-    package var model: String
+    /// The models the server offers users, the default first.
+    package var models: [String]
     package var apiKey: String?
     package var timeout: Duration
     /// The server takes a GBNF grammar (llama.cpp's server does).
@@ -20,7 +21,8 @@ package struct LanguageModelConfig: Sendable, Equatable {
     /// beside the question and the reply.
     package var contextTokens: Int
 
-    /// `ASKDB_LLM_API` (`openai`, default, or `ollama`), `ASKDB_LLM_URL`, `ASKDB_LLM_MODEL`,
+    /// `ASKDB_LLM_API` (`openai`, default, or `ollama`), `ASKDB_LLM_URL`, `ASKDB_LLM_MODELS` (the
+    /// models users may choose, comma-separated, the default first) or `ASKDB_LLM_MODEL` (one),
     /// `ASKDB_LLM_API_KEY`, `ASKDB_LLM_TIMEOUT` seconds (default 120), `ASKDB_LLM_GRAMMAR` (true/false),
     /// `ASKDB_LLM_CONTEXT_TOKENS` (default 2500).
     package init(environment: EnvironmentVariables) throws(ConfigError) {
@@ -35,19 +37,39 @@ package struct LanguageModelConfig: Sendable, Equatable {
                 throw ConfigError(variable: "ASKDB_LLM_URL", reason: "must be an http(s) URL such as http://127.0.0.1:11434")
             }
         }
-        model = environment.optional("ASKDB_LLM_MODEL") ?? (parsed == .ollama ? "qwen2.5-coder:7b" : "default")
+        switch (environment.optional("ASKDB_LLM_MODELS"), environment.optional("ASKDB_LLM_MODEL")) {
+        case (.some, .some):
+            throw ConfigError(variable: "ASKDB_LLM_MODELS", reason: "and ASKDB_LLM_MODEL are both set; set one (ASKDB_LLM_MODELS lists the default first)")
+        case (.some(let list), nil):
+            models = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !models.isEmpty, Set(models).count == models.count, models.allSatisfy({ $0.count <= 200 }) else {
+                throw ConfigError(variable: "ASKDB_LLM_MODELS", reason: "must list one or more distinct model names, comma-separated")
+            }
+        case (nil, let one):
+            models = [one ?? (parsed == .ollama ? "qwen2.5-coder:7b" : "default")]
+        }
         apiKey = environment.optional("ASKDB_LLM_API_KEY")
         timeout = .seconds(try environment.integer("ASKDB_LLM_TIMEOUT", default: 120, in: 1...3600))
         acceptsGrammar = ["1", "true", "yes"].contains(environment.optional("ASKDB_LLM_GRAMMAR")?.lowercased() ?? "")
         contextTokens = try environment.integer("ASKDB_LLM_CONTEXT_TOKENS", default: 2500, in: 200...100_000)
     }
 
-    /// The configured model, or nil when there is none.
+    /// The default model.
+    package var model: String { models[0] }
+
+    /// The default model, or nil when no server is configured.
     package func makeModel() -> (any LanguageModel)? {
+        makeCatalog()?.defaultModel
+    }
+
+    /// Every offered model, or nil when no server is configured.
+    package func makeCatalog() -> ModelCatalog? {
         guard let baseURL else { return nil }
-        switch api {
-        case .openAI: return OpenAICompatibleModel(baseURL: baseURL, model: model, apiKey: apiKey, timeout: timeout, acceptsGrammar: acceptsGrammar)
-        case .ollama: return OllamaModel(baseURL: baseURL, model: model, timeout: timeout)
-        }
+        return ModelCatalog(models.map { name -> any LanguageModel in
+            switch api {
+            case .openAI: OpenAICompatibleModel(baseURL: baseURL, model: name, apiKey: apiKey, timeout: timeout, acceptsGrammar: acceptsGrammar)
+            case .ollama: OllamaModel(baseURL: baseURL, model: name, timeout: timeout)
+            }
+        })
     }
 }

@@ -1,3 +1,4 @@
+import Accounts
 import Connections
 import Redis
 import DataSources
@@ -30,20 +31,20 @@ package struct QuestionService: Sendable {
     private let store: any VectorStore
     private let snapshots: SchemaSnapshotStore
     private let embedder: EmbedderSlot
-    private let model: (any LanguageModel)?
+    private let models: ModelCatalog?
+    private let accounts: AccountService
     private let history: HistoryService
     private let rates: RateLimiter
     private let concurrency: ConcurrencyLimiter
     private let cache: AnswerCache?
     private let limits: QuestionLimits
-    private let contextTokens: Int
     private let logger: Logger
 
     package init(connections: ConnectionService, activeJobs: any ActiveJobLookup, history: HistoryService, store: any VectorStore, snapshots: SchemaSnapshotStore,
-                embedder: EmbedderSlot, model: (any LanguageModel)?, rates: RateLimiter, concurrency: ConcurrencyLimiter,
-                cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), contextTokens: Int = 2500, logger: Logger) {
+                embedder: EmbedderSlot, models: ModelCatalog?, accounts: AccountService, rates: RateLimiter, concurrency: ConcurrencyLimiter,
+                cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), logger: Logger) {
         self.cache = cache
-        self.contextTokens = contextTokens
+        self.accounts = accounts
         self.history = history
         self.rates = rates
         self.concurrency = concurrency
@@ -53,7 +54,7 @@ package struct QuestionService: Sendable {
         self.store = store
         self.snapshots = snapshots
         self.embedder = embedder
-        self.model = model
+        self.models = models
         self.logger = logger
     }
 
@@ -91,18 +92,22 @@ package struct QuestionService: Sendable {
             throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
         }
         let record = try await indexedConnection(id: request.connectionID, ownerID: ownerID)
-        guard let model else {
+        guard let models else {
             throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
         }
+        // The asker's settings choose the model, the context size and (unless the request says) the mode.
+        let settings = try await accounts.effectiveSettings(userID: ownerID)
+        let model = models.model(named: settings.llmModel)
         var request = request
         request.question = question
+        request.mode = request.mode ?? settings.answerMode
         if let conversationID {
             request.earlierTurns = try await history.turns(ownerID: ownerID, connectionID: record.id, conversationID: conversationID, limit: 3)
         }
         // A follow-up means something else after other turns: they are part of the key.
         let context = request.earlierTurns.map { "\($0.question)\u{1E}\($0.query)" }.joined(separator: "\u{1D}")
         let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question, conversation: context,
-                                  model: model.name, mode: request.mode, today: Date())
+                                  model: model.name, contextTokens: settings.contextTokens, mode: request.mode ?? .answer, options: record.options, today: Date())
         // The answer cache is read in the rate limit's round trip.
         let lookup = cache?.answerLookup(for: key)
         let replies = try await countQuery(ownerID: ownerID, along: lookup.map { [$0] } ?? [])
@@ -110,7 +115,7 @@ package struct QuestionService: Sendable {
         if let cache, let reply = replies.first, let cached = cache.cachedAnswer(from: reply) {
             work = .cached(cached)
         } else {
-            let pipeline = QueryPipeline(retriever: retriever(embedder: try await embedder.get(), contextTokens: contextTokens), model: model, logger: logger)
+            let pipeline = QueryPipeline(retriever: retriever(embedder: try await embedder.get(), contextTokens: settings.contextTokens), model: model, logger: logger)
             work = .run(source: try await guardedSource(of: record, ownerID: ownerID), pipeline: pipeline)
         }
         return Prepared(ownerID: ownerID, request: request, record: record, cacheKey: key, work: work,

@@ -31,6 +31,12 @@ package struct SamplingOptions: Sendable, Codable, Equatable {
         excludedColumns = try container.decodeIfPresent([String].self, forKey: .excludedColumns) ?? []
     }
 
+    /// The options as one string, the same for the same options: for keys of what they decide.
+    package var fingerprint: String {
+        let lists = [excludedSchemas, excludedTables, excludedColumns].map { $0.map { $0.lowercased() }.sorted().joined(separator: "\u{1F}") }
+        return ([sampleValues ? "values" : "structure"] + lists).joined(separator: "\u{1E}")
+    }
+
     package func excludes(schema: String) -> Bool {
         excludedSchemas.contains { $0.lowercased() == schema.lowercased() }
     }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Query
+import SchemaModel
 @testable import Support
 import TestSupport
 import Testing
@@ -40,9 +41,16 @@ struct AnswerCacheTests {
 
     @Test func keysIgnoreCaseSpacingAndEndPunctuationButNotWords() {
         let id = UUID(), day = Date(timeIntervalSince1970: 86_400 * 20_000)
-        func key(_ question: String) -> String { AnswerCache.key(connectionID: id, indexVersion: 1, question: question, model: "m", mode: .answer, today: day) }
+        func key(_ question: String, tokens: Int = 2500, options: SamplingOptions = SamplingOptions()) -> String {
+            AnswerCache.key(connectionID: id, indexVersion: 1, question: question, model: "m", contextTokens: tokens, mode: .answer, options: options, today: day)
+        }
         #expect(key("How many albums are there?") == key("  how many\talbums are there  "))
         #expect(key("How many albums are there?") != key("How many artists are there?"))
+        // An answer cached before the owner excluded a column is not served after; nor one
+        // written with another context size.
+        #expect(key("Emails?") != key("Emails?", options: SamplingOptions(excludedColumns: ["customer.email"])))
+        #expect(key("Emails?", options: SamplingOptions(excludedColumns: ["a", "B"])) == key("Emails?", options: SamplingOptions(excludedColumns: ["b", "a"])))
+        #expect(key("Emails?") != key("Emails?", tokens: 1000))
         #expect(" \n ".trimmed() == "" && "?!x?".trimmed(where: { $0 == "?" }) == "!x")
     }
 

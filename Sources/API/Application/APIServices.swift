@@ -47,6 +47,8 @@ struct APIServices: Sendable {
             tokens: await AccessTokens(secret: config.jwtSecret, lifetime: config.tokenLifetime),
             limiter: limiter,
             registration: config.registration,
+            settingsPolicy: SettingsPolicy(models: config.languageModel.baseURL == nil ? [] : config.languageModel.models,
+                                           maxContextTokens: config.languageModel.contextTokens),
             userCache: users,
             logger: logger
         )
@@ -68,10 +70,9 @@ struct APIServices: Sendable {
         let history = HistoryService(postgres: postgres, logger: logger)
         let questions = QuestionService(
             connections: connections, activeJobs: jobs, history: history, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
-            embedder: embedder, model: config.languageModel.makeModel(), rates: limiter,
+            embedder: embedder, models: config.languageModel.makeCatalog(), accounts: accounts, rates: limiter,
             concurrency: ConcurrencyLimiter(redis: redis, keys: keys),
-            cache: AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL), limits: config.questionLimits,
-            contextTokens: config.languageModel.contextTokens, logger: logger
+            cache: AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL), limits: config.questionLimits, logger: logger
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,

@@ -96,4 +96,4 @@ struct AccountRoutes: Sendable {
     }
 }
 
-extension UserSettings: ResponseEncodable {}
+extension SettingsView: ResponseEncodable {}

@@ -20,7 +20,7 @@ struct QueryRoutes: Sendable {
         }
 
         var request: QuestionRequest {
-            QuestionRequest(connectionID: connectionID, question: question, mode: mode ?? .answer)
+            QuestionRequest(connectionID: connectionID, question: question, mode: mode)
         }
     }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Redis
+import SchemaModel
 import Support
 
 /// The two Redis caches in front of the pipeline, keyed by everything an answer depends on: the
@@ -27,13 +28,18 @@ package struct AnswerCache: Sendable {
 
     /// The cache key of a question.
     /// - Parameter conversation: the earlier turns the question follows, as text ("" for none).
+    /// Everything that changes what a question's answer may be is part of its key: the index,
+    /// the conversation so far, the model and its context size, the mode, the day (questions
+    /// say "this year"), and the owner's options (an answer read before a column was excluded
+    /// is never served after).
     package static func key(connectionID: UUID, indexVersion: Int, question: String, conversation: String = "", model: String,
-                           mode: QuestionRequest.Mode, today: Date) -> String {
+                           contextTokens: Int, mode: QuestionRequest.Mode, options: SamplingOptions, today: Date) -> String {
         let normalised = question.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
             .trimmed(where: { "?!. ".contains($0) })
         // The UTC day's number: a formatter per request cost more than the rest of a cached answer.
         let day = String(Int((today.timeIntervalSince1970 / 86_400).rounded(.down)))
-        let parts = [connectionID.lowercasedString, String(indexVersion), normalised, conversation, model, mode.rawValue, day]
+        let parts = [connectionID.lowercasedString, String(indexVersion), normalised, conversation, model, String(contextTokens), mode.rawValue,
+                     options.fingerprint, day]
         return SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).hexString
     }
 

@@ -1,3 +1,4 @@
+import Accounts
 import DataSources
 import Embedding
 import Foundation
@@ -9,21 +10,18 @@ import Support
 
 /// A question to a connection.
 package struct QuestionRequest: Sendable {
-    package enum Mode: String, Sendable, Codable {
-        /// The query, its rows and a short answer in words.
-        case answer
-        /// The query and its rows only.
-        case sqlOnly = "sql_only"
-    }
+    /// `answer`: the query, its rows and a short answer in words; `sql_only`: the query and its rows.
+    package typealias Mode = AnswerMode
 
     package var connectionID: UUID
     package var question: String
-    package var mode: Mode
+    /// Nil: the asker's setting.
+    package var mode: Mode?
     /// Earlier turns of the same conversation, oldest first: follow-ups ("and per year?") are
     /// written with them in view.
     package var earlierTurns: [ConversationTurn]
 
-    package init(connectionID: UUID, question: String, mode: Mode = .answer, earlierTurns: [ConversationTurn] = []) {
+    package init(connectionID: UUID, question: String, mode: Mode? = nil, earlierTurns: [ConversationTurn] = []) {
         self.connectionID = connectionID
         self.question = question
         self.mode = mode
@@ -253,7 +251,7 @@ package struct QueryPipeline: Sendable {
 
     /// The answer in words (mode "answer"), streamed to `events` as the model writes it.
     private func words(for request: QuestionRequest, query: String, result: QueryResult, events: QuestionEvents?) async throws -> String? {
-        guard request.mode == .answer else { return nil }
+        guard (request.mode ?? .answer) == .answer else { return nil }
         let messages = QueryPrompt.answerMessages(question: request.question, query: query, result: result, rows: rowsForAnswer)
         var text = ""
         for try await piece in model.stream(messages, options: GenerationOptions(maxTokens: 200)) {
