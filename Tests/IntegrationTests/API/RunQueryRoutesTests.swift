@@ -62,8 +62,8 @@ import Testing
         }
     }
 
-    /// A query kept for a question is guarded again, under the options as they are now: one
-    /// the owner has since excluded a column of is not run, and the model writes a new one.
+    /// After the owner excludes a column, a question asked before is not answered from what was
+    /// kept for it (the options are part of the caches' keys): the model writes a new query.
     @Test func aCachedQueryIsGuardedUnderTheCurrentOptions() async throws {
         let replies = ["```sql\nSELECT email FROM customer WHERE customer_id = 1\n```", "first",
                        "```sql\nSELECT count(*) AS n FROM customer\n```", "second"]

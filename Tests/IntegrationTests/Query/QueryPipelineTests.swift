@@ -84,6 +84,25 @@ import Testing
         GuardedSource(dialect: PostgresDialect(), connector: connector, options: SamplingOptions(), database: nil)
     }
 
+    /// A kept query is guarded again under the options the source has now, so one reading a
+    /// column excluded since is not run.
+    @Test func aCachedQueryRerunsOnlyIfItStillPassesTheGuard() async throws {
+        try await Self.withIndexedChinook { connector, connectionID, store, snapshots in
+            let chat = ScriptedChat(replies: ["unused"])
+            try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { base in
+                let pipeline = QueryPipeline(store: store, snapshots: snapshots, embedder: HashEmbedder(),
+                                             model: OpenAICompatibleModel(baseURL: base, model: "m"), logger: TestServers.logger)
+                let request = QuestionRequest(connectionID: connectionID, question: "Emails?", mode: .sqlOnly)
+                let open = try await pipeline.rerun("SELECT email FROM customer LIMIT 1", for: request, version: 1, source: Self.source(connector))
+                #expect(open?.rows.count == 1)
+                let excluding = GuardedSource(dialect: PostgresDialect(), connector: connector,
+                                              options: SamplingOptions(excludedColumns: ["customer.email"]), database: nil)
+                #expect(try await pipeline.rerun("SELECT email FROM customer LIMIT 1", for: request, version: 1, source: excluding) == nil)
+                #expect(await chat.requestCount == 0)
+            }
+        }
+    }
+
     /// One hash over every row of every Chinook table, and the list of relations and functions.
     static func checksum(_ connector: PostgresSourceConnector) async throws -> [[JSONValue]] {
         let tables = ["album", "artist", "customer", "employee", "genre", "invoice", "invoice_line", "media_type", "playlist", "playlist_track", "track"]
