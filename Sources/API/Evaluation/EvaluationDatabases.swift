@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import PostgresSyntax
+import Runtime
 import Support
 
 /// The databases an evaluation asks: each dataset loaded from `<dir>/<name>.sql` into a database
@@ -58,11 +59,7 @@ struct EvaluationDatabases {
 
     private func withClient<T: Sendable>(_ url: PostgresURL, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await client.run(); return nil }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        return try await ProcessServices.withRunning([client], logger: logger) { try await body(client) }
     }
 }
 
