@@ -113,6 +113,8 @@ SQL
 export DATABASE_URL REDIS_URL JWT_SECRET ASKDB_ENCRYPTION_KEY ASKDB_MODEL_DIR
 export ASKDB_HOST=127.0.0.1 ASKDB_PORT="$API_PORT"
 export ASKDB_LOG_FORMAT="${ASKDB_LOG_FORMAT:-json}"
+# The demo and the evaluation's databases are on loopback, which the API refuses unless named.
+export ASKDB_ALLOWED_HOSTS="${ASKDB_ALLOWED_HOSTS-127.0.0.1,localhost}"
 
 log "applying migrations"
 "$BIN/askdb-api" migrate --migrations "$ASKDB_ROOT/migrations" >&2 || die "migrations failed"
@@ -133,6 +135,7 @@ else
     ASKDB_LLM_URL="http://127.0.0.1:$LLM_PORT"
     ASKDB_LLM_API=openai
     ASKDB_LLM_MODEL="$LOCAL_LLM_MODEL"
+    unset ASKDB_LLM_MODELS
     # llama.cpp accepts a grammar: queries are constrained to the retrieved schema. A shorter
     # schema context keeps prompt, repairs and reply inside the model's 4096-token window and
     # the prompt's evaluation on 2 cores to a few seconds.
@@ -150,6 +153,7 @@ fi
 ASKDB_LLM_API="${ASKDB_LLM_API:-openai}"
 export ASKDB_LLM_URL ASKDB_LLM_API
 [ -n "${ASKDB_LLM_MODEL:-}" ] && export ASKDB_LLM_MODEL
+[ -n "${ASKDB_LLM_MODELS:-}" ] && export ASKDB_LLM_MODELS
 [ -n "${ASKDB_LLM_GRAMMAR:-}" ] && export ASKDB_LLM_GRAMMAR
 [ -n "${ASKDB_LLM_CONTEXT_TOKENS:-}" ] && export ASKDB_LLM_CONTEXT_TOKENS
 
@@ -180,6 +184,8 @@ ASKDB_MODEL_DIR=$ASKDB_MODEL_DIR
 ASKDB_LLM_URL=$ASKDB_LLM_URL
 ASKDB_LLM_API=$ASKDB_LLM_API
 ASKDB_LLM_MODEL=${ASKDB_LLM_MODEL:-}
+ASKDB_LLM_MODELS=${ASKDB_LLM_MODELS:-}
+ASKDB_ALLOWED_HOSTS=$ASKDB_ALLOWED_HOSTS
 ASKDB_LLM_GRAMMAR=${ASKDB_LLM_GRAMMAR:-}
 ASKDB_LLM_CONTEXT_TOKENS=${ASKDB_LLM_CONTEXT_TOKENS:-}
 # A superuser URL for askdb-api eval, which loads datasets into databases of their own.

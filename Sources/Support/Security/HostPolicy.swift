@@ -37,7 +37,13 @@ package struct HostPolicy: Sendable {
         "169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128", "100.100.100.200/32", "0.0.0.0/8", "::/128",
     ].compactMap(IPRange.init)
 
-    /// Empty: any host but the always-refused ones.
+    /// Loopback, private, shared (CGNAT) and unique-local addresses: the operator's own network,
+    /// refused unless the allow list names them.
+    package static let internalRanges: [IPRange] = [
+        "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7",
+    ].compactMap(IPRange.init)
+
+    /// Empty: any public host (none of ``alwaysRefused`` or ``internalRanges``).
     package let allowed: [Rule]
 
     package init(allowed: [Rule] = []) {
@@ -74,6 +80,10 @@ package struct HostPolicy: Sendable {
             let rangeAllowed = allowed.contains { rule in
                 if case .range(let range) = rule { return range.contains(address) }
                 return false
+            }
+            if allowed.isEmpty, let range = Self.internalRanges.first(where: { $0.contains(address) }) {
+                throw AskDBError(.forbidden, code: "host_not_allowed", message:
+                    "\(host) resolves to \(address), in \(range), a loopback or private network: the server's operator must name it in ASKDB_ALLOWED_HOSTS")
             }
             guard nameAllowed || rangeAllowed else {
                 throw AskDBError(.forbidden, code: "host_not_allowed", message: "\(host) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS)")

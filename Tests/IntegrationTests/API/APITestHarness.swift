@@ -23,6 +23,8 @@ enum APITestHarness {
             // Tests share one Redis: rate-limit counters and queues stay apart per application.
             "ASKDB_REDIS_PREFIX": "test-\(UUID().uuidString.prefix(8))",
             "ASKDB_MODEL_DIR": (try? TestServers.modelFolder.path) ?? "",
+            // The test servers are on loopback, which a server refuses unless it is named.
+            "ASKDB_ALLOWED_HOSTS": "127.0.0.1",
         ]
     }
 

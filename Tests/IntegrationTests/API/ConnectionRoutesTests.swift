@@ -235,13 +235,13 @@ import Testing
             let jobs = JobService(store: JobStore(postgres: client, logger: TestServers.logger), queue: RedisJobQueue(redis: redis, keys: keys), logger: TestServers.logger)
             let owner = try await UserStore(postgres: client, logger: TestServers.logger)
                 .create(email: EmailAddress("o@example.com"), passwordHash: "x", role: .user)
-            let before = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: oldKey), hostPolicy: HostPolicy(), limiter: limiter, mongoClients: MongoClientPool(), logger: TestServers.logger)
+            let before = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: oldKey), hostPolicy: try HostPolicy(list: "127.0.0.1"), limiter: limiter, mongoClients: MongoClientPool(), logger: TestServers.logger)
             let created = try await before.create(ownerID: owner.id, name: "a", kind: .postgres, url: try sourceURL("postgres"), saveUntested: false)
 
-            let after = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: newKey, previous: [oldKey]), hostPolicy: HostPolicy(), limiter: limiter, mongoClients: MongoClientPool(), logger: TestServers.logger)
+            let after = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: newKey, previous: [oldKey]), hostPolicy: try HostPolicy(list: "127.0.0.1"), limiter: limiter, mongoClients: MongoClientPool(), logger: TestServers.logger)
             #expect(try await after.rotateKeys() == 1)
             #expect(try await after.rotateKeys() == 0)
-            let newOnly = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: newKey), hostPolicy: HostPolicy(), limiter: limiter, mongoClients: MongoClientPool(), logger: TestServers.logger)
+            let newOnly = ConnectionService(postgres: client, jobs: jobs, keyRing: KeyRing(current: newKey), hostPolicy: try HostPolicy(list: "127.0.0.1"), limiter: limiter, mongoClients: MongoClientPool(), logger: TestServers.logger)
             #expect(try await newOnly.sourceURL(ownerID: owner.id, id: created.connection.id).raw == (try sourceURL("postgres")))
             await #expect(throws: KeyRingError.self) {
                 try await before.sourceURL(ownerID: owner.id, id: created.connection.id)
