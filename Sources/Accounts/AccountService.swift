@@ -36,6 +36,7 @@ package struct AccountService: Sendable {
     private let registration: RegistrationMode
     private let loginLimits: LoginLimits
     private let settingsPolicy: SettingsPolicy
+    private let caches: [any UserDataCache]
     private let logger: Logger
 
     package init(
@@ -46,6 +47,7 @@ package struct AccountService: Sendable {
         registration: RegistrationMode,
         loginLimits: LoginLimits = LoginLimits(),
         settingsPolicy: SettingsPolicy = SettingsPolicy(models: [], maxContextTokens: 2500),
+        caches: [any UserDataCache] = [],
         userCache: RowCache<User>? = nil,
         logger: Logger
     ) {
@@ -59,6 +61,7 @@ package struct AccountService: Sendable {
         self.registration = registration
         self.loginLimits = loginLimits
         self.settingsPolicy = settingsPolicy
+        self.caches = caches
         self.logger = logger
     }
 
@@ -155,12 +158,26 @@ package struct AccountService: Sendable {
 
     /// Changes the password after checking the current one; every earlier token is revoked.
     package func changePassword(user: User, current: String, new: String) async throws {
-        guard let account = try await users.findForLogin(email: try EmailAddress(user.email)),
-              try await hasher.verify(current, hash: account.passwordHash) else {
-            throw AskDBError(.forbidden, code: "invalid_credentials", message: "the current password is wrong")
-        }
+        try await checkPassword(current, of: user)
         try PasswordPolicy.check(new, email: try EmailAddress(user.email))
         try await users.setPassword(id: user.id, passwordHash: try await hasher.hash(new))
+    }
+
+    /// Deletes the account after checking its password: its connections, their documents,
+    /// snapshots, jobs and history, its keys, and every cached copy; the audit log keeps ids
+    /// and query text only.
+    package func deleteAccount(user: User, password: String) async throws {
+        try await checkPassword(password, of: user)
+        try await users.delete(id: user.id)
+        for cache in caches { try await cache.forget(ownerID: user.id, connectionID: nil) }
+        logger.info("account deleted", metadata: ["user": "\(user.id.lowercasedString)"])
+    }
+
+    private func checkPassword(_ password: String, of user: User) async throws {
+        guard let account = try await users.findForLogin(email: try EmailAddress(user.email)),
+              try await hasher.verify(password, hash: account.passwordHash) else {
+            throw AskDBError(.forbidden, code: "invalid_credentials", message: "the current password is wrong")
+        }
     }
 
     // MARK: API keys

@@ -65,6 +65,12 @@ package struct UserStore: Sendable {
         return nil
     }
 
+    /// Deletes the user; their rows go with them (the schema's cascades).
+    package func delete(id: UUID) async throws {
+        try await postgres.query("DELETE FROM users WHERE id = \(id)", logger: logger)
+        cache?.invalidate(id)
+    }
+
     /// Revokes every token the user holds.
     package func bumpTokenVersion(id: UUID) async throws {
         try await postgres.query(

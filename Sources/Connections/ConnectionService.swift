@@ -21,6 +21,7 @@ package struct ConnectionService: Sendable {
 
     private let store: ConnectionStore
     private let jobs: JobService
+    private let caches: [any UserDataCache]
     private let keyRing: KeyRing
     private let reach: SourceReach
     private let limiter: RateLimiter
@@ -36,11 +37,13 @@ package struct ConnectionService: Sendable {
         testLimit: RateLimiter.Rule = .init(limit: 20, window: .seconds(60)),
         connectTimeout: Duration = .seconds(5),
         mongoClients: MongoClientPool,
+        caches: [any UserDataCache] = [],
         connectionCache: RowCache<ConnectionStore.Owned>? = nil,
         logger: Logger
     ) {
         self.store = ConnectionStore(postgres: postgres, logger: logger, cache: connectionCache)
         self.jobs = jobs
+        self.caches = caches
         self.keyRing = keyRing
         self.reach = SourceReach(hostPolicy: hostPolicy, connectTimeout: connectTimeout, mongoClients: mongoClients, logger: logger)
         self.limiter = limiter
@@ -112,9 +115,12 @@ package struct ConnectionService: Sendable {
         return Outcome(connection: record, probe: try await connector(for: source, connectionID: id).test(), testFailure: nil)
     }
 
+    /// Deletes the connection with everything stored of it: its documents, snapshots, jobs and
+    /// history (the schema's cascades) and its cached answers and queries.
     package func delete(ownerID: UUID, id: UUID) async throws {
         try await store.delete(id: id, ownerID: ownerID)
-        logger.info("connection deleted", metadata: ["connection": "\(id)"])
+        for cache in caches { try await cache.forget(ownerID: ownerID, connectionID: id) }
+        logger.info("connection deleted", metadata: ["connection": "\(id.lowercasedString)"])
     }
 
     /// The saved URL, unsealed, for the indexer and the query pipeline.

@@ -71,7 +71,7 @@ package struct QuestionService: Sendable {
         let ownerID: UUID
         let request: QuestionRequest
         let record: ConnectionRecord
-        let cacheKey: String
+        let cacheKey: AnswerCache.Key
         /// What runs the question, or the answer cache's copy of its answer: a cached answer
         /// needs neither the source's address nor a connector.
         let work: Work
@@ -106,8 +106,8 @@ package struct QuestionService: Sendable {
         }
         // A follow-up means something else after other turns: they are part of the key.
         let context = request.earlierTurns.map { "\($0.question)\u{1E}\($0.query)" }.joined(separator: "\u{1D}")
-        let key = AnswerCache.key(connectionID: record.id, indexVersion: record.indexVersion, question: question, conversation: context,
-                                  model: model.name, contextTokens: settings.contextTokens, mode: request.mode ?? .answer, options: record.options, today: Date())
+        let key = AnswerCache.key(ownerID: ownerID, connectionID: record.id, source: record.url, indexVersion: record.indexVersion,
+                                  question: question, conversation: context, model: model.name, contextTokens: settings.contextTokens, mode: request.mode ?? .answer, options: record.options, today: Date())
         // The answer cache is read in the rate limit's round trip.
         let lookup = cache?.answerLookup(for: key)
         let replies = try await countQuery(ownerID: ownerID, along: lookup.map { [$0] } ?? [])
@@ -230,7 +230,9 @@ struct AuditedConnector: SourceConnector {
             try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "ok", rows: result.rows.count, error: nil)
             return result
         } catch {
-            try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "error", rows: nil, error: "\(error)")
+            // The database's message may quote a value of a row: the audit log keeps none.
+            try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "error", rows: nil,
+                                          error: LogRedaction.redact("\(error)"))
             throw error
         }
     }

@@ -42,7 +42,8 @@ struct AnswerCacheTests {
     @Test func keysIgnoreCaseSpacingAndEndPunctuationButNotWords() {
         let id = UUID(), day = Date(timeIntervalSince1970: 86_400 * 20_000)
         func key(_ question: String, tokens: Int = 2500, options: SamplingOptions = SamplingOptions()) -> String {
-            AnswerCache.key(connectionID: id, indexVersion: 1, question: question, model: "m", contextTokens: tokens, mode: .answer, options: options, today: day)
+            AnswerCache.key(ownerID: id, connectionID: id, source: "postgres://db/x", indexVersion: 1, question: question, model: "m",
+                            contextTokens: tokens, mode: .answer, options: options, today: day).hash
         }
         #expect(key("How many albums are there?") == key("  how many\talbums are there  "))
         #expect(key("How many albums are there?") != key("How many artists are there?"))

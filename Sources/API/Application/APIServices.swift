@@ -41,6 +41,7 @@ struct APIServices: Sendable {
         let keys = RedisKeyspace(prefix: config.app.redisKeyPrefix)
         let limiter = RateLimiter(redis: redis, keys: keys)
         let users = RowCache<User>(table: "users"), connectionRecords = RowCache<ConnectionStore.Owned>(table: "connections")
+        let cache = AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL)
         let accounts = AccountService(
             postgres: postgres,
             hasher: hasher,
@@ -49,6 +50,7 @@ struct APIServices: Sendable {
             registration: config.registration,
             settingsPolicy: SettingsPolicy(models: config.languageModel.baseURL == nil ? [] : config.languageModel.models,
                                            maxContextTokens: config.languageModel.contextTokens),
+            caches: [cache],
             userCache: users,
             logger: logger
         )
@@ -64,6 +66,7 @@ struct APIServices: Sendable {
             limiter: limiter,
             connectTimeout: config.app.sourceConnectTimeout,
             mongoClients: mongoClients,
+            caches: [cache],
             connectionCache: connectionRecords,
             logger: logger
         )
@@ -72,7 +75,7 @@ struct APIServices: Sendable {
             connections: connections, activeJobs: jobs, history: history, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
             embedder: embedder, models: config.languageModel.makeCatalog(), accounts: accounts, rates: limiter,
             concurrency: ConcurrencyLimiter(redis: redis, keys: keys),
-            cache: AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL), limits: config.questionLimits, logger: logger
+            cache: cache, limits: config.questionLimits, logger: logger
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,

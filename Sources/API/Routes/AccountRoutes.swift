@@ -50,6 +50,10 @@ struct AccountRoutes: Sendable {
         }
     }
 
+    struct AccountDeletion: Decodable {
+        var password: String
+    }
+
     struct PasswordChange: Decodable {
         var currentPassword: String
         var newPassword: String
@@ -84,6 +88,11 @@ struct AccountRoutes: Sendable {
         group.put("me/password") { request, context in
             let body = try await request.decode(as: PasswordChange.self, context: context)
             try await accounts.changePassword(user: try context.requireIdentity().user, current: body.currentPassword, new: body.newPassword)
+            return Response(status: .noContent)
+        }
+        group.delete("me") { request, context in
+            let body = try await request.decode(as: AccountDeletion.self, context: context)
+            try await accounts.deleteAccount(user: try context.requireIdentity().user, password: body.password)
             return Response(status: .noContent)
         }
         group.get("settings") { _, context in
