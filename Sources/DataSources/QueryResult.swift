@@ -21,10 +21,18 @@ package struct QueryLimits: Sendable, Equatable {
     package var rowLimit: Int
     /// The server stops the statement after this long.
     package var timeout: Duration
+    /// The most a plan may cost in the planner's units (`ASKDB_MAX_QUERY_COST`): a query whose
+    /// EXPLAIN estimates more is refused before it runs.
+    package var maxCost: Double
 
-    package init(rowLimit: Int = 1000, timeout: Duration = .seconds(15)) {
+    /// 100 million: every gold query of the evaluation sets passes, and a 3-way cross join of
+    /// Chinook's largest tables (about 10^9) does not.
+    package static let defaultMaxCost = 100_000_000.0
+
+    package init(rowLimit: Int = 1000, timeout: Duration = .seconds(15), maxCost: Double = QueryLimits.defaultMaxCost) {
         self.rowLimit = rowLimit
         self.timeout = timeout
+        self.maxCost = maxCost
     }
 }
 
@@ -36,16 +44,18 @@ package struct QueryExecutionError: ClientFacingError, CustomStringConvertible {
     /// The server's error code (a SQLSTATE for PostgreSQL), when it gave one.
     package var code: String?
     package var message: String
+    /// What the API calls it: `query_failed`, or `too_costly` for a plan over the cost ceiling.
+    package var clientCode: String
 
-    package init(stage: String, code: String?, message: String) {
+    package init(stage: String, code: String?, message: String, clientCode: String = "query_failed") {
         self.stage = stage
         self.code = code
         self.message = message
+        self.clientCode = clientCode
     }
 
     package var description: String { message }
 
     package var clientStatus: Int { 422 }
-    package var clientCode: String { "query_failed" }
-    package var clientMessage: String { "the database refused the query: \(message)" }
+    package var clientMessage: String { clientCode == "query_failed" ? "the database refused the query: \(message)" : message }
 }

@@ -19,6 +19,8 @@ package struct QuestionLimits: Sendable {
     package var perUserAtOnce = 3
     /// Queries running at once against one user database, from every API process.
     package var perConnectionAtOnce = 4
+    /// What one query may cost a user's database.
+    package var query = QueryLimits()
 
     package init() {}
 }
@@ -188,7 +190,9 @@ package struct QuestionService: Sendable {
     private func guardedSource(of record: ConnectionRecord, ownerID: UUID) async throws -> GuardedSource {
         let url = try await connections.sourceURL(ownerID: ownerID, id: record.id)
         let connector = AuditedConnector(inner: try await connections.connector(for: url, connectionID: record.id), userID: ownerID, connectionID: record.id, history: history)
-        return GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: url.database)
+        var source = GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: url.database)
+        source.limits = limits.query
+        return source
     }
 
     /// Counts a question or query against the caller's per-minute limit, sending `along` in the

@@ -1,4 +1,5 @@
 import Accounts
+import DataSources
 import LanguageModel
 import Query
 import Runtime
@@ -44,5 +45,6 @@ struct APIConfig: Sendable {
         questionLimits.perUserPerMinute = try environment.integer("ASKDB_QUESTIONS_PER_MINUTE", default: 30, in: 1...100_000)
         questionLimits.perUserAtOnce = try environment.integer("ASKDB_QUESTIONS_AT_ONCE", default: 3, in: 1...1000)
         questionLimits.perConnectionAtOnce = try environment.integer("ASKDB_QUERIES_PER_SOURCE", default: 4, in: 1...1000)
+        questionLimits.query.maxCost = Double(try environment.integer("ASKDB_MAX_QUERY_COST", default: Int(QueryLimits.defaultMaxCost), in: 1000...1_000_000_000_000))
     }
 }

@@ -31,7 +31,17 @@ struct PostgresQueryRunner {
         let milliseconds = "\(Int(limits.timeout.inSeconds * 1000))"
         try await connection.query("SELECT set_config('statement_timeout', \(milliseconds), true), set_config('lock_timeout', '2000', true)", logger: logger)
 
-        try await stage("explain") { try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN " + statement), logger: logger) }
+        let plan: JSONValue? = try await stage("explain") {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) " + statement), logger: logger)
+            var plan: JSONValue?
+            for try await text in rows.decode(String.self) { plan = (try? JSONValue(parsing: text))?.array?.first?["Plan"] }
+            return plan
+        }
+        if let cost = plan?["Total Cost"]?.number, cost > limits.maxCost {
+            let rows = plan?["Plan Rows"]?.number.map { Int($0) } ?? 0
+            throw QueryExecutionError(stage: "explain", code: nil, message:
+                "the plan's estimated cost is \(Int(cost)), over this server's ceiling of \(Int(limits.maxCost)) (about \(rows) rows): narrow the query with a filter, a join condition or an aggregate", clientCode: "too_costly")
+        }
         // Column names, duplicates included, from one all-NULL row; then the rows as JSON arrays,
         // positionally, so two columns called `id` stay two columns.
         let names: [String] = try await stage("execute") {

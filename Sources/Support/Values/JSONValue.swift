@@ -65,6 +65,15 @@ package enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// Any number, as a Double.
+    package var number: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
+
     package var int: Int64? {
         switch self {
         case .int(let value): value

@@ -85,4 +85,22 @@ import Testing
             }
         }
     }
+
+    /// A plan over the cost ceiling is refused before it runs, saying about how many rows it
+    /// would make; a plainly expensive but bounded one runs.
+    @Test func aQueryOverTheCostCeilingIsRefusedBeforeItRuns() async throws {
+        try await QueryRoutesTests.withChinookAndModel(replies: []) { source, _, _ in
+            try await APITestHarness.withFreshApplication { client, services in
+                let (token, id) = try await QueryRoutesTests.connect(source, client: client, services: services, index: true)
+                func run(_ query: String) async throws -> APIAnswer {
+                    try await client.call(.post, "/api/connections/\(id)/run", token: token, body: ["query": query])
+                }
+                let cross = try await run("SELECT count(*) FROM invoice_line, track, playlist_track")
+                #expect(cross.status == .unprocessableContent && cross.errorCode == "too_costly", "\(cross.object)")
+                #expect(cross.errorMessage?.contains("rows") == true)
+                let bounded = try await run("SELECT count(*) AS n FROM track t JOIN playlist_track p USING (track_id)")
+                #expect(bounded.status == .ok && bounded["rows"] as? [[Int]] == [[8715]], "\(bounded.object)")
+            }
+        }
+    }
 }
