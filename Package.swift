@@ -267,7 +267,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio")
-            ]
+            ],
+            // The hand-written OpenAPI document, served at /openapi.json: in the binary, so no
+            // resource bundle has to travel with it.
+            resources: [.embedInCode("OpenAPI/openapi.json")]
         ),
         .executableTarget(
             name: "Indexer",
@@ -339,10 +342,12 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API",
+                "Redis",
                 "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log")
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
             ]
         ),
         .testTarget(
