@@ -342,6 +342,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API",
+                "Jobs",
                 "Redis",
                 "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
