@@ -52,4 +52,32 @@ import Testing
             }
         }
     }
+
+    struct Paint: Decodable {
+        enum Shade: String, Decodable { case red }
+        var shade: Shade
+        var coats: Int
+    }
+
+    @Test func aMistypedBodyNamesTheFieldWithoutQuotingTheValue() async throws {
+        let router = Router()
+        router.add(middleware: ErrorMiddleware())
+        router.post("paint") { request, context -> String in
+            _ = try await RequestBodyDecoder().decode(Paint.self, from: request, context: context)
+            return "ok"
+        }
+        try await Application(router: router).test(.router) { client in
+            for (body, message) in [
+                (#"{"shade": "secret-7f3a", "coats": 1}"#, "the request body is not valid: `shade` is invalid"),
+                (#"{"shade": "red"}"#, "the request body is not valid: missing field `coats`"),
+                (#"{"shade": "red", "coats": "two"}"#, "the request body is not valid: `coats` must be Int"),
+            ] {
+                try await client.execute(uri: "/paint", method: .post, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .badRequest)
+                    let error = try JSONDecoder().decode(APIError.ErrorBody.self, from: Data(buffer: response.body)).error
+                    #expect(error.code == "bad_request" && error.message == message)
+                }
+            }
+        }
+    }
 }

@@ -8,7 +8,12 @@ struct RequestBodyDecoder: RequestDecoder {
     func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         try Self.refuseUnstorableText(in: body)
-        return try APIJSON.decoder.decode(T.self, from: body)
+        do {
+            return try APIJSON.decoder.decode(T.self, from: body)
+        } catch let error as DecodingError {
+            // Mapped here: `Request.decode` would word it itself, quoting a refused enum value.
+            throw ErrorMapping.apiError(for: error, requestID: context.id, logger: context.logger)
+        }
     }
 
     /// Throws 422 `validation_failed` naming the first field whose text holds U+0000, which
