@@ -216,7 +216,7 @@ for line in open(sys.argv[1]):
     if "LoadingFinished" in event:
         operations = event["LoadingFinished"]["statistic"]["operations"]["selected"]
     elif "ScenarioFinished" in event:
-        cases += len(event["ScenarioFinished"]["recorder"]["interactions"])
+        cases += len(event["ScenarioFinished"]["recorder"].get("interactions", {}))
 print(f"{operations} operations, {cases} test cases", end="")
 PY
 ), $served requests served, in $((SECONDS - started)) s: every answer as the document says"
