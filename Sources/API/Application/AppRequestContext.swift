@@ -16,7 +16,7 @@ struct AppRequestContext: RequestContext {
     }
 
     var maxUploadSize: Int { 1024 * 1024 }
-    var requestDecoder: JSONDecoder { APIJSON.decoder }
+    var requestDecoder: RequestBodyDecoder { RequestBodyDecoder() }
     var responseEncoder: JSONEncoder { APIJSON.encoder }
 
     /// The caller, on routes behind the authentication middleware.

@@ -21,6 +21,7 @@ func buildRouter(services: APIServices) -> Router<AppRequestContext> {
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
     HealthRoutes(probe: services.readiness).register(on: router)
+    OpenAPIRoutes().register(on: router)
 
     let api = router.group("api")
     let accountRoutes = AccountRoutes(accounts: services.accounts)
@@ -35,5 +36,7 @@ func buildRouter(services: APIServices) -> Router<AppRequestContext> {
     AdminQueueRoutes(jobs: services.jobs, workers: services.workers).register(on: authenticated)
     QueryRoutes(questions: services.questions).register(on: authenticated)
     HistoryRoutes(history: services.history).register(on: authenticated)
+    // Last, so it sees the whole table and wraps only the not-found answer.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }

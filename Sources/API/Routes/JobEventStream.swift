@@ -12,6 +12,19 @@ struct JobEventStream: Sendable {
     let lastEventID: String?
     var keepAlive: Duration = .seconds(15)
 
+    /// Where a reconnecting client resumes: its `Last-Event-ID`, which must be an id this stream
+    /// sends (a Redis stream id, `1796122945588-0`). Redis would refuse anything else only once
+    /// the answer had begun, breaking it off; here it is a 400 before.
+    static func resumePoint(_ lastEventID: String?) throws -> String? {
+        guard let lastEventID else { return nil }
+        let parts = lastEventID.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count),
+              parts.allSatisfy({ (1...19).contains($0.utf8.count) && $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }) else {
+            throw APIError.badRequest("Last-Event-ID must be an id this stream sent, like 1796122945588-0")
+        }
+        return lastEventID
+    }
+
     func response() -> Response {
         var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"

@@ -30,7 +30,7 @@ struct JobRoutes: Sendable {
         group.get("jobs/:id/events") { request, context in
             let owner = try context.requireIdentity().user.id
             let job = try await jobs.job(id: try context.uuid("id", what: "job"), ownerID: owner)
-            return JobEventStream(jobs: jobs, job: job, lastEventID: request.headers[.lastEventID]).response()
+            return JobEventStream(jobs: jobs, job: job, lastEventID: try JobEventStream.resumePoint(request.headers[.lastEventID])).response()
         }
     }
 
