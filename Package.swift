@@ -208,12 +208,12 @@ let package = Package(
             name: "Query",
             dependencies: [
                 "Accounts",
+                "AppDatabase",
                 "Connections",
                 "DataSources",
                 "Embedding",
                 "Jobs",
                 "LanguageModel",
-                "PostgresSyntax",
                 "RateLimits",
                 "Redis",
                 "Retrieval",

@@ -49,10 +49,11 @@ package struct AccountService: Sendable {
         settingsPolicy: SettingsPolicy = SettingsPolicy(models: [], maxContextTokens: 2500),
         caches: [any UserDataCache] = [],
         userCache: RowCache<User>? = nil,
+        settingsCache: RowCache<UserSettings>? = nil,
         logger: Logger
     ) {
         self.postgres = postgres
-        self.users = UserStore(postgres: postgres, logger: logger, cache: userCache)
+        self.users = UserStore(postgres: postgres, logger: logger, cache: userCache, settingsCache: settingsCache)
         self.apiKeys = APIKeyStore(postgres: postgres, logger: logger)
         self.invites = InviteStore(postgres: postgres, logger: logger)
         self.hasher = hasher

@@ -9,12 +9,15 @@ package struct UserStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
     private let cache: RowCache<User>?
+    private let settingsCache: RowCache<UserSettings>?
 
     /// - Parameter cache: copies of users for ``find(id:)``, which every authenticated request reads.
-    package init(postgres: PostgresClient, logger: Logger, cache: RowCache<User>? = nil) {
+    /// - Parameter settingsCache: copies of their settings, which every question reads.
+    package init(postgres: PostgresClient, logger: Logger, cache: RowCache<User>? = nil, settingsCache: RowCache<UserSettings>? = nil) {
         self.postgres = postgres
         self.logger = logger
         self.cache = cache
+        self.settingsCache = settingsCache
     }
 
     /// Creates a user; a taken email is a conflict. Runs on `connection` when given (to share a
@@ -69,6 +72,7 @@ package struct UserStore: Sendable {
     package func delete(id: UUID) async throws {
         try await postgres.query("DELETE FROM users WHERE id = \(id)", logger: logger)
         cache?.invalidate(id)
+        settingsCache?.invalidate(id)
     }
 
     /// Revokes every token the user holds.
@@ -97,11 +101,16 @@ package struct UserStore: Sendable {
     }
 
     package func settings(id: UUID) async throws -> UserSettings {
-        let rows = try await postgres.query("SELECT settings::text FROM users WHERE id = \(id)", logger: logger)
-        for try await json in rows.decode(String.self) {
-            return try JSONDecoder().decode(UserSettings.self, from: Data(json.utf8))
+        let load = { () async throws -> UserSettings? in
+            let rows = try await postgres.query("SELECT settings::text FROM users WHERE id = \(id)", logger: logger)
+            for try await json in rows.decode(String.self) {
+                return try JSONDecoder().decode(UserSettings.self, from: Data(json.utf8))
+            }
+            return nil
         }
-        throw AskDBError.notFound("user")
+        let settings = if let settingsCache { try await settingsCache.value(for: id, load: load) } else { try await load() }
+        guard let settings else { throw AskDBError.notFound("user") }
+        return settings
     }
 
     package func setSettings(id: UUID, _ settings: UserSettings) async throws {
@@ -109,6 +118,7 @@ package struct UserStore: Sendable {
         try await postgres.query(
             "UPDATE users SET settings = \(json)::jsonb, updated_at = now() WHERE id = \(id)", logger: logger
         )
+        settingsCache?.invalidate(id)
     }
 
     static func users(_ rows: PostgresRowSequence) async throws -> [User] {

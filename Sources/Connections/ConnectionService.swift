@@ -67,7 +67,8 @@ package struct ConnectionService: Sendable {
     }
 
     /// Renames and/or points the connection elsewhere; a new URL is tested like a new connection.
-    /// New options apply from the next indexing run.
+    /// New options apply to questions at once (the guard and the caches' keys use the current
+    /// ones) and to the index from its next run.
     package func update(ownerID: UUID, id: UUID, name: String?, url: String?, saveUntested: Bool,
                        options: SamplingOptions? = nil) async throws -> Outcome {
         let current = try await store.get(id: id, ownerID: ownerID)

@@ -80,7 +80,7 @@ struct AskDBIndexer: AsyncParsableCommand {
         }
         logger.info("indexer worker starting", metadata: ["concurrency": "\(concurrency)"])
         do {
-            try await ProcessServices.runUntilSignalled(services, logger: logger)
+            try await ProcessServices.runUntilSignalled(services, shutdownLimit: settings.shutdownGrace + .seconds(5), logger: logger)
         } catch let error as StartupError {
             logger.critical("\(error.message)")
             throw ExitCode(2)

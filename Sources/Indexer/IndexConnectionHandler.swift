@@ -15,7 +15,7 @@ struct IndexConnectionHandler: JobHandler {
     /// Pauses at each new phase, to watch progress and exercise failover (`ASKDB_DEBUG_PHASE_DELAY_MS`).
     let phaseDelay: Duration
     /// The indexing pipeline over the loaded embedder.
-    let indexer: @Sendable (any Embedder) -> ConnectionIndexer
+    let makeIndexer: @Sendable (any Embedder) -> ConnectionIndexer
 
 
     /// Share of the bar each phase fills, so the percentage moves steadily across phases.
@@ -31,7 +31,7 @@ struct IndexConnectionHandler: JobHandler {
             let source = try await connections.sourceURL(ownerID: job.ownerID, id: job.connectionID)
             let connector = try await connections.connector(for: source, connectionID: record.id)
             let lastPhase = LastPhase()
-            report = try await indexer(try await embedder.ready()).index(
+            report = try await makeIndexer(try await embedder.ready()).index(
                 connectionID: job.connectionID, connector: connector, options: record.options,
                 fence: JobLeaseFence(jobID: job.id, token: Int64(context.claim.token))
             ) { progress in

@@ -1,5 +1,6 @@
 internal import CMongoc
 import Foundation
+import Synchronization
 import Support
 
 /// A libmongoc client pool: the only code that touches mongoc and bson pointers.
@@ -11,6 +12,9 @@ package final class MongoClient: @unchecked Sendable {
     private let pool: OpaquePointer
     private let uri: OpaquePointer
     private let threads: DedicatedThreads
+    /// The driver's pool is destroyed once, by ``shutdown()`` (or, for a client never shut
+    /// down, when it is freed).
+    private let destroyed = Mutex(false)
 
     // The driver's own log lines go nowhere: its errors reach callers, classified, instead.
     private static let initializeDriver: Void = {
@@ -42,6 +46,10 @@ package final class MongoClient: @unchecked Sendable {
     }
 
     deinit {
+        if !destroyed.withLock({ $0 }) { destroyDriverPool() }
+    }
+
+    private func destroyDriverPool() {
         mongoc_client_pool_destroy(pool)
         mongoc_uri_destroy(uri)
     }
@@ -144,8 +152,14 @@ package final class MongoClient: @unchecked Sendable {
         return Array(documents.prefix(limit))
     }
 
+    /// Lets running calls finish, then destroys the driver's pool, which ends server sessions
+    /// over the network and joins the driver's monitor threads: blocking, so on a thread of its own.
     package func shutdown() async {
         await threads.shutdown()
+        guard destroyed.withLock({ destroyed in defer { destroyed = true }; return !destroyed }) else { return }
+        let closer = DedicatedThreads(count: 1)
+        _ = try? await closer.run { self.destroyDriverPool() }
+        await closer.shutdown()
     }
 }
 

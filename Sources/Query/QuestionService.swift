@@ -1,4 +1,5 @@
 import Accounts
+import AppDatabase
 import Connections
 import Redis
 import DataSources
@@ -128,10 +129,10 @@ package struct QuestionService: Sendable {
     /// and records it in the user's history.
     package func answer(_ prepared: Prepared, events: QuestionEvents? = nil) async throws -> QuestionReply {
         let record = prepared.record, request = prepared.request, key = prepared.cacheKey
-        let reply: ReplyTemplate, summary: AnswerSummary
+        let reply: ReplyTemplate, summary: AnswerSummary, fresh: QuestionAnswer?
         switch prepared.work {
         case .cached(let cached):
-            (reply, summary) = (cached.reply, cached.summary)
+            (reply, summary, fresh) = (cached.reply, cached.summary, nil)
         case .run(let source, let pipeline):
             let answer = try await withSlots(ownerID: prepared.ownerID, connectionID: record.id) {
                 if let query = await cache?.query(for: key),
@@ -141,11 +142,19 @@ package struct QuestionService: Sendable {
                 return try await pipeline.ask(request, version: record.indexVersion, source: source, events: events)
             }
             summary = try AnswerSummary(answer)
-            await cache?.store(answer, summary: summary, for: key)
             reply = try ReplyTemplate(answer)
+            fresh = answer
         }
-        let historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
+        let historyID: UUID
+        do {
+            historyID = try await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
                                                  question: request.question, answer: summary)
+        } catch where error.isForeignKeyViolation {
+            // The connection (or its owner) was deleted while the question ran.
+            throw AskDBError.notFound("connection")
+        }
+        // Cached only once history took it: a connection deleted meanwhile is not cached anew.
+        if let fresh { await cache?.store(fresh, summary: summary, for: key) }
         return reply.filled(historyID: historyID, conversationID: prepared.conversationID)
     }
 

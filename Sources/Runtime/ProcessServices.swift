@@ -5,13 +5,15 @@ import ServiceLifecycle
 /// order (the database clients first) and shut down in reverse, so PostgreSQL and Redis stop
 /// last, after every service that uses them.
 package enum ProcessServices {
-    /// Runs `services` until SIGTERM or SIGINT, then shuts them down gracefully; a service that
-    /// fails stops the others, and its error is thrown.
-    package static func runUntilSignalled(_ services: [any Service], logger: Logger) async throws {
-        let group = ServiceGroup(configuration: .init(
+    /// Runs `services` until SIGTERM or SIGINT, then shuts them down gracefully, cancelling
+    /// whatever is still running after `shutdownLimit`; a service that fails stops the others,
+    /// and its error is thrown.
+    package static func runUntilSignalled(_ services: [any Service], shutdownLimit: Duration, logger: Logger) async throws {
+        var configuration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-        ))
-        try await group.run()
+        )
+        configuration.maximumGracefulShutdownDuration = shutdownLimit
+        try await ServiceGroup(configuration: configuration).run()
     }
 
     /// Runs `services` while `body` runs (a one-off command), then shuts them down gracefully.

@@ -46,3 +46,14 @@ extension CodeRulesTests {
         #expect(offenders.isEmpty, "\(offenders.joined(separator: "\n"))")
     }
 }
+
+extension CodeRulesTests {
+    /// An unguarded query is for queries AskDB itself wrote (the evaluation's gold queries):
+    /// no other source file may make one.
+    @Test func onlyTheEvaluationRunsTrustedQueries() throws {
+        let offenders = try Self.sources().filter { file in
+            file.text.contains(".trusted(") && !file.path.hasPrefix("API/Evaluation/")
+        }.map(\.path)
+        #expect(offenders.isEmpty, "unguarded queries outside the evaluation: \(offenders)")
+    }
+}

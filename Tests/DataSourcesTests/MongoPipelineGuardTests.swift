@@ -55,6 +55,12 @@ import Testing
         let text = #"{"collection": "orders", "pipeline": [{"$unionWith": "customers"}]}"#
         #expect(try open.checkedText(text) == text)
         #expect(try Self.guardrail.checkedText(text) != text)
+        // A kept query guarded again is the same query: the guard is a fixed point.
+        let once = try Self.guardrail.checkedText(text)
+        #expect(try Self.guardrail.checkedText(once) == once)
+        let lookup = #"{"collection": "orders", "pipeline": [{"$lookup": {"from": "customers", "pipeline": [], "as": "who"}}]}"#
+        let guardedLookup = try Self.guardrail.checkedText(lookup)
+        #expect(try Self.guardrail.checkedText(guardedLookup) == guardedLookup)
     }
 
     @Test func returnedRowsLoseExcludedFieldsAtEveryDepth() {

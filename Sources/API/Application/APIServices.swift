@@ -40,7 +40,8 @@ struct APIServices: Sendable {
         let hasher = PasswordHasher(cost: config.bcryptCost)
         let keys = RedisKeyspace(prefix: config.app.redisKeyPrefix)
         let limiter = RateLimiter(redis: redis, keys: keys)
-        let users = RowCache<User>(table: "users"), connectionRecords = RowCache<ConnectionStore.Owned>(table: "connections")
+        let users = RowCache<User>(table: "users"), userSettings = RowCache<UserSettings>(table: "users")
+        let connectionRecords = RowCache<ConnectionStore.Owned>(table: "connections")
         let cache = AnswerCache(redis: redis, keys: keys, answerTTL: config.answerCacheTTL)
         let accounts = AccountService(
             postgres: postgres,
@@ -52,6 +53,7 @@ struct APIServices: Sendable {
                                            maxContextTokens: config.languageModel.contextTokens),
             caches: [cache],
             userCache: users,
+            settingsCache: userSettings,
             logger: logger
         )
         let mongoClients = MongoClientPool()
@@ -81,7 +83,7 @@ struct APIServices: Sendable {
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,
             jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, history: history, embedder: embedder,
             mongoClients: mongoClients, store: store,
-            rowChanges: RowChangeListener(postgres: postgres, caches: [users, connectionRecords, mongoClients], logger: logger), logger: logger
+            rowChanges: RowChangeListener(postgres: postgres, caches: [users, userSettings, connectionRecords, mongoClients], logger: logger), logger: logger
         )
     }
 
@@ -89,9 +91,13 @@ struct APIServices: Sendable {
         ReadinessProbe(postgres: postgres, redis: redis, embedder: embedder, logger: logger)
     }
 
-    /// What the process runs beside the HTTP server, in start order: the database clients
-    /// first, so they stop last.
-    var resources: [any Service] {
-        [postgres, redis, hasher, embedder, mongoClients, rowChanges]
+    /// What `serve` runs beside the HTTP server, in start order: the database clients first,
+    /// so they stop last.
+    var resources: [any Service] { resources(embedding: true, listening: true) }
+
+    /// The resources a process of the API runs: an operator task without the embedder unless
+    /// it embeds, and without the row-change listener (it keeps no row copies long enough).
+    func resources(embedding: Bool, listening: Bool) -> [any Service] {
+        [postgres, redis] + (embedding ? [embedder] : []) + [hasher, mongoClients] + (listening ? [rowChanges] : [])
     }
 }

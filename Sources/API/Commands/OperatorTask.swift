@@ -20,9 +20,8 @@ func runOperatorTask(_ name: String, embedding: Bool = false, _ task: (APIServic
     let postgres = PostgresClient(configuration: config.app.database.clientConfiguration(), backgroundLogger: logger)
     let redis = RedisClient(configuration: .init(url: config.app.redis))
     let services = await APIServices.make(config: config, postgres: postgres, redis: redis, logger: logger)
-    let resources: [any Service] = [postgres, redis] + (embedding ? [services.embedder] : []) + [services.hasher, services.mongoClients]
     do {
-        try await ProcessServices.withRunning(resources, logger: logger) {
+        try await ProcessServices.withRunning(services.resources(embedding: embedding, listening: false), logger: logger) {
             try await task(services, config)
         }
     } catch {

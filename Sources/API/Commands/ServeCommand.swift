@@ -18,7 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
         let redis = RedisClient(configuration: .init(url: config.app.redis))
         let services = await APIServices.make(config: config, postgres: postgres, redis: redis, logger: logger)
         do {
-            try await ProcessServices.runUntilSignalled(services.resources + [buildApplication(config: config, services: services)], logger: logger)
+            // Questions in flight get the time a load balancer's drain gives them; streams end at once.
+            try await ProcessServices.runUntilSignalled(services.resources + [buildApplication(config: config, services: services)],
+                                                        shutdownLimit: .seconds(8), logger: logger)
         } catch let error as StartupError {
             logger.critical("\(error.message)")
             throw ExitCode(2)

@@ -24,14 +24,16 @@ struct EvaluationRun {
     let pipeline: QueryPipeline?
     let settings: [String: String]
     let logger: Logger
-    /// Results are compared whole: fetch well past what a person would read.
-    static let limits = QueryLimits(rowLimit: 10_000, timeout: .seconds(30))
+    /// The server's limits, except that results are compared whole: fetch well past what a
+    /// person would read.
+    let limits: QueryLimits
 
     /// - Parameter oracleURL: the oracle's model server (`--oracle`), which then stands in for the configured model.
     init(command: EvalCommand, services: APIServices, config: APIConfig, oracleURL: String?, databases: EvaluationDatabases) async throws {
         self.services = services
         self.databases = databases
         self.logger = services.logger
+        limits = QueryLimits(rowLimit: 10_000, timeout: .seconds(30), maxCost: config.questionLimits.query.maxCost)
         retrieveOnly = command.retrievalOnly
         examples = command.examples
         let embedder = try await services.embedder.ready()
@@ -104,7 +106,7 @@ struct EvaluationRun {
         guard let pipeline else { return outcome }
 
         var source = GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: database)
-        source.limits = Self.limits
+        source.limits = limits
         let answer: QuestionAnswer
         do {
             answer = try await pipeline.ask(QuestionRequest(connectionID: record.id, question: question.question, mode: .sqlOnly,
@@ -129,7 +131,7 @@ struct EvaluationRun {
         var goldErrors: [String] = []
         for (variant, checked) in zip(variants, variants.map { try? SQLGuard.inspect($0) }) {
             do {
-                let gold = try await connector.run(.trusted(variant, kind: record.kind), limits: Self.limits)
+                let gold = try await connector.run(.trusted(variant, kind: record.kind), limits: limits)
                 if ResultComparison.matches(gold: gold, generated: generated, ordered: checked?.isOrdered ?? false) {
                     outcome.correct = true
                     return outcome

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Jobs
+import ServiceLifecycle
 
 /// A job's progress as server-sent events (docs/api.md): `state` and `progress` events, a
 /// `: keep-alive` comment every 15 s of silence, and `done` with the final record when the job
@@ -38,8 +39,10 @@ struct JobEventStream: Sendable {
         var cursor = lastEventID ?? "0"
         var current = job
         var lastWrite = ContinuousClock.now
-        while !current.state.isTerminal {
-            let (events, next) = try await jobs.events(of: job.id, after: cursor, block: keepAlive)
+        // A stream ends when its process shuts down: the client resumes elsewhere with Last-Event-ID.
+        while !current.state.isTerminal, !Task.isShuttingDownGracefully {
+            // Short waits, so a shutdown is noticed within two seconds (the Redis wait is not cancellable).
+            let (events, next) = try await jobs.events(of: job.id, after: cursor, block: min(keepAlive, .seconds(2)))
             cursor = next
             for event in events {
                 try await writer.write(ByteBuffer(string: "event: \(event.type)\nid: \(event.id)\ndata: \(event.data)\n\n"))
@@ -52,6 +55,7 @@ struct JobEventStream: Sendable {
             // PostgreSQL has the final word on whether the job ended.
             current = try await jobs.job(id: job.id, ownerID: nil)
         }
+        guard current.state.isTerminal else { return }
         let final = String(decoding: try APIJSON.encoder.encode(current), as: UTF8.self)
         try await writer.write(ByteBuffer(string: "event: done\ndata: \(final)\n\n"))
     }

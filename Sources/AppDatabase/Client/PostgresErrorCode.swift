@@ -8,4 +8,7 @@ extension Error {
 
     /// Whether this is a unique-constraint violation (SQLSTATE 23505).
     package var isUniqueViolation: Bool { postgresSQLState == "23505" }
+
+    /// Whether this is a foreign-key violation (SQLSTATE 23503): the row it points at is gone.
+    package var isForeignKeyViolation: Bool { postgresSQLState == "23503" }
 }

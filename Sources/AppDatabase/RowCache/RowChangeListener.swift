@@ -10,13 +10,13 @@ package struct RowChangeListener: Service {
     static let channel = "askdb_row_changes"
 
     private let postgres: PostgresClient
-    private let caches: [String: any RowCacheInvalidating]
+    private let caches: [String: [any RowCacheInvalidating]]
     private let logger: Logger
 
     /// - Parameter caches: each told of its own table's changes.
     package init(postgres: PostgresClient, caches: [any RowCacheInvalidating], logger: Logger) {
         self.postgres = postgres
-        self.caches = Dictionary(caches.map { ($0.table, $0) }, uniquingKeysWith: { first, _ in first })
+        self.caches = Dictionary(grouping: caches, by: \.table)
         self.logger = logger
     }
 
@@ -33,7 +33,7 @@ package struct RowChangeListener: Service {
                             return
                         }
                         try await connection.listen(on: Self.channel) { notifications in
-                            caches.values.forEach { $0.setListening(true) }
+                            caches.values.joined().forEach { $0.setListening(true) }
                             for try await notification in notifications { apply(notification.payload) }
                         }
                     }
@@ -43,7 +43,7 @@ package struct RowChangeListener: Service {
                     logger.warning("not hearing row changes; in-process row copies are off until it listens again", metadata: ["error": "\(error)"])
                 }
             }
-            caches.values.forEach { $0.setListening(false) }
+            caches.values.joined().forEach { $0.setListening(false) }
             try? await Task.sleep(for: .seconds(1))
         }
     }
@@ -59,8 +59,8 @@ package struct RowChangeListener: Service {
 
     private func apply(_ payload: String) {
         let parts = payload.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, let cache = caches[String(parts[0])] else { return }
-        if let id = UUID(uuidString: String(parts[1])) { cache.invalidate(id) }
+        guard parts.count == 2, let id = UUID(uuidString: String(parts[1])) else { return }
+        caches[String(parts[0])]?.forEach { $0.invalidate(id) }
     }
 }
 

@@ -44,9 +44,22 @@ package final class MongoClientPool: Service, RowCacheInvalidating {
         self.clientsPerConnection = clientsPerConnection
     }
 
-    /// Runs `body` with the pool's client for `key`, made if there is none.
+    /// Runs `body` with the pool's client for `key`, made if there is none. A URL not saved
+    /// yet (being tested) gets a client of its own, closed after: it must not take a saved
+    /// connection's place.
     package func withClient<T: Sendable>(_ key: Key, timeout: Duration, _ body: (MongoClient) async throws -> T) async throws -> T {
-        let client = try acquire(key, timeout: timeout)
+        guard key.connectionID != nil else {
+            let client = try await Self.makeClient(key, timeout: timeout, clients: 1)
+            do {
+                let value = try await body(client)
+                await client.shutdown()
+                return value
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+        let client = try await acquire(key, timeout: timeout)
         do {
             let value = try await body(client)
             release(client, of: key)
@@ -91,32 +104,53 @@ package final class MongoClientPool: Service, RowCacheInvalidating {
     /// notification arrives, so there is nothing to do when they stop.
     package func setListening(_ listening: Bool) {}
 
-    /// How many clients are open (live and draining), for tests.
+    /// How many clients are open (live, draining, or dropped and not yet closed), for tests.
     var openClients: Int {
         state.withLock { $0.live.count + $0.draining.count + $0.retired.count }
     }
 
-    private func acquire(_ key: Key, timeout: Duration) throws -> MongoClient {
-        try state.withLock { state throws -> MongoClient in
-            guard !state.closed else { throw CancellationError() }
-            if var entry = state.live[key] {
-                entry.users += 1
-                entry.lastUsed = .now
-                state.live[key] = entry
-                return entry.client
-            }
+    private func acquire(_ key: Key, timeout: Duration) async throws -> MongoClient {
+        if let client = try state.withLock({ state in try Self.take(key, in: &state) }) { return client }
+        // Made outside the lock: for a mongodb+srv URL the driver looks the records up as it makes one.
+        let made = try await Self.makeClient(key, timeout: timeout, clients: clientsPerConnection)
+        let (client, spare) = try state.withLock { state throws -> (MongoClient, MongoClient?) in
+            // Another caller made one meanwhile: theirs is used, this one closed.
+            if let existing = try Self.take(key, in: &state) { return (existing, made) }
             if state.live.count >= capacity, let oldest = state.live.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 state.live[oldest.key] = nil
                 Self.drop(oldest.value, in: &state)
             }
-            let client: MongoClient
-            do {
-                client = try MongoClient(uri: key.uri, timeout: timeout, maxClients: clientsPerConnection)
-            } catch {
-                throw ConnectionFailure(.invalidURL, "the URL is not a valid MongoDB URL: \(error)")
-            }
-            state.live[key] = Entry(client: client, lastUsed: .now, users: 1)
-            return client
+            state.live[key] = Entry(client: made, lastUsed: .now, users: 1)
+            return (made, nil)
+        }
+        if let spare { await spare.shutdown() }
+        return client
+    }
+
+    /// The live client for `key`, counted as in use; nil when there is none.
+    private static func take(_ key: Key, in state: inout State) throws -> MongoClient? {
+        guard !state.closed else { throw CancellationError() }
+        guard var entry = state.live[key] else { return nil }
+        entry.users += 1
+        entry.lastUsed = .now
+        state.live[key] = entry
+        return entry.client
+    }
+
+    /// A new client, made on a thread of its own (the driver may resolve names as it does).
+    private static func makeClient(_ key: Key, timeout: Duration, clients: Int) async throws -> MongoClient {
+        let maker = DedicatedThreads(count: 1)
+        let made: Result<MongoClient, any Error>
+        do {
+            made = .success(try await maker.run { try MongoClient(uri: key.uri, timeout: timeout, maxClients: clients) })
+        } catch {
+            made = .failure(error)
+        }
+        await maker.shutdown()
+        do {
+            return try made.get()
+        } catch let error as MongoError {
+            throw ConnectionFailure(.invalidURL, "the URL is not a valid MongoDB URL: \(error.message)")
         }
     }
 

@@ -17,9 +17,11 @@ package struct MongoDialect: SourceDialect {
     package func connector(for source: SourceURL, connectionID: UUID?, reach: SourceReach) async throws -> any SourceConnector {
         let url = try MongoURL(source.raw)
         if url.isSRV {
-            // libmongoc resolves SRV records itself: only the name can be checked here.
-            guard reach.hostPolicy.allowsName(url.hosts[0].name) else {
-                throw AskDBError(.forbidden, code: "host_not_allowed", message: "\(url.hosts[0].name) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS)")
+            // libmongoc resolves SRV records itself: only the name can be checked here, so it
+            // must be one the operator named (with no allow list, the targets could be anywhere).
+            guard !reach.hostPolicy.allowed.isEmpty, reach.hostPolicy.allowsName(url.hosts[0].name) else {
+                throw AskDBError(.forbidden, code: "host_not_allowed", message:
+                    "\(url.hosts[0].name) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS): a mongodb+srv host must be named there, as where its SRV records lead cannot be checked")
             }
             return MongoSourceConnector(url: url, connectURI: source.raw, connectionID: connectionID, timeout: reach.connectTimeout, clients: reach.mongoClients)
         }
@@ -47,7 +49,8 @@ package struct MongoDialect: SourceDialect {
     }
 
     package func visible(_ result: QueryResult, of query: GuardedQuery) -> QueryResult {
-        guard let parsed = try? MongoQuery(parsing: query.text) else { return result }
+        // Fails closed: rows whose collection cannot be told are not shown.
+        guard let parsed = try? MongoQuery(parsing: query.text) else { return QueryResult(columns: [], rows: [], truncated: result.truncated) }
         return pipelineGuard(query.scope).filtered(result, collection: parsed.collection)
     }
 

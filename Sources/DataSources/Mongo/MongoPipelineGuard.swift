@@ -104,7 +104,9 @@ package struct MongoPipelineGuard: Sendable {
         }
         guard prefixed else { return rewritten }
         let paths = excludedPaths(of: collection)
-        return paths.isEmpty ? rewritten : [.object(["$unset": .array(paths.map(JSONValue.string))])] + rewritten
+        let unset = JSONValue.object(["$unset": .array(paths.map(JSONValue.string))])
+        // A pipeline this guard already rewrote (a kept query guarded again) keeps its one prefix.
+        return paths.isEmpty || rewritten.first == unset ? rewritten : [unset] + rewritten
     }
 
     /// Defence in depth, for what a pipeline returns: the collection's excluded paths taken out

@@ -36,7 +36,12 @@ package final class DedicatedThreads: Sendable {
                 throw CancellationError()
             }
         }
-        return try await pool.runIfActive(body)
+        do {
+            return try await pool.runIfActive(body)
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
+            // Raced shutdown().
+            throw CancellationError()
+        }
     }
 
     /// Lets running calls finish, then stops the threads; later calls fail.

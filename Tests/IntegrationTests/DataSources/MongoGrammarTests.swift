@@ -12,7 +12,7 @@ import Testing
         try await MongoShop.load(into: client, database: database)
         let pool = MongoClientPool()
         let connector = MongoSourceConnector(url: try MongoURL(try TestServers.mongoURL + database), connectURI: try TestServers.mongoURL + database,
-                                             connectionID: nil, clients: pool)
+                                             connectionID: UUID(), clients: pool)
         do {
             let snapshot = try await connector.sampleSchema(options: SamplingOptions()) { _, _, _ in }
             let grammar = try #require(MongoGrammar().build(objects: snapshot.objects))
