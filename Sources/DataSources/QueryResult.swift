@@ -1,17 +1,33 @@
 import Support
 
 /// Rows a query returned from a user's database, capped.
-package struct QueryResult: Sendable, Codable, Equatable {
-    package var columns: [String]
-    /// Each row's values in column order, as JSON (numbers stay numbers).
-    package var rows: [[JSONValue]]
-    /// More rows existed than the cap let through.
-    package var truncated: Bool
+package struct QueryResult: Sendable, Equatable {
+    /// Which cap cut the rows short.
+    package enum Truncation: String, Sendable, Codable {
+        /// More rows than the row limit.
+        case rows
+        /// More bytes than the result limit.
+        case bytes
+    }
 
-    package init(columns: [String], rows: [[JSONValue]], truncated: Bool) {
+    package var columns: [String]
+    /// Each row's values in column order, as JSON (numbers stay numbers); a value over the cell
+    /// limit is a string cut short, ending in `…`.
+    package var rows: [[JSONValue]]
+    /// Nil when every row is here.
+    package var truncation: Truncation?
+
+    package var truncated: Bool { truncation != nil }
+
+    package init(columns: [String], rows: [[JSONValue]], truncation: Truncation?) {
         self.columns = columns
         self.rows = rows
-        self.truncated = truncated
+        self.truncation = truncation
+    }
+
+    /// `truncated`: cut short by the row limit.
+    package init(columns: [String], rows: [[JSONValue]], truncated: Bool) {
+        self.init(columns: columns, rows: rows, truncation: truncated ? .rows : nil)
     }
 }
 
@@ -24,15 +40,23 @@ package struct QueryLimits: Sendable, Equatable {
     /// The most a plan may cost in the planner's units (`ASKDB_MAX_QUERY_COST`): a query whose
     /// EXPLAIN estimates more is refused before it runs.
     package var maxCost: Double
+    /// The most one value may take (`ASKDB_MAX_CELL_BYTES`); a longer one is cut short where
+    /// the database is, before it is sent.
+    package var maxCellBytes: Int
+    /// The most all rows may take together (`ASKDB_MAX_RESULT_BYTES`); rows past it are not sent.
+    package var maxResultBytes: Int
 
     /// 100 million: every gold query of the evaluation sets passes, and a 3-way cross join of
     /// Chinook's largest tables (about 10^9) does not.
     package static let defaultMaxCost = 100_000_000.0
 
-    package init(rowLimit: Int = 1000, timeout: Duration = .seconds(15), maxCost: Double = QueryLimits.defaultMaxCost) {
+    package init(rowLimit: Int = 1000, timeout: Duration = .seconds(15), maxCost: Double = QueryLimits.defaultMaxCost,
+                 maxCellBytes: Int = 64 * 1024, maxResultBytes: Int = 8 * 1024 * 1024) {
         self.rowLimit = rowLimit
         self.timeout = timeout
         self.maxCost = maxCost
+        self.maxCellBytes = maxCellBytes
+        self.maxResultBytes = maxResultBytes
     }
 }
 

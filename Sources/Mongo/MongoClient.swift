@@ -102,15 +102,16 @@ package final class MongoClient: @unchecked Sendable {
                         database: database, limit: .max)
     }
 
-    /// Runs `pipeline` on `collection` and returns at most `limit` documents; the server stops
-    /// the query after `maxTime`.
-    package func aggregate(database: String, collection: String, pipeline: [JSONValue], limit: Int, maxTime: Duration) async throws -> [JSONValue] {
+    /// Runs `pipeline` on `collection` and returns at most `limit` documents, and no further
+    /// batch once `maxBytes` of them are in hand; the server stops the query after `maxTime`.
+    package func aggregate(database: String, collection: String, pipeline: [JSONValue], limit: Int, maxTime: Duration,
+                           maxBytes: Int = .max) async throws -> [JSONValue] {
         let reply = try await run("aggregate", .string(collection), [
             "pipeline": .array(pipeline),
             "cursor": .object(["batchSize": .int(Int64(min(limit, 1000)))]),
             "maxTimeMS": .int(Int64(maxTime.components.seconds * 1000)),
         ], database: database)
-        return try await drain(reply, database: database, limit: limit)
+        return try await drain(reply, database: database, limit: limit, maxBytes: maxBytes)
     }
 
     /// Documents matching `filter`, at most `limit`.
@@ -129,19 +130,22 @@ package final class MongoClient: @unchecked Sendable {
         return Int(reply["n"]?.int ?? 0)
     }
 
-    /// Reads a cursor's batches until it is exhausted or `limit` documents are in hand, then
-    /// closes it if it is still open.
-    private func drain(_ reply: JSONValue, database: String, limit: Int) async throws -> [JSONValue] {
+    /// Reads a cursor's batches until it is exhausted, `limit` documents or `maxBytes` of them
+    /// are in hand, then closes it if it is still open.
+    private func drain(_ reply: JSONValue, database: String, limit: Int, maxBytes: Int = .max) async throws -> [JSONValue] {
         var documents = reply["cursor"]?["firstBatch"]?.array ?? []
+        var bytes = maxBytes == .max ? 0 : documents.reduce(0) { $0 + $1.jsonText.utf8.count }
         var cursorID = reply["cursor"]?["id"]?.int ?? 0
         let namespace = reply["cursor"]?["ns"]?.string ?? ""
         let collection = String(namespace.drop(while: { $0 != "." }).dropFirst())
-        while cursorID != 0 && documents.count < limit {
+        while cursorID != 0 && documents.count < limit && bytes <= maxBytes {
             let next = try await run("getMore", .object(["$numberLong": .string(String(cursorID))]), [
                 "collection": .string(collection),
                 "batchSize": .int(Int64(min(limit - documents.count, 1000))),
             ], database: database)
-            documents += next["cursor"]?["nextBatch"]?.array ?? []
+            let batch = next["cursor"]?["nextBatch"]?.array ?? []
+            if maxBytes != .max { bytes += batch.reduce(0) { $0 + $1.jsonText.utf8.count } }
+            documents += batch
             cursorID = next["cursor"]?["id"]?.int ?? 0
         }
         if cursorID != 0 {

@@ -15,6 +15,8 @@ package struct QueryRun: Sendable, Codable {
     package var columns: [String]
     package var rows: [[JSONValue]]
     package var truncated: Bool
+    /// Which cap cut the rows short, when one did.
+    package var truncatedBy: QueryResult.Truncation?
     package var rowCount: Int
     package var timings: Timings
 
@@ -23,6 +25,7 @@ package struct QueryRun: Sendable, Codable {
         columns = result.columns
         rows = result.rows
         truncated = result.truncated
+        truncatedBy = result.truncation
         rowCount = result.rows.count
         self.timings = timings
     }
@@ -30,5 +33,6 @@ package struct QueryRun: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case query, columns, rows, truncated, timings
         case rowCount = "row_count"
+        case truncatedBy = "truncated_by"
     }
 }

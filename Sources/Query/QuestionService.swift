@@ -154,7 +154,8 @@ package struct QuestionService: Sendable {
             throw AskDBError.notFound("connection")
         }
         // Cached only once history took it: a connection deleted meanwhile is not cached anew.
-        if let fresh { await cache?.store(fresh, summary: summary, for: key) }
+        // Nor is an answer cut short by its size: it would fill Redis for everyone.
+        if let fresh, fresh.truncatedBy != .bytes { await cache?.store(fresh, summary: summary, for: key) }
         return reply.filled(historyID: historyID, conversationID: prepared.conversationID)
     }
 

@@ -46,5 +46,7 @@ struct APIConfig: Sendable {
         questionLimits.perUserAtOnce = try environment.integer("ASKDB_QUESTIONS_AT_ONCE", default: 3, in: 1...1000)
         questionLimits.perConnectionAtOnce = try environment.integer("ASKDB_QUERIES_PER_SOURCE", default: 4, in: 1...1000)
         questionLimits.query.maxCost = Double(try environment.integer("ASKDB_MAX_QUERY_COST", default: Int(QueryLimits.defaultMaxCost), in: 1000...1_000_000_000_000))
+        questionLimits.query.maxCellBytes = try environment.integer("ASKDB_MAX_CELL_BYTES", default: 64 * 1024, in: 256...(16 << 20))
+        questionLimits.query.maxResultBytes = try environment.integer("ASKDB_MAX_RESULT_BYTES", default: 8 << 20, in: 1024...(256 << 20))
     }
 }

@@ -33,7 +33,8 @@ struct EvaluationRun {
         self.services = services
         self.databases = databases
         self.logger = services.logger
-        limits = QueryLimits(rowLimit: 10_000, timeout: .seconds(30), maxCost: config.questionLimits.query.maxCost)
+        limits = QueryLimits(rowLimit: 10_000, timeout: .seconds(30), maxCost: config.questionLimits.query.maxCost,
+                             maxCellBytes: config.questionLimits.query.maxCellBytes, maxResultBytes: 64 << 20)
         retrieveOnly = command.retrievalOnly
         examples = command.examples
         let embedder = try await services.embedder.ready()

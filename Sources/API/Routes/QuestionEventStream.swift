@@ -1,3 +1,4 @@
+import DataSources
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -54,6 +55,7 @@ struct QuestionEventStream: Sendable {
         var columns: [String]
         var rows: [[JSONValue]]
         var truncated: Bool
+        var truncated_by: QueryResult.Truncation?
         var row_count: Int
     }
 
@@ -65,7 +67,7 @@ struct QuestionEventStream: Sendable {
         switch happened {
         case .retrieval(let documents): event("retrieval", Retrieval(documents_used: documents))
         case .query(let query, let attempt): event("query", Query(query: query, attempt: attempt))
-        case .rows(let result): event("rows", Rows(columns: result.columns, rows: result.rows, truncated: result.truncated, row_count: result.rows.count))
+        case .rows(let result): event("rows", Rows(columns: result.columns, rows: result.rows, truncated: result.truncated, truncated_by: result.truncation, row_count: result.rows.count))
         case .answerToken(let text): event("token", Token(text: text))
         }
     }

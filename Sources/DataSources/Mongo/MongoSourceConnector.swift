@@ -61,7 +61,7 @@ package struct MongoSourceConnector: SourceConnector {
                 try await client.aggregate(
                     database: url.database ?? "test", collection: parsed.collection,
                     pipeline: parsed.pipeline + [.object(["$limit": .int(Int64(limits.rowLimit + 1))])],
-                    limit: limits.rowLimit + 1, maxTime: limits.timeout
+                    limit: limits.rowLimit + 1, maxTime: limits.timeout, maxBytes: limits.maxResultBytes
                 )
             }
         } catch let error as MongoError {
@@ -74,8 +74,24 @@ package struct MongoSourceConnector: SourceConnector {
             guard case .object(let fields) = document else { continue }
             for key in fields.keys.sorted() where seen.insert(key).inserted { columns.append(key) }
         }
-        let rows = documents.prefix(limits.rowLimit).map { document in columns.map { document[$0] ?? .null } }
-        return QueryResult(columns: columns, rows: Array(rows), truncated: documents.count > limits.rowLimit)
+        // The same caps as PostgreSQL's, applied as the documents arrive (the driver has them).
+        var rows: [[JSONValue]] = []
+        var bytes = 0
+        for document in documents.prefix(limits.rowLimit) {
+            let row = columns.map { Self.capped(document[$0] ?? .null, at: limits.maxCellBytes) }
+            bytes += JSONValue.array(row).jsonText.utf8.count
+            guard bytes <= limits.maxResultBytes else {
+                return QueryResult(columns: columns, rows: rows, truncation: .bytes)
+            }
+            rows.append(row)
+        }
+        return QueryResult(columns: columns, rows: rows, truncated: documents.count > limits.rowLimit)
+    }
+
+    /// `value`, or over `limit` bytes its JSON's first characters (a quarter of the limit) and `…`.
+    private static func capped(_ value: JSONValue, at limit: Int) -> JSONValue {
+        let text = value.jsonText
+        return text.utf8.count > limit ? .string(String(text.prefix(limit / 4)) + "…") : value
     }
 
     /// Runs `body` with the pool's client for this connection; with `classifyingFailures`, a

@@ -55,18 +55,32 @@ struct PostgresQueryRunner {
         guard !names.isEmpty else { return QueryResult(columns: [], rows: [], truncated: false) }
         let shown = Array(names.prefix(100))
         let aliases = names.indices.map { "c\($0)" }
-        let values = shown.indices.map { "q.c\($0)" }.joined(separator: ", ")
-        let rows: [[JSONValue]] = try await stage("execute") {
+        // Caps applied where the database is, so an oversized value or result is never sent
+        // (the driver has no message-size limit): a value over the cell limit becomes its first
+        // characters (a quarter of the limit, so any UTF-8 fits) and `…`; rows stop at the one
+        // that crosses the result limit, which comes flagged.
+        let cell = limits.maxCellBytes
+        let values = shown.indices.map { index in
+            "CASE WHEN octet_length(q.c\(index)::text) > \(cell) THEN to_json(left(q.c\(index)::text, \(cell / 4)) || '…') ELSE to_json(q.c\(index)) END"
+        }.joined(separator: ", ")
+        let (rows, overBytes): ([[JSONValue]], Bool) = try await stage("execute") {
             let result = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT json_build_array(\(values))::text FROM (\n\(statement)\n) AS q(\(aliases.joined(separator: ", "))) LIMIT \(limits.rowLimit + 1)
+                SELECT cells, total > \(limits.maxResultBytes) FROM (
+                    SELECT cells, sum(octet_length(cells)) OVER (ROWS UNBOUNDED PRECEDING) AS total FROM (
+                        SELECT json_build_array(\(values))::text AS cells FROM (\n\(statement)\n) AS q(\(aliases.joined(separator: ", "))) LIMIT \(limits.rowLimit + 1)
+                    ) AS limited
+                ) AS measured WHERE total - octet_length(cells) <= \(limits.maxResultBytes)
                 """), logger: logger)
             var rows: [[JSONValue]] = []
-            for try await text in result.decode(String.self) {
+            var overBytes = false
+            for try await (text, over) in result.decode((String, Bool).self) {
+                if over { overBytes = true; continue }
                 rows.append((try? JSONValue(parsing: text))?.array ?? [])
             }
-            return rows
+            return (rows, overBytes)
         }
-        return QueryResult(columns: shown, rows: Array(rows.prefix(limits.rowLimit)), truncated: rows.count > limits.rowLimit)
+        let truncation: QueryResult.Truncation? = overBytes ? .bytes : (rows.count > limits.rowLimit ? .rows : nil)
+        return QueryResult(columns: shown, rows: Array(rows.prefix(limits.rowLimit)), truncation: truncation)
     }
 
     /// The statement without a trailing semicolon, so it can be wrapped.

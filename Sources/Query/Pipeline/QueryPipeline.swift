@@ -64,6 +64,8 @@ package struct QuestionAnswer: Sendable, Codable {
     package var columns: [String]
     package var rows: [[JSONValue]]
     package var truncated: Bool
+    /// Which cap cut the rows short, when one did.
+    package var truncatedBy: QueryResult.Truncation?
     package var rowCount: Int
     package var documentsUsed: [DocumentUsed]
     package var timings: Timings
@@ -72,13 +74,14 @@ package struct QuestionAnswer: Sendable, Codable {
     /// Served from the answer cache.
     package var cached = false
 
-    package init(answer: String?, query: String, columns: [String], rows: [[JSONValue]], truncated: Bool, rowCount: Int,
+    package init(answer: String?, query: String, columns: [String], rows: [[JSONValue]], truncatedBy: QueryResult.Truncation?, rowCount: Int,
                  documentsUsed: [DocumentUsed], timings: Timings, model: String, attempts: Int, cached: Bool = false) {
         self.answer = answer
         self.query = query
         self.columns = columns
         self.rows = rows
-        self.truncated = truncated
+        self.truncated = truncatedBy != nil
+        self.truncatedBy = truncatedBy
         self.rowCount = rowCount
         self.documentsUsed = documentsUsed
         self.timings = timings
@@ -90,6 +93,7 @@ package struct QuestionAnswer: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case answer, query, columns, rows, truncated, timings, model, attempts, cached
         case rowCount = "row_count"
+        case truncatedBy = "truncated_by"
         case documentsUsed = "documents_used"
     }
 }
@@ -196,7 +200,7 @@ package struct QueryPipeline: Sendable {
                     timings.answer = Self.milliseconds(clock.now - mark)
                     timings.total = Self.milliseconds(clock.now - started)
                     return QuestionAnswer(
-                        answer: answer, query: query.text, columns: result.columns, rows: result.rows, truncated: result.truncated,
+                        answer: answer, query: query.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
                         rowCount: result.rows.count, documentsUsed: documentsUsed, timings: timings, model: model.name, attempts: attempts
                     )
                 } catch let error as QueryExecutionError {
@@ -239,7 +243,7 @@ package struct QueryPipeline: Sendable {
         let answer = try await words(for: request, query: guardedQuery.text, result: result, events: events)
         timings.answer = Self.milliseconds(clock.now - mark)
         timings.total = Self.milliseconds(clock.now - started)
-        return QuestionAnswer(answer: answer, query: guardedQuery.text, columns: result.columns, rows: result.rows, truncated: result.truncated,
+        return QuestionAnswer(answer: answer, query: guardedQuery.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
                               rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
     }
 

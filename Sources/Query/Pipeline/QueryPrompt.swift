@@ -23,7 +23,8 @@ enum QueryPrompt {
     static func answerMessages(question: String, query: String, result: QueryResult, rows: Int) -> [ChatMessage] {
         var table = result.columns.joined(separator: " | ")
         for row in result.rows.prefix(rows) {
-            table += "\n" + row.map { $0.plainText ?? "NULL" }.joined(separator: " | ")
+            // Long values are cut for the prompt: the words need them recognisable, not whole.
+            table += "\n" + row.map { $0.plainText.map { $0.count > 200 ? $0.prefix(200) + "…" : $0 } ?? "NULL" }.joined(separator: " | ")
         }
         if result.rows.count > rows || result.truncated { table += "\n… (\(result.rows.count)\(result.truncated ? "+" : "") rows in all)" }
         if result.rows.isEmpty { table += "\n(no rows)" }

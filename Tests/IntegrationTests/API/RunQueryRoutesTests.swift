@@ -103,4 +103,33 @@ import Testing
             }
         }
     }
+
+    /// A value over the cell limit, and rows past the result limit, are cut where the database
+    /// is: what comes back stays inside both, and says which cap cut it.
+    @Test func oversizedValuesAndResultsAreCutBeforeTheyAreSent() async throws {
+        try await QueryRoutesTests.withChinookAndModel(replies: []) { source, _, _ in
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_MAX_CELL_BYTES": "1024", "ASKDB_MAX_RESULT_BYTES": "5000"]) { client, services in
+                let (token, id) = try await QueryRoutesTests.connect(source, client: client, services: services, index: true)
+                func run(_ query: String) async throws -> APIAnswer {
+                    try await client.call(.post, "/api/connections/\(id)/run", token: token, body: ["query": query])
+                }
+                let big = try await run("SELECT repeat('x', 100000) AS big, 7 AS small")
+                #expect(big.status == .ok, "\(big.object)")
+                let cell = try #require((big["rows"] as? [[Any]])?.first)
+                #expect((cell[0] as? String)?.count == 257 && (cell[0] as? String)?.hasSuffix("…") == true)
+                #expect(cell[1] as? Int == 7 && big["truncated"] as? Bool == false)
+
+                let names = try await run("SELECT name FROM track ORDER BY track_id")
+                #expect(names["truncated"] as? Bool == true && names["truncated_by"] as? String == "bytes", "\(names.object)")
+                let rows = try #require(names["rows"] as? [[Any]])
+                // Each row's JSON, as the database measures it.
+                let bytes = try rows.reduce(0) { $0 + (try JSONSerialization.data(withJSONObject: $1, options: .withoutEscapingSlashes)).count }
+                #expect(!rows.isEmpty && rows.count < 1000 && bytes <= 5000, "\(rows.count) rows, \(bytes) bytes")
+                #expect((rows.first?.first as? String) == "For Those About To Rock (We Salute You)")
+
+                let ids = try await run("SELECT track_id FROM track")
+                #expect(ids["truncated_by"] as? String == "rows" && ids["row_count"] as? Int == 1000)
+            }
+        }
+    }
 }
