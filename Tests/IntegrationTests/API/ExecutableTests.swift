@@ -1,5 +1,6 @@
 @testable import API
 import Foundation
+import HummingbirdTesting
 @testable import Jobs
 @testable import Redis
 @testable import Support
@@ -193,11 +194,7 @@ import Testing
         try await TestDatabase.with(migrated: true) { database, _ throws in
             let prefix = "test-\(UUID().uuidString.prefix(8))"
             try await APITestHarness.withApplication(database: database.url, settings: ["ASKDB_REDIS_PREFIX": prefix]) { client, services in
-                let token = try await client.signUp("ops@example.com")
-                let url = try ConnectionRoutesTests().sourceURL("postgres")
-                let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "a", "kind": "postgres", "url": url])
-                let connectionID = try #require((created["connection"] as? [String: Any])?["id"] as? String)
-                let jobID = try #require((try await client.call(.post, "/api/connections/\(connectionID)/index", token: token)["job"] as? [String: Any])?["id"] as? String)
+                let (token, _, jobID) = try await startIndexing(client)
 
                 var values = try validEnvironment(database: database.url)
                 values["ASKDB_REDIS_PREFIX"] = prefix
@@ -205,13 +202,7 @@ import Testing
                 values["ASKDB_DEBUG_PHASE_DELAY_MS"] = "600"
                 let first = try ChildProcess(executable: executable("askdb-indexer"), arguments: [], environment: environment(values))
                 func job() async throws -> APIAnswer { try await client.call(.get, "/api/jobs/\(jobID)", token: token) }
-                let deadline = ContinuousClock.now + .seconds(20)
-                while ContinuousClock.now < deadline {
-                    // Past connecting: the run is sampling (each phase pauses 600 ms).
-                    let progress = try await job()["progress"] as? [String: Any]
-                    if ["sample", "embed"].contains(progress?["phase"] as? String ?? "") { break }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+                try await waitUntilMidRun(job, within: .seconds(20))
                 #expect(try await job()["state"] as? String == "running")
                 first.send(SIGKILL)
                 let killedAt = ContinuousClock.now
@@ -240,6 +231,27 @@ import Testing
         let indexer = try ChildProcess(executable: executable("askdb-indexer"), arguments: ["--concurrency", "0"], environment: environment(values))
         #expect(try await indexer.waitForExit() != 0)
         #expect(indexer.output.contains("--concurrency must be from 1 to 64"))
+    }
+
+    /// A user with a connection whose indexing job is queued.
+    func startIndexing(_ client: any TestClientProtocol) async throws -> (token: String, connectionID: String, jobID: String) {
+        let token = try await client.signUp("ops@example.com")
+        let url = try ConnectionRoutesTests().sourceURL("postgres")
+        let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "a", "kind": "postgres", "url": url])
+        let connectionID = try #require((created["connection"] as? [String: Any])?["id"] as? String)
+        let jobID = try #require((try await client.call(.post, "/api/connections/\(connectionID)/index", token: token)["job"] as? [String: Any])?["id"] as? String)
+        return (token, connectionID, jobID)
+    }
+
+    /// Waits until the job is past connecting: sampling or embedding (phases pause with
+    /// `ASKDB_DEBUG_PHASE_DELAY_MS`).
+    func waitUntilMidRun(_ job: () async throws -> APIAnswer, within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let progress = try await job()["progress"] as? [String: Any]
+            if ["sample", "embed"].contains(progress?["phase"] as? String ?? "") { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Polls `url` until it answers `status`, failing after ten seconds.

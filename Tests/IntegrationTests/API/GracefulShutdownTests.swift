@@ -50,11 +50,7 @@ import Testing
         try await TestDatabase.with(migrated: true) { database, postgres throws in
             let prefix = "test-\(UUID().uuidString.prefix(8))"
             try await APITestHarness.withApplication(database: database.url, settings: ["ASKDB_REDIS_PREFIX": prefix]) { client, services in
-                let token = try await client.signUp("ops@example.com")
-                let url = try ConnectionRoutesTests().sourceURL("postgres")
-                let created = try await client.call(.post, "/api/connections", token: token, body: ["name": "a", "kind": "postgres", "url": url])
-                let connectionID = try #require((created["connection"] as? [String: Any])?["id"] as? String)
-                let jobID = try #require((try await client.call(.post, "/api/connections/\(connectionID)/index", token: token)["job"] as? [String: Any])?["id"] as? String)
+                let (token, connectionID, jobID) = try await executables.startIndexing(client)
                 func job() async throws -> APIAnswer { try await client.call(.get, "/api/jobs/\(jobID)", token: token) }
 
                 var values = try executables.validEnvironment(database: database.url)
@@ -63,12 +59,7 @@ import Testing
                 // Handed back at once, so the other worker is the one that finishes it.
                 values["ASKDB_SHUTDOWN_GRACE_SECONDS"] = "0"
                 let first = try ChildProcess(executable: executables.executable("askdb-indexer"), arguments: [], environment: executables.environment(values))
-                let deadline = ContinuousClock.now + .seconds(30)
-                while ContinuousClock.now < deadline {
-                    let progress = try await job()["progress"] as? [String: Any]
-                    if ["sample", "embed"].contains(progress?["phase"] as? String ?? "") { break }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+                try await executables.waitUntilMidRun(job, within: .seconds(30))
                 #expect(try await job()["state"] as? String == "running")
                 let second = try ChildProcess(executable: executables.executable("askdb-indexer"), arguments: [], environment: executables.environment(values))
                 let signalled = ContinuousClock.now
