@@ -34,10 +34,7 @@ package struct APIKeyStore: Sendable {
 
     /// Creates a key for `userID`; returns its record and the key, which is never shown again.
     package func create(userID: UUID, name: String) async throws -> (key: APIKey, secret: String) {
-        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else {
-            throw AskDBError.invalid("invalid_name", "name must be 1 to 100 characters")
-        }
+        let name = try DisplayName(name, maximum: 100).value
         let secret = SecureToken.generate(prefix: Self.keyPrefix)
         let prefix = String(secret.prefix(Self.keyPrefix.count + 6))
         let rows = try await postgres.query(

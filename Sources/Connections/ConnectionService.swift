@@ -163,10 +163,6 @@ package struct ConnectionService: Sendable {
     }
 
     private static func validName(_ name: String) throws(AskDBError) -> String {
-        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(name.count) else {
-            throw .invalid("invalid_name", "name must be 1 to 200 characters")
-        }
-        return name
+        try DisplayName(name, maximum: 200).value
     }
 }

@@ -91,7 +91,7 @@ package struct QuestionService: Sendable {
     /// a configured model, the rate limit, the host policy.
     package func prepare(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> Prepared {
         let question = request.question.trimmed()
-        guard !question.isEmpty, question.count <= 2000 else {
+        guard !question.isEmpty, question.unicodeScalars.count <= 2000 else {
             throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
         }
         let record = try await indexedConnection(id: request.connectionID, ownerID: ownerID)

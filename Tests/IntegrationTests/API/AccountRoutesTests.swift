@@ -193,6 +193,11 @@ import Testing
             #expect(try await client.call(.delete, "/api/keys/\(keyID)", token: alice).status == .noContent)
             #expect(try await client.call(.get, "/api/me", token: secret).status == .unauthorized)
             #expect(try await client.call(.post, "/api/keys", token: alice, body: ["name": ""]).status == .unprocessableContent)
+            // A few letters under many combining marks (the fuzzer's find): over the limit, not a 500.
+            let zalgo = String(repeating: "T\u{033A}\u{0315}\u{035E}\u{0337}", count: 30)
+            let marked = try await client.call(.post, "/api/keys", token: alice, body: ["name": zalgo])
+            #expect(marked.status == .unprocessableContent)
+            #expect(marked.errorCode == "invalid_name")
         }
     }
 
