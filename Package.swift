@@ -325,6 +325,7 @@ let package = Package(
             dependencies: [
                 "Runtime",
                 "AppDatabase",
+                "SchemaModel",
                 "Embedding",
                 "LanguageModel",
                 "Mongo",

@@ -9,11 +9,27 @@ package struct SchemaSnapshot: Sendable, Codable, Equatable {
     package var objects: [SchemaObject]
     /// What was skipped and why (views we could not read, time-series collections, …).
     package var notes: [String]
+    /// The database's own enum types, `schema.name`: casts to them are allowed.
+    package var enumTypes: Set<String>
 
-    package init(source: ConnectionKind, objects: [SchemaObject], notes: [String] = []) {
+    package init(source: ConnectionKind, objects: [SchemaObject], notes: [String] = [], enumTypes: Set<String> = []) {
         self.source = source
         self.objects = objects.sorted { $0.qualifiedName < $1.qualifiedName }
         self.notes = notes
+        self.enumTypes = enumTypes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, objects, notes, enumTypes
+    }
+
+    /// Snapshots stored before enum types were recorded read as having none.
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(ConnectionKind.self, forKey: .source)
+        objects = try container.decode([SchemaObject].self, forKey: .objects)
+        notes = try container.decode([String].self, forKey: .notes)
+        enumTypes = try container.decodeIfPresent(Set<String>.self, forKey: .enumTypes) ?? []
     }
 
     /// The object called `qualifiedName` (`schema.table`, or `database.collection`).

@@ -1,5 +1,6 @@
 import Foundation
 @testable import DataSources
+import TestSupport
 import Testing
 
 @Suite struct ReplyExtractorTests {
@@ -44,7 +45,7 @@ import Testing
     @Test(arguments: replies)
     func theWholeReplyIsRefused(reply: String) throws {
         let extracted = try #require(PostgresDialect().query(inReply: reply), "nothing extracted from \(reply)")
-        #expect(throws: QueryRefusal.self, "\(extracted)") { try SQLGuard().check(extracted) }
+        #expect(throws: QueryRefusal.self, "\(extracted)") { try SQLGuard(snapshot: SQLGuardCorpus.snapshot).check(extracted) }
     }
 
     @Test func aMongoDBReplyWithTwoPipelinesIsRefusedWhole() {
@@ -61,7 +62,7 @@ import Testing
             "The query is: SELECT count(*) FROM track; it counts the tracks.",
         ] {
             let extracted = try #require(PostgresDialect().query(inReply: reply))
-            #expect(throws: Never.self, "\(reply) -> \(extracted)") { try SQLGuard().check(extracted) }
+            #expect(throws: Never.self, "\(reply) -> \(extracted)") { try SQLGuard(snapshot: SQLGuardCorpus.snapshot).check(extracted) }
         }
     }
 }

@@ -1,5 +1,28 @@
+import SchemaModel
+
 /// Replies the SQL guard must refuse, shared by its unit tests and the pipeline's integration tests.
 package enum SQLGuardCorpus {
+    /// What the corpus is judged under: a salaries table, customers' emails and employees'
+    /// `ssn_last4` excluded.
+    package static let options = SamplingOptions(excludedTables: ["public.salaries"], excludedColumns: ["customer.email", "employee.ssn_last4"])
+
+    /// A small Chinook-like index, as indexing under `options` leaves it (excluded columns not listed).
+    package static let snapshot = SchemaSnapshot(source: .postgres, objects: [
+        table("artist", ["artist_id", "name"]),
+        table("album", ["album_id", "title", "artist_id"]),
+        table("track", ["track_id", "name", "album_id", "genre_id", "milliseconds", "unit_price"]),
+        table("genre", ["genre_id", "name"]),
+        table("invoice", ["invoice_id", "customer_id", "invoice_date", "billing_state", "total"]),
+        table("customer", ["customer_id", "first_name", "last_name", "country", "support_rep_id"], excluded: 1),
+        table("employee", ["employee_id", "first_name", "last_name", "title"], excluded: 1),
+        table("docs", ["id", "doc"]),
+    ], enumTypes: ["public.mood"])
+
+    private static func table(_ name: String, _ columns: [String], excluded: Int = 0) -> SchemaObject {
+        SchemaObject(schema: "public", name: name, kind: .table, columns: columns.map { SchemaColumn(name: $0, type: "text", nullable: true) },
+                     excludedColumnCount: excluded)
+    }
+
     /// Destructive or escaping statements, each with the reason the guard gives.
     package static let refused: [(String, String)] = [
         ("SELECT 1; SELECT 2", "not_one_statement"),
@@ -38,9 +61,7 @@ package enum SQLGuardCorpus {
         ("SELECT amount FROM public.salaries", "object_not_allowed"),
         ("SELECT email FROM customer", "object_not_allowed"),
         ("SELECT c.email FROM customer c", "object_not_allowed"),
-        ("SELECT * FROM customer", "object_not_allowed"),
         ("SELECT ssn_last4 FROM employee", "object_not_allowed"),
-        ("SELECT * FROM employee", "object_not_allowed"),
         ("SELECT * FROM unknown_table", "object_not_allowed"),
         ("DROP TABLE invoice", "not_read_only"),
         ("DROP SCHEMA public CASCADE", "not_read_only"),
@@ -82,5 +103,49 @@ package enum SQLGuardCorpus {
         ("SELECT xpath('/row', query_to_xml('DELETE FROM invoice', true, true, ''))", "function_not_allowed"),
         ("SELECT * FROM invoice WHERE EXISTS (SELECT pg_cancel_backend(1))", "function_not_allowed"),
         ("SELECT * FROM pg_catalog.pg_shadow", "object_not_allowed"),
+        // Catalogs however they are spelled, and names resolved as PostgreSQL resolves them.
+        ("SELECT name, setting FROM pg_settings", "object_not_allowed"),
+        ("SELECT rolname, rolpassword FROM pg_roles", "object_not_allowed"),
+        ("SELECT usename FROM pg_user", "object_not_allowed"),
+        ("SELECT definition FROM pg_views", "object_not_allowed"),
+        ("SELECT most_common_vals FROM pg_stats WHERE attname = 'email'", "object_not_allowed"),
+        ("SELECT * FROM \"pg_catalog\".\"pg_class\"", "object_not_allowed"),
+        ("SELECT * FROM U&\"\\0070g_roles\"", "object_not_allowed"),
+        ("SELECT * FROM PG_CATALOG.PG_AUTHID", "object_not_allowed"),
+        ("SELECT table_name FROM information_schema.columns", "object_not_allowed"),
+        ("SELECT * FROM INFORMATION_SCHEMA.\"tables\"", "object_not_allowed"),
+        ("SELECT * FROM chinook.public.artist", "object_not_allowed"),
+        ("SELECT * FROM \"Artist\"", "object_not_allowed"),
+        ("SELECT * FROM pg_temp.artist", "object_not_allowed"),
+        ("WITH salaries AS (SELECT * FROM salaries) SELECT * FROM salaries", "object_not_allowed"),
+        ("WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a", "object_not_allowed"),
+        ("WITH x AS (SELECT 1) SELECT * FROM (WITH y AS (SELECT 2) SELECT * FROM salaries) s", "object_not_allowed"),
+        ("SELECT (SELECT count(*) FROM public.salaries) FROM artist", "object_not_allowed"),
+        ("SELECT * FROM artist WHERE EXISTS (SELECT 1 FROM customer c WHERE c.email LIKE 'a%')", "object_not_allowed"),
+        ("SELECT * FROM customer AS c (a, b, c, d, e, f) WHERE f LIKE 'a%' AND c.email IS NOT NULL", "object_not_allowed"),
+        // Casts, operators and constructs outside the allow lists.
+        ("SELECT 'pg_class'::regclass", "type_not_allowed"),
+        ("SELECT 1259::oid::regclass::text", "type_not_allowed"),
+        ("SELECT CAST('customer' AS regclass)", "type_not_allowed"),
+        ("SELECT '<a/>'::xml", "type_not_allowed"),
+        ("SELECT name::public.secret_domain FROM artist", "type_not_allowed"),
+        ("SELECT 'x'::pg_catalog.regrole", "type_not_allowed"),
+        ("SELECT 1 OPERATOR(pg_catalog.+) 1", "operator_not_allowed"),
+        ("SELECT name FROM artist ORDER BY name USING ~<~", "operator_not_allowed"),
+        ("SELECT * FROM track TABLESAMPLE system_rows(10)", "construct_not_allowed"),
+        ("SELECT xmlelement(name a, 'x')", "construct_not_allowed"),
+        ("SELECT xmlserialize(content '<a/>' AS text)", "construct_not_allowed"),
+        ("SELECT * FROM XMLTABLE('/a' PASSING '<a/>' COLUMNS x text)", "construct_not_allowed"),
+        ("SELECT current_user", "function_not_allowed"),
+        ("SELECT session_user, 1", "function_not_allowed"),
+        ("SELECT user", "function_not_allowed"),
+        ("SELECT current_role", "function_not_allowed"),
+        ("SELECT current_schema", "function_not_allowed"),
+        ("SELECT current_catalog", "function_not_allowed"),
+        ("SELECT current_database()", "function_not_allowed"),
+        ("SELECT version()", "function_not_allowed"),
+        ("SELECT inet_server_addr()", "function_not_allowed"),
+        ("SELECT current_setting('data_directory')", "function_not_allowed"),
+        ("SELECT 1\u{0}; DROP TABLE artist", "syntax_error"),
     ]
 }

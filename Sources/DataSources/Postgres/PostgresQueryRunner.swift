@@ -29,7 +29,16 @@ struct PostgresQueryRunner {
 
     private func runInTransaction(_ statement: String, limits: QueryLimits) async throws -> QueryResult {
         let milliseconds = "\(Int(limits.timeout.inSeconds * 1000))"
-        try await connection.query("SELECT set_config('statement_timeout', \(milliseconds), true), set_config('lock_timeout', '2000', true)", logger: logger)
+        let searchPath = "pg_catalog, \(SQLGuard.defaultSchema)"
+        // The guard resolved names and read string literals under these settings, so the server
+        // must too; sorts and hashes spill to disk early and, where the role may set it (only a
+        // superuser can), not past a limit.
+        try await connection.query("""
+            SELECT set_config('statement_timeout', \(milliseconds), true), set_config('lock_timeout', '2000', true),
+                   set_config('search_path', \(searchPath), true), set_config('standard_conforming_strings', 'on', true),
+                   set_config('work_mem', '16MB', true),
+                   CASE WHEN current_setting('is_superuser') = 'on' THEN set_config('temp_file_limit', '1GB', true) END
+            """, logger: logger)
 
         let plan: JSONValue? = try await stage("explain") {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) " + statement), logger: logger)

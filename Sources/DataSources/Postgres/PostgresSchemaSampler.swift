@@ -96,7 +96,23 @@ struct PostgresSchemaSampler {
             }
         }
         try await progress(relations.count, relations.count, "")
-        return SchemaSnapshot(source: .postgres, objects: relations.map(\.object), notes: notes)
+        return SchemaSnapshot(source: .postgres, objects: relations.map(\.object), notes: notes, enumTypes: try await enumTypes())
+    }
+
+    /// The enum types of the schemas indexed, which casts in questions' queries may name.
+    private func enumTypes() async throws -> Set<String> {
+        let rows = try await connection.query(
+            """
+            SELECT n.nspname::text, t.typname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE t.typtype = 'e' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """,
+            logger: logger
+        )
+        var types: Set<String> = []
+        for try await (schema, name) in rows.decode((String, String).self) where !options.excludes(schema: schema) {
+            types.insert("\(schema).\(name)")
+        }
+        return types
     }
 
     private func objects(notes: inout [String]) async throws -> [Relation] {

@@ -5,17 +5,25 @@ import Support
 /// Decides whether generated SQL may run against a user's PostgreSQL database, on PostgreSQL's
 /// own parse tree (never by matching substrings): exactly one statement, a plain read
 /// (SELECT / WITH / VALUES / TABLE) with no SELECT INTO, locking clause or data-modifying CTE at
-/// any depth, functions only from an allow list, no system catalogs, nothing the connection's
-/// owner excluded. What the parser cannot parse is refused (fail closed).
+/// any depth; functions, casts and operators from allow lists; only tables of the connection's
+/// index, resolved as PostgreSQL resolves them under the search path the runner pins (CTEs by
+/// their scope, quoted names by case, no system catalogs). A table with excluded columns is
+/// rewritten into a projection of its other columns, so no way of reading it sees them; the
+/// rewritten text is checked again and must pass unchanged (the guard is a fixed point). What the
+/// parser cannot parse is refused (fail closed).
 ///
 /// The guard is one layer: execution still runs read-only, time-limited and rolled back.
 package struct SQLGuard: Sendable {
     private let options: SamplingOptions
-    /// Which table has which columns, to tell whether `*` would read an excluded column.
-    private let snapshot: SchemaSnapshot?
+    /// The tables the connection's index knows, with their columns.
+    private let snapshot: SchemaSnapshot
     private let allowedFunctions: Set<String>
 
-    package init(options: SamplingOptions = SamplingOptions(), snapshot: SchemaSnapshot? = nil,
+    /// The schema an unqualified table name means: the runner pins `search_path` to
+    /// `pg_catalog, public`, and every `pg_*` name is refused, so nothing else can be meant.
+    package static let defaultSchema = "public"
+
+    package init(options: SamplingOptions = SamplingOptions(), snapshot: SchemaSnapshot,
                 allowedFunctions: Set<String> = SQLGuard.defaultFunctions) {
         self.options = options
         self.snapshot = snapshot
@@ -24,6 +32,7 @@ package struct SQLGuard: Sendable {
 
     /// A query that passed, with the tables it reads.
     package struct Checked: Sendable, Equatable {
+        /// What runs: the query as written, or with its tables' excluded columns projected away.
         package var sql: String
         /// `schema.table` or a bare name, as written (CTE names left out).
         package var relations: [String]
@@ -35,14 +44,52 @@ package struct SQLGuard: Sendable {
     /// trusted SQL, such as an evaluation's gold queries.
     package static func inspect(_ sql: String) throws(QueryRefusal) -> Checked {
         let select = try Self.select(in: sql)
-        var walk = Walk()
-        try walk.visit(.object(["SelectStmt": select]))
-        let relations = walk.relations.filter { !walk.cteNames.contains($0.name.lowercased()) || $0.schema != nil }
-        return Checked(sql: sql, relations: relations.map(\.display), isOrdered: select["sortClause"] != nil)
+        let walk = SQLTreeWalk(select)
+        return Checked(sql: sql, relations: walk.tables.map(\.display), isOrdered: select["sortClause"] != nil)
+    }
+
+    package func check(_ sql: String) throws(QueryRefusal) -> Checked {
+        let (checked, projections) = try examine(sql)
+        guard !projections.isEmpty else { return checked }
+        let (projected, again) = try examine(try SQLTableProjection.apply(projections, to: sql))
+        guard again.isEmpty else {
+            throw QueryRefusal("object_not_allowed", "the query reads tables with excluded columns in a way that cannot be confined: name their columns")
+        }
+        return projected
+    }
+
+    /// The verdict on `sql` as it stands, and the projections it still needs.
+    private func examine(_ sql: String) throws(QueryRefusal) -> (Checked, [SQLTableProjection]) {
+        let select = try Self.select(in: sql)
+        let walk = SQLTreeWalk(select)
+        if let refusal = walk.refusals.first { throw refusal }
+        for function in walk.functions where !isAllowed(function) {
+            throw QueryRefusal("function_not_allowed", "the function \(function) is not allowed in questions' queries")
+        }
+        for type in walk.types where !isAllowed(type: type) {
+            throw QueryRefusal("type_not_allowed", "casts to \(type.joined(separator: ".")) are not allowed: use an ordinary type such as text, integer, numeric, date or timestamp")
+        }
+        var projections: [SQLTableProjection] = []
+        for table in walk.tables {
+            let object = try resolve(table)
+            for column in walk.columns where options.excludes(schema: object.schema, table: object.name, column: column) {
+                throw QueryRefusal("object_not_allowed", "the column \(column) is excluded for this connection")
+            }
+            guard mayHideColumns(object) else { continue }
+            let readable = object.columns.map(\.name).filter { !options.excludes(schema: object.schema, table: object.name, column: $0) }
+            guard !readable.isEmpty else {
+                throw QueryRefusal("object_not_allowed", "every column of \(table.display) is excluded for this connection")
+            }
+            if let projected = walk.projections[table.location], Set(projected).isSubset(of: readable) { continue }
+            projections.append(SQLTableProjection(table: table, schema: object.schema, columns: readable))
+        }
+        return (Checked(sql: sql, relations: walk.tables.map(\.display), isOrdered: select["sortClause"] != nil), projections)
     }
 
     /// The one SELECT statement `sql` must be.
     private static func select(in sql: String) throws(QueryRefusal) -> JSONValue {
+        // The parser reads a C string: a NUL would hide what follows it.
+        guard !sql.utf8.contains(0) else { throw QueryRefusal("syntax_error", "the query holds a NUL character") }
         let tree: JSONValue
         do {
             tree = try PostgresParser.parse(sql)
@@ -54,59 +101,53 @@ package struct SQLGuard: Sendable {
             throw QueryRefusal("not_one_statement", "exactly one statement is allowed, not \(statements.count)")
         }
         guard case .object(let node) = statement, node.count == 1, let select = node["SelectStmt"] else {
-            let kind = statement.objectKeys.first ?? "unknown"
+            let kind = statement.objectValue?.keys.first ?? "unknown"
             throw QueryRefusal("not_read_only", "only SELECT, WITH … SELECT, VALUES and TABLE may run, not \(Self.describe(kind))")
         }
         return select
     }
 
-    package func check(_ sql: String) throws(QueryRefusal) -> Checked {
-        let select = try Self.select(in: sql)
-        var walk = Walk()
-        try walk.visit(.object(["SelectStmt": select]))
-        for function in walk.functions where !isAllowed(function) {
-            throw QueryRefusal("function_not_allowed", "the function \(function) is not allowed in questions' queries")
+    /// The index's object a table reference means, or why it may not be read.
+    private func resolve(_ table: SQLTreeWalk.TableReference) throws(QueryRefusal) -> SchemaObject {
+        let schema = table.schema ?? Self.defaultSchema
+        let system = ["pg_catalog", "information_schema"].contains(schema) || schema.hasPrefix("pg_toast") || schema.hasPrefix("pg_temp")
+        if system || (table.schema == nil && table.name.hasPrefix("pg_")) {
+            throw QueryRefusal("object_not_allowed", "system catalogs (\(table.display)) may not be queried")
         }
-        let relations = walk.relations.filter { !walk.cteNames.contains($0.name.lowercased()) || $0.schema != nil }
-        for relation in relations {
-            let schema = relation.schema?.lowercased()
-            if ["pg_catalog", "information_schema", "pg_toast"].contains(schema ?? "") || (schema == nil && relation.name.lowercased().hasPrefix("pg_")) {
-                throw QueryRefusal("object_not_allowed", "system catalogs (\(relation.display)) may not be queried")
-            }
-            if options.excludes(schema: relation.schema ?? "public", table: relation.name) {
-                throw QueryRefusal("object_not_allowed", "\(relation.display) is excluded for this connection")
-            }
+        if options.excludes(schema: schema, table: table.name) {
+            throw QueryRefusal("object_not_allowed", "\(table.display) is excluded for this connection")
         }
-        if !options.excludedColumns.isEmpty {
-            for relation in relations {
-                let schema = relation.schema ?? "public"
-                if walk.selectsStar, options.excludedColumns.contains(where: { excluded($0, couldBeIn: relation) }) {
-                    throw QueryRefusal("object_not_allowed", "\(relation.display) has excluded columns: name the columns instead of *")
-                }
-                for column in walk.columns where options.excludes(schema: schema, table: relation.name, column: column) {
-                    throw QueryRefusal("object_not_allowed", "the column \(column) is excluded for this connection")
-                }
-            }
+        guard let object = snapshot.object("\(schema).\(table.name)") else {
+            throw QueryRefusal("object_not_allowed", "\(table.display) is not a table of this connection's index: use the tables listed")
         }
-        return Checked(sql: sql, relations: relations.map(\.display), isOrdered: select["sortClause"] != nil)
+        return object
     }
 
-    private func isAllowed(_ function: Walk.Function) -> Bool {
+    /// Whether the table may have columns the owner excluded: some were left out when it was
+    /// indexed, or an exclusion could name one of its columns now (a bare column name names one in
+    /// every table, even a column added since).
+    private func mayHideColumns(_ object: SchemaObject) -> Bool {
+        object.excludedColumnCount > 0 || options.excludedColumns.contains { entry in
+            let parts = entry.lowercased().split(separator: ".").map(String.init)
+            switch parts.count {
+            case 1: return true
+            case 2: return parts[0] == object.name.lowercased()
+            default: return parts[0] == object.schema.lowercased() && parts[1] == object.name.lowercased()
+            }
+        }
+    }
+
+    private func isAllowed(_ function: SQLTreeWalk.Function) -> Bool {
         guard function.schema == nil || function.schema == "pg_catalog" else { return false }
         return allowedFunctions.contains(function.name)
     }
 
-    /// Whether the excluded column entry may name a column of `relation`. The snapshot never
-    /// lists excluded columns, so a bare name is only known not to be there when the table is
-    /// known and documented; unknown means yes (fail closed).
-    private func excluded(_ excluded: String, couldBeIn relation: Walk.Relation) -> Bool {
-        let parts = excluded.lowercased().split(separator: ".").map(String.init)
-        switch parts.count {
-        case 1:
-            guard let snapshot, let object = snapshot.object("\(relation.schema ?? "public").\(relation.name)") else { return true }
-            return object.excludedColumnCount > 0
-        case 2: return parts[0] == relation.name.lowercased()
-        default: return parts[1] == relation.name.lowercased() && parts[0] == (relation.schema ?? "public").lowercased()
+    /// Ordinary built-in types, and the connection's own enum types.
+    private func isAllowed(type names: [String]) -> Bool {
+        switch names.count {
+        case 1: return Self.ordinaryTypes.contains(names[0]) || snapshot.enumTypes.contains("\(Self.defaultSchema).\(names[0])")
+        case 2: return (names[0] == "pg_catalog" && Self.ordinaryTypes.contains(names[1])) || snapshot.enumTypes.contains("\(names[0]).\(names[1])")
+        default: return false
         }
     }
 
@@ -117,64 +158,14 @@ package struct SQLGuard: Sendable {
         return names[node] ?? node.replacingOccurrences(of: "Stmt", with: "").uppercased()
     }
 
-    /// What the walk over the tree collects.
-    private struct Walk {
-        struct Function: Hashable, CustomStringConvertible {
-            var schema: String?
-            var name: String
-            var description: String { schema.map { "\($0).\(name)" } ?? name }
-        }
-
-        struct Relation: Hashable {
-            var schema: String?
-            var name: String
-            var display: String { schema.map { "\($0).\(name)" } ?? name }
-        }
-
-        var functions: Set<Function> = []
-        var relations: [Relation] = []
-        var cteNames: Set<String> = []
-        var columns: Set<String> = []
-        var selectsStar = false
-
-        static let writes: Set<String> = ["InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"]
-
-        mutating func visit(_ value: JSONValue) throws(QueryRefusal) {
-            switch value {
-            case .array(let items):
-                for item in items { try visit(item) }
-            case .object(let object):
-                for (key, child) in object {
-                    if Self.writes.contains(key) {
-                        throw QueryRefusal("not_read_only", "the query modifies data (a data-modifying WITH or sub-statement)")
-                    }
-                    switch key {
-                    case "intoClause":
-                        throw QueryRefusal("not_read_only", "SELECT INTO creates a table; only plain reads may run")
-                    case "lockingClause":
-                        throw QueryRefusal("not_read_only", "FOR UPDATE/SHARE takes row locks; only plain reads may run")
-                    case "FuncCall":
-                        let names = (child["funcname"]?.array ?? []).compactMap { $0["String"]?["sval"]?.string?.lowercased() }
-                        if let name = names.last { functions.insert(Function(schema: names.count > 1 ? names[names.count - 2] : nil, name: name)) }
-                    case "RangeVar":
-                        if let name = child["relname"]?.string { relations.append(Relation(schema: child["schemaname"]?.string, name: name)) }
-                    case "CommonTableExpr":
-                        if let name = child["ctename"]?.string { cteNames.insert(name.lowercased()) }
-                    case "ColumnRef":
-                        for field in child["fields"]?.array ?? [] {
-                            if let name = field["String"]?["sval"]?.string { columns.insert(name) }
-                            if field["A_Star"] != nil { selectsStar = true }
-                        }
-                    default:
-                        break
-                    }
-                    try visit(child)
-                }
-            default:
-                break
-            }
-        }
-    }
+    /// Types a cast may name, as the parser spells them (`integer` is `pg_catalog.int4`): numbers,
+    /// text, times, booleans, JSON and a few value types. Not `reg*` (they read the catalogs),
+    /// `xml`, domains or other user-defined types.
+    static let ordinaryTypes: Set<String> = [
+        "bool", "boolean", "int2", "int4", "int8", "smallint", "integer", "int", "bigint", "float4", "float8", "real", "numeric",
+        "decimal", "money", "text", "varchar", "bpchar", "char", "character", "name", "date", "time", "timetz", "timestamp",
+        "timestamptz", "interval", "json", "jsonb", "uuid", "bytea", "bit", "varbit", "inet", "cidr", "macaddr", "macaddr8",
+    ]
 
     /// Functions that only compute: aggregates, window functions, maths, text, dates, JSON,
     /// arrays. Everything else (file, session, lock, sequence, network and SQL-running
@@ -215,11 +206,4 @@ package struct SQLGuard: Sendable {
         // conditionals and conversions written as calls
         "coalesce", "nullif", "greatest", "least", "num_nulls", "num_nonnulls",
     ]
-}
-
-private extension JSONValue {
-    var objectKeys: [String] {
-        if case .object(let object) = self { return Array(object.keys) }
-        return []
-    }
 }
