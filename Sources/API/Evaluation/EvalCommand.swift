@@ -99,6 +99,9 @@ struct EvalCommand: AsyncParsableCommand {
             if settings.oracle {
                 let misses = report.outcomes.filter { $0.correct != true }
                 say("oracle: \(report.outcomes.count - misses.count)/\(report.outcomes.count) gold queries passed the real path")
+                // Each reply is a gold query, so every query the guard (or the server) turned down is a false refusal.
+                say(String(format: "oracle: false refusals %d of %d (%.1f%%)", report.overall.refusals, report.outcomes.count,
+                           100 * Double(report.overall.refusals) / Double(max(report.outcomes.count, 1))))
                 for miss in misses {
                     say("  miss \(miss.database): \(miss.question.prefix(80))\n    \(miss.error ?? "its rows differ from the gold query's")")
                 }
