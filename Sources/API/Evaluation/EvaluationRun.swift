@@ -99,7 +99,8 @@ struct EvaluationRun {
         let goldTables = Set((inspected.first?.relations ?? []).map(Self.qualified)).sorted()
         let clock = ContinuousClock()
         let started = clock.now
-        let retrieval = try await retriever.retrieve(question.question, connectionID: record.id, version: record.indexVersion, kind: record.kind)
+        let retrieval = try await retriever.retrieve(question.question, connectionID: record.id, version: record.indexVersion, kind: record.kind,
+                                                     options: record.options)
         var outcome = EvaluationOutcome(database: question.database, category: question.category, question: question.question,
                                         goldTables: goldTables, contextTables: retrieval.context.objects.map(Self.qualified),
                                         rankedTables: retrieval.ranking.map(Self.qualified))

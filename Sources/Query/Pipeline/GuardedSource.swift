@@ -7,7 +7,8 @@ import SchemaModel
 package struct GuardedSource: Sendable {
     package let dialect: any SourceDialect
     private let connector: any SourceConnector
-    private let options: SamplingOptions
+    /// The owner's current options: what the guard and retrieval hold questions to.
+    package let options: SamplingOptions
     private let database: String?
     package var limits = QueryLimits()
 

@@ -158,7 +158,8 @@ package struct QueryPipeline: Sendable {
         let dialect = source.dialect
 
         var mark = clock.now
-        let retrieval = try await retriever.retrieve(request.question, connectionID: request.connectionID, version: version, kind: dialect.kind)
+        let retrieval = try await retriever.retrieve(request.question, connectionID: request.connectionID, version: version, kind: dialect.kind,
+                                                     options: source.options)
         let context = retrieval.context, snapshot = retrieval.snapshot, documentsUsed = retrieval.documents
         timings.retrieve = Self.milliseconds(clock.now - mark)
         await events?(.retrieval(documentsUsed))

@@ -31,11 +31,16 @@ package struct SchemaRetriever: Sendable {
         package var ranking: [String]
     }
 
-    package func retrieve(_ question: String, connectionID: UUID, version: Int, kind: ConnectionKind) async throws -> Retrieval {
+    /// The context for `question` from index `version`, cut to what `options` let a question see
+    /// now: objects, columns and values excluded since that index was built are left out, and
+    /// so are the documents about objects now excluded.
+    package func retrieve(_ question: String, connectionID: UUID, version: Int, kind: ConnectionKind,
+                          options: SamplingOptions) async throws -> Retrieval {
         let embedding = try await embedder.embed([question])[0]
+        let snapshot = try await self.snapshot(connectionID: connectionID, version: version, kind: kind).visible(under: options)
         let ranked = try await store.search(DocumentSearch(connectionID: connectionID, version: version, embedding: embedding,
                                                            text: question, limit: searchLimit))
-        let snapshot = try await self.snapshot(connectionID: connectionID, version: version, kind: kind)
+            .filter { document in document.metadata["object"]?.string.map { snapshot.object($0) != nil } ?? true }
         let embedder = self.embedder
         let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: contextBudget, tokens: { embedder.tokenCount($0) })
         return Retrieval(context: context, documents: ranked.map { UsedDocument(key: $0.key, score: $0.score) }, snapshot: snapshot,

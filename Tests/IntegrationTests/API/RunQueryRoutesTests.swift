@@ -92,6 +92,17 @@ import Testing
                 #expect(second["attempts"] as? Int == 1 && second["rows"] as? [[Int]] == [[59]])
                 #expect(!"\(second.object)".contains(Self.canary))
                 #expect(await chat.requestCount == 4)
+                // The change applies to the prompt at once, before any re-index: the column and
+                // its values are gone from the schema the model is shown.
+                func customerTable(inRequest index: Int) async -> String {
+                    let prompt = await chat.messages(of: index).map(\.1).joined()
+                    guard let start = prompt.range(of: "TABLE public.customer ("),
+                          let end = prompt.range(of: "\n)", range: start.upperBound..<prompt.endIndex) else { return "" }
+                    return String(prompt[start.lowerBound..<end.lowerBound])
+                }
+                let before = await customerTable(inRequest: 0), after = await customerTable(inRequest: 2)
+                #expect(before.contains("email") && after.contains("first_name") && !after.contains("email"), "\(after)")
+                #expect(!(await chat.messages(of: 2).map(\.1).joined().contains(Self.canary)))
             }
         }
     }
