@@ -233,6 +233,33 @@ import Testing
         #expect(indexer.output.contains("--concurrency must be from 1 to 64"))
     }
 
+    /// A query that builds a value of about 1 GB in the user's database: the API process gets a
+    /// cell cut to 64 KiB and its resident memory stays under 300 MB.
+    @Test func aGiantValueNeverReachesTheAPIsMemory() async throws {
+        try await TestDatabase.with(migrated: true) { database, _ throws in
+            var settings = try validEnvironment(database: database.url)
+            settings["ASKDB_PORT"] = "\(try FreePort.find())"
+            let values = settings
+            try await APITestHarness.withApplication(database: database.url, settings: ["ASKDB_REDIS_PREFIX": values["ASKDB_REDIS_PREFIX"]!]) { client, services in
+                let (token, id) = try await QueryRoutesTests.connect(kind: "postgres", url: try ConnectionRoutesTests().sourceURL("postgres"),
+                                                                     client: client, services: services, index: true)
+                let api = try ChildProcess(executable: executable("askdb-api"), arguments: ["serve"], environment: environment(values))
+                let base = "http://127.0.0.1:\(values["ASKDB_PORT"]!)"
+                try await waitForHTTP(base + "/ready", status: 200)
+                let answer = try await HTTPProbe.request("POST", base + "/api/connections/\(id)/run", headers: ["Authorization": "Bearer \(token)"],
+                                                         json: #"{"query": "SELECT repeat('x', 1073741000) AS big"}"#)
+                // The database may run out of memory building it; either way the API never holds it.
+                #expect(answer.status == 200 || answer.status == 422, "\(answer.body.prefix(300))")
+                if answer.status == 200 { #expect(answer.body.utf8.count < 100_000 && answer.body.contains(String(repeating: "x", count: 16_384))) }
+                let status = try String(contentsOfFile: "/proc/\(api.pid)/status", encoding: .utf8)
+                let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.flatMap { Int($0.split(separator: " ")[1]) } ?? .max
+                #expect(peak < 300 * 1024, "the API's resident memory peaked at \(peak) kB")
+                api.send(SIGTERM)
+                _ = try await api.waitForExit(timeout: .seconds(15))
+            }
+        }
+    }
+
     /// A user with a connection whose indexing job is queued.
     func startIndexing(_ client: any TestClientProtocol) async throws -> (token: String, connectionID: String, jobID: String) {
         let token = try await client.signUp("ops@example.com")
