@@ -110,6 +110,8 @@ package final class MongoClient: @unchecked Sendable {
             "pipeline": .array(pipeline),
             "cursor": .object(["batchSize": .int(Int64(min(limit, 1000)))]),
             "maxTimeMS": .int(Int64(maxTime.components.seconds * 1000)),
+            // MongoDB 6 lets a large sort or group spill to disk by default; a question's must not.
+            "allowDiskUse": .bool(false),
         ], database: database)
         return try await drain(reply, database: database, limit: limit, maxBytes: maxBytes)
     }
