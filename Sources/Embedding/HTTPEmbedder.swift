@@ -26,10 +26,10 @@ package struct HTTPEmbedder: Embedder {
     package static func connect(api: API, baseURL: String, model: String, apiKey: String? = nil,
                                timeout: Duration = .seconds(60), batchSize: Int = 64) async throws -> HTTPEmbedder {
         let endpoint = Self.endpoint(api: api, baseURL: baseURL)
-        let http = JSONHTTPClient(service: "\(api.rawValue) embeddings at \(baseURL)", bearerToken: apiKey, timeout: timeout)
+        let http = JSONHTTPClient(service: "\(api.rawValue) embeddings", address: baseURL, bearerToken: apiKey, timeout: timeout)
         let probe = try await Self.request(["dimension probe"], api: api, endpoint: endpoint, model: model, http: http)
         guard let dimension = probe.first?.count, dimension > 0 else {
-            throw UpstreamError(.invalidResponse, service: http.service, message: "returned no embedding for a probe sentence")
+            throw http.failure(.invalidResponse, "returned no embedding for a probe sentence")
         }
         return HTTPEmbedder(identifier: "\(api.rawValue):\(model)", dimension: dimension, api: api, endpoint: endpoint,
                             model: model, http: http, batchSize: max(1, batchSize))
@@ -42,8 +42,7 @@ package struct HTTPEmbedder: Embedder {
             let batch = Array(texts[start..<min(start + batchSize, texts.count)])
             let embedded = try await Self.request(batch, api: api, endpoint: endpoint, model: model, http: http)
             guard embedded.count == batch.count, embedded.allSatisfy({ $0.count == dimension }) else {
-                throw UpstreamError(.invalidResponse, service: http.service,
-                                    message: "returned \(embedded.count) vectors for \(batch.count) texts, or not of dimension \(dimension)")
+                throw http.failure(.invalidResponse, "returned \(embedded.count) vectors for \(batch.count) texts, or not of dimension \(dimension)")
             }
             vectors.append(contentsOf: embedded)
         }

@@ -12,7 +12,7 @@ package struct OllamaModel: LanguageModel {
         while base.hasSuffix("/") { base.removeLast() }
         endpoint = base + "/api/chat"
         name = model
-        http = JSONHTTPClient(service: "Ollama at \(baseURL)", timeout: timeout)
+        http = JSONHTTPClient(service: "Ollama", address: baseURL, timeout: timeout)
     }
 
     private struct Request: Encodable, Sendable {
@@ -43,9 +43,9 @@ package struct OllamaModel: LanguageModel {
                     let response = try await http.stream(endpoint, body: request)
                     for try await text in LineStream(body: response.body) where !text.isEmpty {
                         guard let line = try? JSONDecoder().decode(Line.self, from: Data(text.utf8)) else {
-                            throw UpstreamError(.invalidResponse, service: http.service, message: "sent a line that is not a chat response")
+                            throw http.failure(.invalidResponse, "sent a line that is not a chat response")
                         }
-                        if let error = line.error { throw UpstreamError(.status, service: http.service, message: error) }
+                        if let error = line.error { throw http.failure(.status, error) }
                         if let piece = line.message?.content, !piece.isEmpty { continuation.yield(piece) }
                         if line.done == true { break }
                     }

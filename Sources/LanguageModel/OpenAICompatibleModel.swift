@@ -17,7 +17,7 @@ package struct OpenAICompatibleModel: LanguageModel {
         endpoint = base.hasSuffix("/v1") ? base + "/chat/completions" : base + "/v1/chat/completions"
         name = model
         self.acceptsGrammar = acceptsGrammar
-        http = JSONHTTPClient(service: "the language model at \(baseURL)", bearerToken: apiKey, timeout: timeout)
+        http = JSONHTTPClient(service: "the language model", address: baseURL, bearerToken: apiKey, timeout: timeout)
     }
 
     private struct Request: Encodable, Sendable {
@@ -51,7 +51,7 @@ package struct OpenAICompatibleModel: LanguageModel {
                         let payload = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
                         if payload == "[DONE]" { break }
                         guard let chunk = try? JSONDecoder().decode(Chunk.self, from: Data(payload.utf8)) else {
-                            throw UpstreamError(.invalidResponse, service: http.service, message: "sent an event that is not a chat completion chunk")
+                            throw http.failure(.invalidResponse, "sent an event that is not a chat completion chunk")
                         }
                         if let piece = chunk.choices.first?.delta?.content, !piece.isEmpty { continuation.yield(piece) }
                     }

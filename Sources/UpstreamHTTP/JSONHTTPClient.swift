@@ -8,17 +8,21 @@ import Support
 /// turned into ``UpstreamError``s that name the service.
 package struct JSONHTTPClient: Sendable {
     private let client: HTTPClient
-    /// Names the service in errors and logs, e.g. `ollama embeddings at http://127.0.0.1:11434`.
+    /// Names the service in errors, e.g. `ollama embeddings`.
     package let service: String
+    /// Where the service is, for the log.
+    package let address: String
     private let headers: [(String, String)]
     private let timeout: Duration
     /// The most a response body may hold.
     private let maximumBody: Int
 
     /// - Parameter bearerToken: sent as `Authorization: Bearer …`; never logged or echoed.
-    package init(client: HTTPClient = Self.sharedClient, service: String, bearerToken: String? = nil, timeout: Duration, maximumBody: Int = 64 << 20) {
+    package init(client: HTTPClient = Self.sharedClient, service: String, address: String, bearerToken: String? = nil, timeout: Duration,
+                 maximumBody: Int = 64 << 20) {
         self.client = client
         self.service = service
+        self.address = address
         self.headers = bearerToken.map { [("Authorization", "Bearer \($0)")] } ?? []
         self.timeout = timeout
         self.maximumBody = maximumBody
@@ -37,12 +41,12 @@ package struct JSONHTTPClient: Sendable {
         let response = try await send(url, body: body)
         let data = try await collect(response)
         guard (200..<300).contains(Int(response.status.code)) else {
-            throw UpstreamError(.status, service: service, message: Self.errorMessage(in: data), status: Int(response.status.code))
+            throw failure(.status, Self.errorMessage(in: data), status: Int(response.status.code))
         }
         do {
             return try JSONDecoder().decode(Response.self, from: data)
         } catch {
-            throw UpstreamError(.invalidResponse, service: service, message: "the answer is not the expected JSON (\(Self.describe(error)))")
+            throw failure(.invalidResponse, "the answer is not the expected JSON (\(Self.describe(error)))")
         }
     }
 
@@ -52,7 +56,7 @@ package struct JSONHTTPClient: Sendable {
         let response = try await send(url, body: body)
         guard (200..<300).contains(Int(response.status.code)) else {
             let data = try await collect(response)
-            throw UpstreamError(.status, service: service, message: Self.errorMessage(in: data), status: Int(response.status.code))
+            throw failure(.status, Self.errorMessage(in: data), status: Int(response.status.code))
         }
         return response
     }
@@ -83,14 +87,19 @@ package struct JSONHTTPClient: Sendable {
         if error is UpstreamError || error is CancellationError { return error }
         if let error = error as? HTTPClientError {
             if [.deadlineExceeded, .readTimeout, .writeTimeout].contains(error) {
-                return UpstreamError(.timeout, service: service, message: "no answer within \(Int(timeout.inSeconds)) s")
+                return failure(.timeout, "no answer within \(Int(timeout.inSeconds)) s")
             }
             if error == .connectTimeout {
-                return UpstreamError(.unreachable, service: service, message: "cannot connect (timed out)")
+                return failure(.unreachable, "cannot connect (timed out)")
             }
         }
         // Refused connections, unknown hosts, TLS failures: the service cannot be reached.
-        return UpstreamError(.unreachable, service: service, message: Self.describe(error))
+        return failure(.unreachable, Self.describe(error))
+    }
+
+    /// This service's failure.
+    package func failure(_ code: UpstreamError.Code, _ message: String, status: Int? = nil) -> UpstreamError {
+        UpstreamError(code, service: service, address: address, message: message, status: status)
     }
 
     /// The error text of a JSON error answer (`{"error": "…"}` or `{"error": {"message": "…"}}`),

@@ -20,19 +20,24 @@ package struct UpstreamError: ClientFacingError, CustomStringConvertible {
     }
 
     package var code: Code
-    /// The service, e.g. `ollama embeddings at http://127.0.0.1:11434`.
+    /// The service, e.g. `the language model`.
     package var service: String
+    /// Where it is (`http://127.0.0.1:11434`): for the operator's log, never for a client.
+    package var address: String?
+    /// What happened: AskDB's words or the service's own.
     package var message: String
     package var status: Int?
 
-    package init(_ code: Code, service: String, message: String, status: Int? = nil) {
+    package init(_ code: Code, service: String, address: String? = nil, message: String, status: Int? = nil) {
         self.code = code
         self.service = service
+        self.address = address
         self.message = message
         self.status = status
     }
 
     package var description: String {
+        let service = address.map { "\(self.service) at \($0)" } ?? self.service
         if let status { return "\(service) answered \(status): \(message)" }
         return "\(service): \(message)"
     }
@@ -40,6 +45,13 @@ package struct UpstreamError: ClientFacingError, CustomStringConvertible {
     /// A slow service is a gateway timeout; anything else a bad gateway.
     package var clientStatus: Int { code == .timeout ? 504 : 502 }
     package var clientCode: String { code == .timeout ? "upstream_timeout" : "upstream_failed" }
-    /// The service's address may carry credentials (`https://key@host`, `?api_key=`): never shown.
-    package var clientMessage: String { LogRedaction.credentials(in: description) }
+    /// The service by name only: its address (an internal host, perhaps with credentials) and a
+    /// transport error's details (which name the host) are for the log.
+    package var clientMessage: String {
+        switch code {
+        case .unreachable: "\(service) cannot be reached"
+        case .status: "\(service) answered\(status.map { " \($0)" } ?? ""): " + LogRedaction.credentials(in: String(message.prefix(300)))
+        default: "\(service): " + LogRedaction.credentials(in: String(message.prefix(300)))
+        }
+    }
 }
