@@ -68,9 +68,12 @@ redis_start "$REDIS_PORT" "$WORK/redis"
 PG15_BIN=/usr/lib/postgresql/15/bin
 TLS_PORT="$(free_port)"
 pg_init "$WORK/pg15-tls" "$WORK/pgpass" "$PG15_BIN" --no-sync
-openssl req -new -x509 -days 2 -nodes -subj "/CN=askdb-test-server" \
+# Its own CA, so the tests can trust it as a connection's CA certificate (and verify-full holds
+# for 127.0.0.1 and localhost).
+openssl req -new -x509 -days 2 -nodes -subj "/CN=askdb-test-server" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
     -keyout "$WORK/pg15-tls/server.key" -out "$WORK/pg15-tls/server.crt" >/dev/null 2>&1 \
     || die "openssl could not make a test certificate"
+cp "$WORK/pg15-tls/server.crt" "$WORK/tls-ca.crt"
 chmod 600 "$WORK/pg15-tls/server.key"
 pg_own "$WORK/pg15-tls"
 pg_start "$WORK/pg15-tls" "$TLS_PORT" "$PG15_BIN" "$WORK/pg15-tls.log" \
@@ -83,6 +86,7 @@ export ASKDB_TEST_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$PG_PORT
 export ASKDB_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export ASKDB_TEST_REDIS_SERVER="$(command -v redis-server)"
 export ASKDB_TEST_TLS_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$TLS_PORT/postgres"
+export ASKDB_TEST_TLS_CA_FILE="$WORK/tls-ca.crt"
 export ASKDB_TEST_MONGO_URL="mongodb://127.0.0.1:$MONGO_PORT/"
 export ASKDB_TEST_MODEL_DIR="$MODEL_DIR"
 export ASKDB_TEST_SECANTUS="$STATE/venv/bin/secantusd-py"

@@ -51,35 +51,37 @@ package struct ConnectionService: Sendable {
         self.logger = logger
     }
 
-    /// Checks the URL, tests it for real, and saves it sealed. A failed test saves nothing
-    /// unless `saveUntested`.
-    package func create(ownerID: UUID, name: String, kind: ConnectionKind, url: String, saveUntested: Bool,
+    /// Checks the URL (and CA certificate), tests them for real, and saves them sealed. A failed
+    /// test saves nothing unless `saveUntested`.
+    package func create(ownerID: UUID, name: String, kind: ConnectionKind, url: String, caCertificate: String? = nil, saveUntested: Bool,
                        options: SamplingOptions = SamplingOptions()) async throws -> Outcome {
         let name = try Self.validName(name)
         try Self.validate(options)
-        let source = try SourceURL(kind: kind, raw: url)
+        let source = try SourceURL(kind: kind, raw: url, caCertificate: caCertificate)
         let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
         let id = UUID()
-        let sealed = try seal(source.raw, id: id)
+        let sealed = try seal(source, id: id)
         let record = try await store.create(id: id, ownerID: ownerID, name: name, kind: kind, sealed: sealed, redacted: source.redacted, options: options)
         logger.info("connection created", metadata: ["connection": "\(id)", "url": "\(source.redacted)"])
         return Outcome(connection: record, probe: probe, testFailure: failure)
     }
 
-    /// Renames and/or points the connection elsewhere; a new URL is tested like a new connection.
-    /// New options apply to questions at once (the guard and the caches' keys use the current
-    /// ones) and to the index from its next run.
-    package func update(ownerID: UUID, id: UUID, name: String?, url: String?, saveUntested: Bool,
+    /// Renames and/or points the connection elsewhere; a new URL or CA certificate is tested
+    /// like a new connection. New options apply to questions at once (the guard, retrieval and
+    /// the caches' keys use the current ones) and to the index from its next run.
+    /// - Parameter caCertificate: nil leaves it; `.some(nil)` removes it.
+    package func update(ownerID: UUID, id: UUID, name: String?, url: String?, caCertificate: String?? = nil, saveUntested: Bool,
                        options: SamplingOptions? = nil) async throws -> Outcome {
         let current = try await store.get(id: id, ownerID: ownerID)
         let name = try name.map(Self.validName)
         if let options { try Self.validate(options) }
-        guard let url else {
-            return Outcome(connection: try await store.update(id: id, ownerID: ownerID, name: name, url: nil, options: options), probe: nil, testFailure: nil)
+        guard url != nil || caCertificate != nil else {
+            return Outcome(connection: try await store.update(id: id, ownerID: ownerID, name: name, source: nil, options: options), probe: nil, testFailure: nil)
         }
-        let source = try SourceURL(kind: current.kind, raw: url)
+        let saved = try await sourceURL(ownerID: ownerID, id: id)
+        let source = try SourceURL(kind: current.kind, raw: url ?? saved.raw, caCertificate: caCertificate ?? saved.caCertificate)
         let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
-        let record = try await store.update(id: id, ownerID: ownerID, name: name, url: (try seal(source.raw, id: id), source.redacted), options: options)
+        let record = try await store.update(id: id, ownerID: ownerID, name: name, source: (try seal(source, id: id), source.redacted), options: options)
         return Outcome(connection: record, probe: probe, testFailure: failure)
     }
 
@@ -124,10 +126,11 @@ package struct ConnectionService: Sendable {
         logger.info("connection deleted", metadata: ["connection": "\(id.lowercasedString)"])
     }
 
-    /// The saved URL, unsealed, for the indexer and the query pipeline.
+    /// The saved URL and CA certificate, unsealed, for the indexer and the query pipeline.
     package func sourceURL(ownerID: UUID, id: UUID) async throws -> SourceURL {
-        let (kind, sealed) = try await store.sealedURL(id: id, ownerID: ownerID)
-        return try SourceURL(kind: kind, raw: try keyRing.open(sealed.ciphertext, keyID: sealed.keyID, context: id.uuidString))
+        let (kind, sealed) = try await store.sealedSource(id: id, ownerID: ownerID)
+        let (url, caCertificate) = try open(sealed, id: id)
+        return try SourceURL(kind: kind, raw: url, caCertificate: caCertificate)
     }
 
     /// A connector for `source` at addresses the host policy allows; refused hosts throw before
@@ -137,12 +140,13 @@ package struct ConnectionService: Sendable {
         try await source.kind.dialect.connector(for: source, connectionID: connectionID, reach: reach)
     }
 
-    /// Re-seals every stored URL under the current key; returns how many changed.
+    /// Re-seals every stored URL and CA certificate under the current key; returns how many
+    /// connections changed.
     package func rotateKeys() async throws -> Int {
         var count = 0
         for (id, sealed) in try await store.sealedWithOtherKeys(than: keyRing.current.id) {
-            let url = try keyRing.open(sealed.ciphertext, keyID: sealed.keyID, context: id.uuidString)
-            try await store.reseal(id: id, previousKeyID: sealed.keyID, with: try seal(url, id: id))
+            let (url, caCertificate) = try open(sealed, id: id)
+            try await store.reseal(id: id, previousKeyID: sealed.keyID, with: try seal(url: url, caCertificate: caCertificate, id: id))
             count += 1
         }
         return count
@@ -157,10 +161,24 @@ package struct ConnectionService: Sendable {
         }
     }
 
-    private func seal(_ url: String, id: UUID) throws -> SealedURL {
-        let sealed = try keyRing.seal(url, context: id.uuidString)
-        return SealedURL(ciphertext: sealed.ciphertext, keyID: sealed.keyID)
+    private func seal(_ source: SourceURL, id: UUID) throws -> SealedSource {
+        try seal(url: source.raw, caCertificate: source.caCertificate, id: id)
     }
+
+    /// Both under the current key, each bound to the connection and to what it is, so one
+    /// ciphertext cannot stand in for the other.
+    private func seal(url: String, caCertificate: String?, id: UUID) throws -> SealedSource {
+        let sealedURL = try keyRing.seal(url, context: id.uuidString)
+        let sealedCA = try caCertificate.map { try keyRing.seal($0, context: Self.caContext(id)) }
+        return SealedSource(url: sealedURL.ciphertext, caCertificate: sealedCA?.ciphertext, keyID: sealedURL.keyID)
+    }
+
+    private func open(_ sealed: SealedSource, id: UUID) throws -> (url: String, caCertificate: String?) {
+        (try keyRing.open(sealed.url, keyID: sealed.keyID, context: id.uuidString),
+         try sealed.caCertificate.map { try keyRing.open($0, keyID: sealed.keyID, context: Self.caContext(id)) })
+    }
+
+    private static func caContext(_ id: UUID) -> String { id.uuidString + ":ca-certificate" }
 
     private static func validName(_ name: String) throws(AskDBError) -> String {
         try DisplayName(name, maximum: 200).value

@@ -18,6 +18,8 @@ package struct ConnectionRecord: Sendable, Codable, Equatable {
     package var indexedAt: Date?
     /// What indexing may read: value sampling and excluded schemas, tables and columns.
     package var options: SamplingOptions
+    /// Whether the connection trusts CA certificates of its own for TLS.
+    package var hasCACertificate: Bool
     package var createdAt: Date
     package var updatedAt: Date
 
@@ -25,14 +27,17 @@ package struct ConnectionRecord: Sendable, Codable, Equatable {
         case id, name, kind, url, options
         case indexVersion = "index_version"
         case indexedAt = "indexed_at"
+        case hasCACertificate = "has_ca_certificate"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
 }
 
-/// A connection's URL as stored: sealed, with the id of the key that sealed it.
-package struct SealedURL: Sendable {
-    package var ciphertext: Data
+/// What reaches a connection's database, as stored: the URL and its CA certificate (if any),
+/// each sealed with the key `keyID` names.
+package struct SealedSource: Sendable {
+    package var url: Data
+    package var caCertificate: Data?
     package var keyID: String
 }
 
@@ -45,7 +50,7 @@ package struct ConnectionStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
     private let cache: RowCache<Owned>?
-    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text"
+    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text, ca_certificate_ciphertext IS NOT NULL"
 
     /// - Parameter cache: copies of records for ``get(id:ownerID:)``, which every question reads.
     package init(postgres: PostgresClient, logger: Logger, cache: RowCache<Owned>? = nil) {
@@ -54,14 +59,14 @@ package struct ConnectionStore: Sendable {
         self.cache = cache
     }
 
-    package func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedURL, redacted: String,
+    package func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedSource, redacted: String,
                        options: SamplingOptions = SamplingOptions()) async throws -> ConnectionRecord {
         let options = try Self.json(options)
         do {
             return try await one(postgres.query(
                 """
-                INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, key_id, url_redacted, options)
-                VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.ciphertext), \(sealed.keyID), \(redacted), \(options)::jsonb)
+                INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, ca_certificate_ciphertext, key_id, url_redacted, options)
+                VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.url), \(sealed.caCertificate), \(sealed.keyID), \(redacted), \(options)::jsonb)
                 RETURNING \(unescaped: Self.columns)
                 """,
                 logger: logger
@@ -90,18 +95,19 @@ package struct ConnectionStore: Sendable {
         return owned.record
     }
 
-    package func sealedURL(id: UUID, ownerID: UUID) async throws -> (ConnectionKind, SealedURL) {
+    package func sealedSource(id: UUID, ownerID: UUID) async throws -> (ConnectionKind, SealedSource) {
         let rows = try await postgres.query(
-            "SELECT kind, url_ciphertext, key_id FROM connections WHERE id = \(id) AND owner_id = \(ownerID)", logger: logger
+            "SELECT kind, url_ciphertext, ca_certificate_ciphertext, key_id FROM connections WHERE id = \(id) AND owner_id = \(ownerID)", logger: logger
         )
-        for try await (kind, ciphertext, keyID) in rows.decode((String, Data, String).self) {
-            return (ConnectionKind(rawValue: kind) ?? .postgres, SealedURL(ciphertext: ciphertext, keyID: keyID))
+        for try await (kind, url, caCertificate, keyID) in rows.decode((String, Data, Data?, String).self) {
+            return (ConnectionKind(rawValue: kind) ?? .postgres, SealedSource(url: url, caCertificate: caCertificate, keyID: keyID))
         }
         throw AskDBError.notFound("connection")
     }
 
-    /// Renames, replaces the URL and/or the options.
-    package func update(id: UUID, ownerID: UUID, name: String?, url: (sealed: SealedURL, redacted: String)?,
+    /// Renames, replaces what reaches the database (URL and CA certificate, sealed together)
+    /// and/or the options.
+    package func update(id: UUID, ownerID: UUID, name: String?, source: (sealed: SealedSource, redacted: String)?,
                        options: SamplingOptions? = nil) async throws -> ConnectionRecord {
         let options = try options.map(Self.json)
         defer { cache?.invalidate(id) }
@@ -110,9 +116,10 @@ package struct ConnectionStore: Sendable {
                 """
                 UPDATE connections SET
                     name = coalesce(\(name), name),
-                    url_ciphertext = coalesce(\(url?.sealed.ciphertext), url_ciphertext),
-                    key_id = coalesce(\(url?.sealed.keyID), key_id),
-                    url_redacted = coalesce(\(url?.redacted), url_redacted),
+                    url_ciphertext = coalesce(\(source?.sealed.url), url_ciphertext),
+                    ca_certificate_ciphertext = CASE WHEN \(source != nil) THEN \(source?.sealed.caCertificate) ELSE ca_certificate_ciphertext END,
+                    key_id = coalesce(\(source?.sealed.keyID), key_id),
+                    url_redacted = coalesce(\(source?.redacted), url_redacted),
                     options = coalesce(\(options)::jsonb, options),
                     updated_at = now()
                 WHERE id = \(id) AND owner_id = \(ownerID)
@@ -135,23 +142,23 @@ package struct ConnectionStore: Sendable {
         throw AskDBError.notFound("connection")
     }
 
-    /// Every sealed URL whose key is not `currentKeyID`, for key rotation.
-    package func sealedWithOtherKeys(than currentKeyID: String) async throws -> [(id: UUID, sealed: SealedURL)] {
-        var result: [(UUID, SealedURL)] = []
+    /// Every sealed source whose key is not `currentKeyID`, for key rotation.
+    package func sealedWithOtherKeys(than currentKeyID: String) async throws -> [(id: UUID, sealed: SealedSource)] {
+        var result: [(UUID, SealedSource)] = []
         let rows = try await postgres.query(
-            "SELECT id, url_ciphertext, key_id FROM connections WHERE key_id <> \(currentKeyID)", logger: logger
+            "SELECT id, url_ciphertext, ca_certificate_ciphertext, key_id FROM connections WHERE key_id <> \(currentKeyID)", logger: logger
         )
-        for try await (id, ciphertext, keyID) in rows.decode((UUID, Data, String).self) {
-            result.append((id, SealedURL(ciphertext: ciphertext, keyID: keyID)))
+        for try await (id, url, caCertificate, keyID) in rows.decode((UUID, Data, Data?, String).self) {
+            result.append((id, SealedSource(url: url, caCertificate: caCertificate, keyID: keyID)))
         }
         return result
     }
 
-    /// Replaces a sealed URL if it is still sealed with `previousKeyID` (another rotation may have run).
-    package func reseal(id: UUID, previousKeyID: String, with sealed: SealedURL) async throws {
+    /// Replaces a sealed source if it is still sealed with `previousKeyID` (another rotation may have run).
+    package func reseal(id: UUID, previousKeyID: String, with sealed: SealedSource) async throws {
         try await postgres.query(
             """
-            UPDATE connections SET url_ciphertext = \(sealed.ciphertext), key_id = \(sealed.keyID)
+            UPDATE connections SET url_ciphertext = \(sealed.url), ca_certificate_ciphertext = \(sealed.caCertificate), key_id = \(sealed.keyID)
             WHERE id = \(id) AND key_id = \(previousKeyID)
             """,
             logger: logger
@@ -173,13 +180,13 @@ package struct ConnectionStore: Sendable {
 
     static func records(_ rows: PostgresRowSequence) async throws -> [ConnectionRecord] {
         var records: [ConnectionRecord] = []
-        for try await (id, name, kind, url, version, indexedAt, created, updated, options)
-            in rows.decode((UUID, String, String, String, Int, Date?, Date, Date, String).self) {
+        for try await (id, name, kind, url, version, indexedAt, created, updated, options, hasCACertificate)
+            in rows.decode((UUID, String, String, String, Int, Date?, Date, Date, String, Bool).self) {
             records.append(ConnectionRecord(
                 id: id, name: name, kind: ConnectionKind(rawValue: kind) ?? .postgres, url: url,
                 indexVersion: version, indexedAt: indexedAt,
                 options: (try? JSONDecoder().decode(SamplingOptions.self, from: Data(options.utf8))) ?? SamplingOptions(),
-                createdAt: created, updatedAt: updated
+                hasCACertificate: hasCACertificate, createdAt: created, updatedAt: updated
             ))
         }
         return records

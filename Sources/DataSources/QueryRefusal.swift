@@ -4,7 +4,8 @@ import Support
 /// no attempt passes, to the user.
 package struct QueryRefusal: ClientFacingError, Equatable, CustomStringConvertible {
     /// Stable code: `syntax_error`, `not_one_statement`, `not_read_only`, `function_not_allowed`,
-    /// `object_not_allowed`, `stage_not_allowed`, `invalid_pipeline`.
+    /// `type_not_allowed`, `operator_not_allowed`, `construct_not_allowed`, `object_not_allowed`,
+    /// `stage_not_allowed`, `invalid_pipeline`.
     package var code: String
     package var message: String
 

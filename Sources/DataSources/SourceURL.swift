@@ -12,12 +12,17 @@ package struct SourceURL: Sendable {
     package let raw: String
     /// The URL with its password (and password options) replaced by `***`.
     package let redacted: String
+    /// The certificates (PEM) that a server's TLS certificate must chain to, for a database
+    /// behind a private CA; nil: the system's trusted roots.
+    package let caCertificate: String?
 
-    /// Checks that `raw` is a well-formed URL of `kind`; the error names the part that is wrong.
-    package init(kind: ConnectionKind, raw: String) throws(ConnectionFailure) {
+    /// Checks that `raw` is a well-formed URL of `kind` and `caCertificate` PEM certificates;
+    /// the error names the part that is wrong.
+    package init(kind: ConnectionKind, raw: String, caCertificate: String? = nil) throws(ConnectionFailure) {
         let raw = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         self.kind = kind
         self.raw = raw
+        self.caCertificate = try caCertificate.map(TrustedCertificates.validated)
         redacted = Self.redact(raw)
         do {
             address = try kind.dialect.address(from: raw)

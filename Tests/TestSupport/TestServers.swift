@@ -16,6 +16,11 @@ package enum TestServers {
         get throws { try variable("ASKDB_TEST_TLS_DATABASE_URL") }
     }
 
+    /// The TLS PostgreSQL's self-signed certificate (PEM), its own CA, for 127.0.0.1 and localhost.
+    package static var tlsCACertificate: String {
+        get throws { try String(contentsOfFile: try variable("ASKDB_TEST_TLS_CA_FILE"), encoding: .utf8) }
+    }
+
     /// The shared test Redis; tests keep to keys under a prefix of their own.
     package static var redisURL: RedisURL {
         get throws { try RedisURL(variable("ASKDB_TEST_REDIS_URL")) }

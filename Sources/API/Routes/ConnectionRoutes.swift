@@ -12,11 +12,13 @@ struct ConnectionRoutes: Sendable {
         var name: String
         var kind: ConnectionKind
         var url: String
+        var caCertificate: String?
         var saveUntested: Bool?
         var options: SamplingOptions?
 
         enum CodingKeys: String, CodingKey {
             case name, kind, url, options
+            case caCertificate = "ca_certificate"
             case saveUntested = "save_untested"
         }
     }
@@ -24,12 +26,24 @@ struct ConnectionRoutes: Sendable {
     struct ConnectionChange: Decodable {
         var name: String?
         var url: String?
+        /// Absent: unchanged; null: removed; a PEM: replaced.
+        var caCertificate: String??
         var saveUntested: Bool?
         var options: SamplingOptions?
 
         enum CodingKeys: String, CodingKey {
             case name, url, options
+            case caCertificate = "ca_certificate"
             case saveUntested = "save_untested"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            url = try container.decodeIfPresent(String.self, forKey: .url)
+            caCertificate = container.contains(.caCertificate) ? .some(try container.decodeIfPresent(String.self, forKey: .caCertificate)) : nil
+            saveUntested = try container.decodeIfPresent(Bool.self, forKey: .saveUntested)
+            options = try container.decodeIfPresent(SamplingOptions.self, forKey: .options)
         }
     }
 
@@ -74,7 +88,7 @@ struct ConnectionRoutes: Sendable {
             let owner = try context.requireIdentity().user.id
             let body = try await request.decode(as: NewConnection.self, context: context)
             let outcome = try await connections.create(
-                ownerID: owner, name: body.name, kind: body.kind, url: body.url, saveUntested: body.saveUntested ?? false,
+                ownerID: owner, name: body.name, kind: body.kind, url: body.url, caCertificate: body.caCertificate, saveUntested: body.saveUntested ?? false,
                 options: body.options ?? SamplingOptions()
             )
             return EditedResponse(status: .created, response: OutcomeBody(connection: outcome.connection, test: TestBody(outcome)))
@@ -90,9 +104,10 @@ struct ConnectionRoutes: Sendable {
             let id = try context.uuid("id", what: "connection")
             let body = try await request.decode(as: ConnectionChange.self, context: context)
             let outcome = try await connections.update(
-                ownerID: owner, id: id, name: body.name, url: body.url, saveUntested: body.saveUntested ?? false, options: body.options
+                ownerID: owner, id: id, name: body.name, url: body.url, caCertificate: body.caCertificate, saveUntested: body.saveUntested ?? false,
+                options: body.options
             )
-            return OutcomeBody(connection: outcome.connection, test: body.url == nil ? nil : TestBody(outcome))
+            return OutcomeBody(connection: outcome.connection, test: body.url == nil && body.caCertificate == nil ? nil : TestBody(outcome))
         }
         group.delete("connections/:id") { _, context in
             try await connections.delete(ownerID: try context.requireIdentity().user.id, id: try context.uuid("id", what: "connection"))

@@ -17,7 +17,7 @@ package struct PostgresDialect: SourceDialect {
     package func connector(for source: SourceURL, connectionID: UUID?, reach: SourceReach) async throws -> any SourceConnector {
         let url = try PostgresURL(source.raw)
         let address = try await reach.hostPolicy.resolve(url.host)
-        return PostgresSourceConnector(url: url, address: address, timeout: reach.connectTimeout, logger: reach.logger)
+        return PostgresSourceConnector(url: url, caCertificate: source.caCertificate, address: address, timeout: reach.connectTimeout, logger: reach.logger)
     }
 
     package func query(inReply reply: String) -> String? {

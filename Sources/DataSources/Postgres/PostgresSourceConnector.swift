@@ -10,6 +10,7 @@ import Support
 /// A user's PostgreSQL database, reached at the address the host policy approved.
 package struct PostgresSourceConnector: SourceConnector {
     private let url: PostgresURL
+    private let tls: PostgresSourceTLS
     private let address: IPAddress
     private let timeout: Duration
     /// Longest a sampling statement may run before the server stops it.
@@ -18,8 +19,11 @@ package struct PostgresSourceConnector: SourceConnector {
 
     /// - Parameter address: where to connect; the URL's host name is still used for TLS (SNI and
     ///   `verify-full`).
-    package init(url: PostgresURL, address: IPAddress, timeout: Duration = .seconds(5), statementTimeout: Duration = .seconds(10), logger: Logger) {
+    /// - Parameter caCertificate: PEM certificates the server's must chain to (else the system's roots).
+    package init(url: PostgresURL, caCertificate: String? = nil, address: IPAddress, timeout: Duration = .seconds(5),
+                 statementTimeout: Duration = .seconds(10), logger: Logger) {
         self.url = url
+        self.tls = PostgresSourceTLS(mode: url.tlsMode, caCertificate: caCertificate)
         self.address = address
         self.timeout = timeout
         self.statementTimeout = statementTimeout
@@ -85,7 +89,7 @@ package struct PostgresSourceConnector: SourceConnector {
             username: url.username,
             password: url.password,
             database: url.database,
-            tls: try tls()
+            tls: try tls.configuration()
         )
         // Our own limit below covers the whole handshake; the driver's is only a backstop.
         configuration.options.connectTimeout = .seconds(Int64(timeout.components.seconds) + 5)
@@ -100,12 +104,6 @@ package struct PostgresSourceConnector: SourceConnector {
         } catch {
             throw classify(error)
         }
-    }
-
-    private func tls() throws -> PostgresConnection.Configuration.TLS {
-        guard let policy = url.tlsPolicy else { return .disable }
-        let context = try NIOSSLContext(configuration: policy.configuration)
-        return policy.required ? .require(context) : .prefer(context)
     }
 
     private func classify(_ error: any Error) -> ConnectionFailure {
@@ -136,7 +134,7 @@ package struct PostgresSourceConnector: SourceConnector {
         }
         let underlying = psql.underlying
         if underlying is NIOSSLError || underlying is BoringSSLError || "\(String(describing: underlying))".contains("SSL") {
-            return ConnectionFailure(.tlsFailed, "TLS handshake with \(endpoint) failed: \(String(describing: underlying!))")
+            return ConnectionFailure(.tlsFailed, "TLS handshake with \(endpoint) failed: \(String(describing: underlying!))" + tls.advice)
         }
         if let connectError = underlying as? NIOConnectionError {
             let causes = connectError.connectionErrors.map { "\($0.error)" }.joined(separator: "; ")

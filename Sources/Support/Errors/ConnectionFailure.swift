@@ -29,6 +29,8 @@ package struct ConnectionFailure: ClientFacingError, CustomStringConvertible, Eq
         package static let databaseNotFound = Code("database_not_found", permanent: true)
         /// The URL cannot be used to connect (the driver rejects it).
         package static let invalidURL = Code("invalid_url", permanent: true)
+        /// The CA certificate given is not PEM certificates.
+        package static let invalidCACertificate = Code("invalid_ca_certificate", permanent: true)
         /// Anything else the server or the network said.
         package static let connectionFailed = Code("connection_failed", permanent: false)
     }

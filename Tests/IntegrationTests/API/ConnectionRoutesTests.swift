@@ -305,26 +305,64 @@ final class SilentServer: @unchecked Sendable {
 }
 
 @Suite struct TLSConnectionTests {
+    /// A server offering TLS must present a certificate that verifies, by default; encrypting
+    /// without a check is only by asking for it.
     @Test func sslModesAgainstATLSServerWithASelfSignedCertificate() async throws {
         try await APITestHarness.withFreshApplication { client, _ in
             let token = try await client.signUp("owner@example.com")
             let base = try TestServers.tlsPostgresURL
-            func create(_ name: String, _ query: String) async throws -> APIAnswer {
-                try await client.call(.post, "/api/connections", token: token, body: ["name": name, "kind": "postgres", "url": base + query])
+            func create(_ name: String, _ query: String, ca: String? = nil) async throws -> APIAnswer {
+                var body: [String: any Sendable] = ["name": name, "kind": "postgres", "url": base + query]
+                if let ca { body["ca_certificate"] = ca }
+                return try await client.call(.post, "/api/connections", token: token, body: body)
             }
-            for mode in ["require", "prefer"] {
-                let answer = try await create(mode, "?sslmode=\(mode)")
-                #expect(answer.status == .created, "\(mode): \(answer.object)")
-                #expect((answer["test"] as? [String: Any])?["encrypted"] as? Bool == true, "\(mode)")
-            }
+            let required = try await create("require", "?sslmode=require")
+            #expect(required.status == .created, "\(required.object)")
+            #expect((required["test"] as? [String: Any])?["encrypted"] as? Bool == true)
             let plain = try await create("disable", "?sslmode=disable")
             #expect((plain["test"] as? [String: Any])?["encrypted"] as? Bool == false)
-            // The certificate is self-signed: verifying it must fail, and say so.
-            for mode in ["verify-full", "verify-ca"] {
-                let answer = try await create(mode, "?sslmode=\(mode)")
-                #expect(answer.status == .unprocessableContent, "\(mode)")
-                #expect(answer.errorCode == "tls_failed", "\(mode): \(answer.errorMessage ?? "")")
+            // The certificate is self-signed: without its CA, verifying it fails, and says what to do.
+            for mode in ["", "?sslmode=prefer", "?sslmode=verify-full", "?sslmode=verify-ca"] {
+                let answer = try await create("unverified \(mode)", mode)
+                #expect(answer.status == .unprocessableContent && answer.errorCode == "tls_failed", "\(mode): \(answer.object)")
+                #expect(answer.errorMessage?.contains("CA certificate") == true, "\(mode): \(answer.errorMessage ?? "")")
             }
+        }
+    }
+
+    /// A connection's own CA certificate: checked, stored sealed, trusted for its server only,
+    /// replaced or removed like the URL (and tested again).
+    @Test func aConnectionTrustsItsOwnCACertificate() async throws {
+        try await APITestHarness.withFreshApplication { client, services in
+            let token = try await client.signUp("owner@example.com")
+            let base = try TestServers.tlsPostgresURL, ca = try TestServers.tlsCACertificate
+            func create(_ name: String, _ query: String, ca: String) async throws -> APIAnswer {
+                try await client.call(.post, "/api/connections", token: token, body: ["name": name, "kind": "postgres", "url": base + query, "ca_certificate": ca])
+            }
+            var id = ""
+            for mode in ["", "?sslmode=verify-full", "?sslmode=verify-ca", "?sslmode=require"] {
+                let answer = try await create("trusted \(mode)", mode, ca: ca)
+                #expect(answer.status == .created && (answer["test"] as? [String: Any])?["encrypted"] as? Bool == true, "\(mode): \(answer.object)")
+                let connection = try #require(answer["connection"] as? [String: Any])
+                #expect(connection["has_ca_certificate"] as? Bool == true && !"\(answer.object)".contains("BEGIN CERTIFICATE"))
+                if mode.isEmpty { id = connection["id"] as? String ?? "" }
+            }
+            let garbage = try await create("garbage", "", ca: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----")
+            #expect(garbage.status == .unprocessableContent && garbage.errorCode == "invalid_ca_certificate", "\(garbage.object)")
+            // Sealed at rest, like the URL.
+            let stored = try await services.postgres.query("SELECT count(*)::int8 FROM connections WHERE position('CERTIFICATE'::bytea IN ca_certificate_ciphertext) > 0",
+                                                           logger: TestServers.logger)
+            for try await count in stored.decode(Int.self) { #expect(count == 0) }
+            #expect(try await client.call(.post, "/api/connections/\(id)/test", token: token).status == .ok)
+
+            // Removing it tests the connection again: the server is no longer trusted.
+            let removed = try await client.call(.patch, "/api/connections/\(id)", token: token, body: ["ca_certificate": NSNull()])
+            #expect(removed.status == .unprocessableContent && removed.errorCode == "tls_failed", "\(removed.object)")
+            let kept = try await client.call(.patch, "/api/connections/\(id)", token: token, body: ["name": "renamed"])
+            #expect((kept["connection"] as? [String: Any])?["has_ca_certificate"] as? Bool == true, "\(kept.object)")
+            let forced = try await client.call(.patch, "/api/connections/\(id)", token: token, body: ["ca_certificate": NSNull(), "save_untested": true])
+            #expect((forced["connection"] as? [String: Any])?["has_ca_certificate"] as? Bool == false, "\(forced.object)")
+            #expect(try await client.call(.post, "/api/connections/\(id)/test", token: token).errorCode == "tls_failed")
         }
     }
 }

@@ -121,6 +121,10 @@ import Testing
                 let token = try await client.signUp("keys@example.com")
                 let url = try ConnectionRoutesTests().sourceURL("postgres")
                 #expect(try await client.call(.post, "/api/connections", token: token, body: ["name": "a", "kind": "postgres", "url": url]).status == .created)
+                let trusted = try await client.call(.post, "/api/connections", token: token, body: [
+                    "name": "b", "kind": "postgres", "url": try TestServers.tlsPostgresURL, "ca_certificate": try TestServers.tlsCACertificate,
+                ])
+                #expect(trusted.status == .created, "\(trusted.object)")
             }
             var values = try validEnvironment(database: database.url)
             let oldKey = values["ASKDB_ENCRYPTION_KEY"]!
@@ -132,10 +136,18 @@ import Testing
             values["ASKDB_ENCRYPTION_PREVIOUS_KEYS"] = oldKey
             let rotate = try ChildProcess(executable: executable("askdb-api"), arguments: ["rotate-key"], environment: environment(values))
             #expect(try await rotate.waitForExit() == 0, "\(rotate.output)")
-            #expect(rotate.output.hasPrefix("re-encrypted 1 connection URL(s)"))
+            #expect(rotate.output.hasPrefix("re-encrypted 2 connection URL(s)"), "\(rotate.output)")
             let again = try ChildProcess(executable: executable("askdb-api"), arguments: ["rotate-key"], environment: environment(values))
             #expect(try await again.waitForExit() == 0)
             #expect(again.output.hasPrefix("re-encrypted 0"))
+            // Under the new key alone, both open: the CA certificate was re-sealed with its URL.
+            try await APITestHarness.withApplication(database: database.url, settings: ["ASKDB_ENCRYPTION_KEY": values["ASKDB_ENCRYPTION_KEY"]!]) { client, _ in
+                let token = try await client.logIn("keys@example.com")
+                for connection in try #require(try await client.call(.get, "/api/connections", token: token)["items"] as? [[String: Any]]) {
+                    let tested = try await client.call(.post, "/api/connections/\(connection["id"] as? String ?? "")/test", token: token)
+                    #expect(tested.status == .ok, "\(connection["name"] ?? ""): \(tested.object)")
+                }
+            }
         }
     }
 
