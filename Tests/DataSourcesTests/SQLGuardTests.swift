@@ -19,6 +19,7 @@ import Testing
         "SELECT now() - interval '30 days', current_date, total::text FROM invoice",
         "SELECT 'happy'::mood, 'x'::public.mood, total::numeric(10, 2), ARRAY['a']::text[], DATE '2024-01-01', interval '1 day'",
         "WITH artist AS (SELECT 1 AS n) SELECT * FROM artist",
+        "SELECT 1 UNION (WITH x AS (SELECT 2) SELECT * FROM x)",
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) SELECT * FROM n",
         "SELECT * FROM track TABLESAMPLE BERNOULLI (10) REPEATABLE (1)",
         "SELECT current_date, current_timestamp(0), localtime",

@@ -119,6 +119,7 @@ package enum SQLGuardCorpus {
         ("SELECT * FROM pg_temp.artist", "object_not_allowed"),
         ("WITH salaries AS (SELECT * FROM salaries) SELECT * FROM salaries", "object_not_allowed"),
         ("WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a", "object_not_allowed"),
+        ("(WITH salaries AS (SELECT 1) SELECT * FROM salaries) UNION SELECT amount FROM salaries", "object_not_allowed"),
         ("WITH x AS (SELECT 1) SELECT * FROM (WITH y AS (SELECT 2) SELECT * FROM salaries) s", "object_not_allowed"),
         ("SELECT (SELECT count(*) FROM public.salaries) FROM artist", "object_not_allowed"),
         ("SELECT * FROM artist WHERE EXISTS (SELECT 1 FROM customer c WHERE c.email LIKE 'a%')", "object_not_allowed"),

@@ -51,7 +51,8 @@ struct SQLTreeWalk {
 
     private mutating func visit(_ key: String, _ child: JSONValue, ctes: Set<String>) {
         switch key {
-        case "SelectStmt":
+        // The two sides of a UNION, INTERSECT or EXCEPT come without the node's name.
+        case "SelectStmt", "larg", "rarg":
             return visitSelect(child, ctes: ctes)
         case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
             refuse("not_read_only", "the query modifies data (a data-modifying WITH or sub-statement)")
