@@ -305,6 +305,7 @@ let package = Package(
                 "Embedding",
                 "Evaluation",
                 "Jobs",
+                "PostgresSyntax",
                 "Redis",
                 "Retrieval",
                 "Runtime",

@@ -2,6 +2,7 @@ import ArgumentParser
 import DataSources
 import Evaluation
 import Foundation
+import PostgresSyntax
 import SchemaModel
 import Support
 
@@ -27,6 +28,17 @@ struct GuardBenchmark: AsyncParsableCommand {
         let golds = asked.compactMap { question in GoldQuery.variants(of: question.gold).first.map { (question.database, $0) } }
         print("\(golds.count) gold queries of \(questions), \(rounds) checks each per pass")
         print("pass                  p50 ms  p99 ms  max ms  refused")
+        var parsing: [Double] = []
+        for (_, sql) in golds {
+            for _ in 0..<rounds {
+                let start = ContinuousClock.now
+                _ = try? PostgresParser.parse(sql)
+                parsing.append((ContinuousClock.now - start).inSeconds * 1000)
+            }
+        }
+        parsing.sort()
+        print("parse tree only".padding(toLength: 21, withPad: " ", startingAt: 0)
+              + String(format: " %7.3f %7.3f %7.3f", parsing[parsing.count / 2], parsing[min(parsing.count - 1, Int(Double(parsing.count) * 0.99))], parsing.last ?? 0))
         for (label, options) in [("as written", SamplingOptions()), ("every table projected", SamplingOptions(excludedColumns: ["askdb_bench_absent"]))] {
             var samples: [Double] = []
             var refused = 0

@@ -45,7 +45,8 @@ package enum JSONValue: Sendable, Hashable, Codable {
 
     /// Parses JSON text.
     package init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        var parser = JSONParser(text)
+        self = try parser.parse()
     }
 
     /// Compact JSON text with sorted keys.
