@@ -74,6 +74,7 @@ openssl req -new -x509 -days 2 -nodes -subj "/CN=askdb-test-server" -addext "sub
     -keyout "$WORK/pg15-tls/server.key" -out "$WORK/pg15-tls/server.crt" >/dev/null 2>&1 \
     || die "openssl could not make a test certificate"
 cp "$WORK/pg15-tls/server.crt" "$WORK/tls-ca.crt"
+cp "$WORK/pg15-tls/server.key" "$WORK/tls-ca.key"
 chmod 600 "$WORK/pg15-tls/server.key"
 pg_own "$WORK/pg15-tls"
 pg_start "$WORK/pg15-tls" "$TLS_PORT" "$PG15_BIN" "$WORK/pg15-tls.log" \
@@ -87,6 +88,7 @@ export ASKDB_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export ASKDB_TEST_REDIS_SERVER="$(command -v redis-server)"
 export ASKDB_TEST_TLS_DATABASE_URL="postgres://askdb:$PG_PASSWORD@127.0.0.1:$TLS_PORT/postgres"
 export ASKDB_TEST_TLS_CA_FILE="$WORK/tls-ca.crt"
+export ASKDB_TEST_TLS_KEY_FILE="$WORK/tls-ca.key"
 export ASKDB_TEST_MONGO_URL="mongodb://127.0.0.1:$MONGO_PORT/"
 export ASKDB_TEST_MODEL_DIR="$MODEL_DIR"
 export ASKDB_TEST_SECANTUS="$STATE/venv/bin/secantusd-py"

@@ -12,6 +12,8 @@ package final class MongoClient: @unchecked Sendable {
     private let pool: OpaquePointer
     private let uri: OpaquePointer
     private let threads: DedicatedThreads
+    /// Holds the CA certificate file, when there is one, until the driver's pool is gone.
+    private let caFolder: String?
     /// The driver's pool is destroyed once, by ``shutdown()`` (or, for a client never shut
     /// down, when it is freed).
     private let destroyed = Mutex(false)
@@ -23,11 +25,30 @@ package final class MongoClient: @unchecked Sendable {
     }()
 
     /// A pool for `uri` whose server selection, connect and socket waits are bounded by `timeout`.
-    package init(uri uriString: String, timeout: Duration, maxClients: Int = 4) throws(MongoError) {
+    /// - Parameter caCertificate: PEM certificates the servers' must chain to, over TLS. libmongoc
+    ///   reads them from a file: one only this process may read, removed with the pool.
+    package init(uri uriString: String, timeout: Duration, maxClients: Int = 4, caCertificate: String? = nil) throws(MongoError) {
         _ = Self.initializeDriver
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
             throw MongoError(error, fallback: "invalid MongoDB URL")
+        }
+        var caFolder: String?
+        if let caCertificate {
+            do throws(MongoError) {
+                let folder = try Self.privateFolder()
+                caFolder = folder
+                let file = folder + "/ca.pem"
+                guard FileManager.default.createFile(atPath: file, contents: Data(caCertificate.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw MongoError(kind: .other, code: 0, message: "could not write the CA certificate for the driver")
+                }
+                mongoc_uri_set_option_as_utf8(uri, MONGOC_URI_TLSCAFILE, file)
+                mongoc_uri_set_option_as_bool(uri, MONGOC_URI_TLS, true)
+            } catch {
+                caFolder.map { try? FileManager.default.removeItem(atPath: $0) }
+                mongoc_uri_destroy(uri)
+                throw error
+            }
         }
         let milliseconds = Int32(clamping: timeout.components.seconds * 1000)
         for option in [MONGOC_URI_SERVERSELECTIONTIMEOUTMS, MONGOC_URI_CONNECTTIMEOUTMS, MONGOC_URI_SOCKETTIMEOUTMS] {
@@ -36,13 +57,24 @@ package final class MongoClient: @unchecked Sendable {
         mongoc_uri_set_option_as_int32(uri, MONGOC_URI_MAXPOOLSIZE, Int32(maxClients))
         guard let pool = mongoc_client_pool_new_with_error(uri, &error) else {
             mongoc_uri_destroy(uri)
+            caFolder.map { try? FileManager.default.removeItem(atPath: $0) }
             throw MongoError(error, fallback: "could not create a MongoDB client")
         }
         mongoc_client_pool_set_error_api(pool, 2)
         mongoc_client_pool_set_appname(pool, "askdb")
         self.uri = uri
         self.pool = pool
+        self.caFolder = caFolder
         self.threads = DedicatedThreads(count: maxClients)
+    }
+
+    /// A new folder under the temporary directory that only this user may enter.
+    private static func privateFolder() throws(MongoError) -> String {
+        var template = Array((NSTemporaryDirectory() + "/askdb-mongo-ca.XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw MongoError(kind: .other, code: 0, message: "could not make a folder for the CA certificate")
+        }
+        return String(cString: made)
     }
 
     deinit {
@@ -52,6 +84,7 @@ package final class MongoClient: @unchecked Sendable {
     private func destroyDriverPool() {
         mongoc_client_pool_destroy(pool)
         mongoc_uri_destroy(uri)
+        caFolder.map { try? FileManager.default.removeItem(atPath: $0) }
     }
 
     /// Runs a database command given as Extended JSON; returns the reply as relaxed Extended JSON.

@@ -19,12 +19,14 @@ package final class SecantusServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits for the port it reports.
-    package func start(auth: Bool) async throws {
+    /// - Parameter tls: its certificate and key files; TLS is then required.
+    package func start(auth: Bool, tls: (certificate: String, key: String)? = nil) async throws {
         let executable = ProcessInfo.processInfo.environment["ASKDB_TEST_SECANTUS"] ?? ""
         guard !executable.isEmpty else { throw TestSetupError("ASKDB_TEST_SECANTUS is not set: run the tests through scripts/test.sh") }
         let process = try ChildProcess(
             executable: executable,
             arguments: ["--host", "127.0.0.1", "--port", "0", "--storage-path", storage.path, "--standalone"] + (auth ? ["--auth"] : [])
+                + (tls.map { ["--tls-cert-file", $0.certificate, "--tls-key-file", $0.key] } ?? [])
         )
         self.process = process
         let deadline = ContinuousClock.now + .seconds(20)

@@ -21,6 +21,11 @@ package enum TestServers {
         get throws { try String(contentsOfFile: try variable("ASKDB_TEST_TLS_CA_FILE"), encoding: .utf8) }
     }
 
+    /// That certificate's and its key's files, for a test server of its own (SecantusDB over TLS).
+    package static var tlsServerFiles: (certificate: String, key: String) {
+        get throws { (try variable("ASKDB_TEST_TLS_CA_FILE"), try variable("ASKDB_TEST_TLS_KEY_FILE")) }
+    }
+
     /// The shared test Redis; tests keep to keys under a prefix of their own.
     package static var redisURL: RedisURL {
         get throws { try RedisURL(variable("ASKDB_TEST_REDIS_URL")) }

@@ -68,3 +68,33 @@ import Testing
         #expect(try JSONValue(parsing: value.jsonText) == value)
     }
 }
+
+/// A server behind a private CA: trusted with the connection's CA certificate only, which the
+/// driver reads from a private file that goes with the client.
+@Suite struct MongoTLSTests {
+    @Test func aPrivateCAIsTrustedOnlyWhenGiven() async throws {
+        let server = try SecantusServerProcess()
+        try await server.start(auth: false, tls: try TestServers.tlsServerFiles)
+        defer { Task { try? await server.stop() } }
+        let uri = "mongodb://127.0.0.1:\(server.port)/?tls=true&directConnection=true"
+        let untrusted = try MongoClient(uri: uri, timeout: .seconds(3))
+        await #expect(throws: MongoError.self) { try await untrusted.command(#"{"ping": 1}"#, database: "admin") }
+        await untrusted.shutdown()
+
+        let folders = { try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("askdb-mongo-ca.") } }
+        let before = try folders()
+        // The CA asks for TLS by itself, and the host named must be in the certificate.
+        let trusted = try MongoClient(uri: "mongodb://127.0.0.1:\(server.port)/?directConnection=true", timeout: .seconds(5),
+                                      caCertificate: try TestServers.tlsCACertificate)
+        let made = try Set(folders()).subtracting(before)
+        #expect(made.count == 1)
+        for folder in made {
+            let attributes = try FileManager.default.attributesOfItem(atPath: NSTemporaryDirectory() + "/" + folder)
+            #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        }
+        #expect(try await trusted.command(#"{"ping": 1}"#, database: "admin").contains("ok"))
+        await trusted.shutdown()
+        #expect(try Set(folders()).isDisjoint(with: made))
+        try await server.stop()
+    }
+}
