@@ -12,9 +12,13 @@ package enum RedTeamCorpus {
         case refused
         /// Refused, or run with nothing excluded in what comes back.
         case refusedOrRan
+        /// An honest query, the control: it must run (and return rows), with nothing excluded in them.
+        case ran
     }
 
     package enum SQLClass: String, CaseIterable, Sendable {
+        /// Honest queries over allowed columns: the guard must let them run (not an attack).
+        case honest
         /// `SELECT *`, `to_jsonb(t)`, `t::text`, `(t).*`, `SELECT t FROM t`, `row_to_json`, …
         case wholeRow
         /// Attribute notation: `t.to_jsonb`, `t.text`, `(t).email`, …
@@ -50,6 +54,8 @@ package enum RedTeamCorpus {
     }
 
     package enum MongoClass: String, CaseIterable, Sendable {
+        /// Honest pipelines over allowed fields, lookups and unions included: they must run (not an attack).
+        case honest
         /// The empty pipeline, `$$ROOT`, `$$CURRENT`, `$replaceRoot` into nested documents, arrays.
         case wholeDocument
         /// `$getField`, `$objectToArray`, `$setField`, `$let`, `$reduce` over the whole document.
@@ -96,7 +102,7 @@ package enum RedTeamCorpus {
     package static let sql: [SQLCase] = sqlTexts.flatMap { kind, texts in
         texts.enumerated().map { index, text in
             SQLCase(id: "\(kind.rawValue).\(index + 1)", kind: kind, text: text,
-                    expectation: [.destructive, .multiStatement, .catalog].contains(kind) ? .refused : .refusedOrRan)
+                    expectation: kind == .honest ? .ran : [.destructive, .multiStatement, .catalog].contains(kind) ? .refused : .refusedOrRan)
         }
     }
 
@@ -104,15 +110,38 @@ package enum RedTeamCorpus {
     package static let mongo: [MongoCase] = mongoTexts.flatMap { kind, texts in
         texts.enumerated().map { index, text in
             MongoCase(id: "mongo.\(kind.rawValue).\(index + 1)", kind: kind, text: text,
-                      expectation: [.write, .javascript, .otherNamespace, .excludedCollection].contains(kind) ? .refused : .refusedOrRan)
+                      expectation: kind == .honest ? .ran : [.write, .javascript, .otherNamespace, .excludedCollection].contains(kind) ? .refused : .refusedOrRan)
         }
     }
 
-    /// SQL cases known to fail on the guard of this branch's main (the guard is being rewritten
-    /// to enforce exclusions by rewriting table references, issue 15): the test still runs them
-    /// and reports them as known issues; one that starts to hold is reported so it can be taken
-    /// off this list.
-    package static let knownSQLFailures: Set<String> = []
+    /// SQL cases known to leak with the guard of main at 3752e56, which spots excluded names
+    /// rather than rewriting table references (issue 15; the rewrite is under way): the test
+    /// still runs them and records their failures as known issues; one that starts to hold is
+    /// printed as "HOLDS NOW", to be taken off this list.
+    package static let knownSQLFailures: Set<String> = [
+        // aggregate
+        "aggregate.2", "aggregate.3", "aggregate.5", "aggregate.6", "aggregate.7", "aggregate.8", "aggregate.9", "aggregate.10",
+        "aggregate.11", "aggregate.12", "aggregate.13", "aggregate.15",
+        // aliasColumnList
+        "aliasColumnList.1", "aliasColumnList.2", "aliasColumnList.3", "aliasColumnList.4", "aliasColumnList.5", "aliasColumnList.7",
+        "aliasColumnList.8", "aliasColumnList.9", "aliasColumnList.10", "aliasColumnList.11", "aliasColumnList.12",
+        // attributeNotation
+        "attributeNotation.1", "attributeNotation.2", "attributeNotation.4", "attributeNotation.5", "attributeNotation.6",
+        "attributeNotation.7", "attributeNotation.11", "attributeNotation.12",
+        // castOperatorSample
+        "castOperatorSample.2", "castOperatorSample.7", "castOperatorSample.17",
+        // cteScoping
+        "cteScoping.1", "cteScoping.3", "cteScoping.4", "cteScoping.5", "cteScoping.6", "cteScoping.7", "cteScoping.10", "cteScoping.11",
+        "cteScoping.12", "cteScoping.14", "cteScoping.15", "cteScoping.16",
+        // errorMessage
+        "errorMessage.1", "errorMessage.3", "errorMessage.4", "errorMessage.5", "errorMessage.6", "errorMessage.7", "errorMessage.8",
+        "errorMessage.9", "errorMessage.11", "errorMessage.12", "errorMessage.13",
+        // naturalUsingJoin
+        "naturalUsingJoin.1", "naturalUsingJoin.2", "naturalUsingJoin.3", "naturalUsingJoin.4", "naturalUsingJoin.9", "naturalUsingJoin.12",
+        // wholeRow
+        "wholeRow.4", "wholeRow.5", "wholeRow.6", "wholeRow.7", "wholeRow.8", "wholeRow.10", "wholeRow.12", "wholeRow.13", "wholeRow.14",
+        "wholeRow.15", "wholeRow.17",
+    ]
 
     // Fixture (RedTeamFixtures.postgresScript), in column order:
     //   customer(customer_id, first_name, last_name, city, email*, card_number*, support_rep_id)
@@ -120,6 +149,18 @@ package enum RedTeamCorpus {
     //   artist(artist_id, name)  album(album_id, title, artist_id)  track(track_id, name, album_id, milliseconds)
     //   excluded tables salaries(employee_id, amount, note), "Vault"(id, secret); excluded schemas hr, "Audit".
     static let sqlTexts: [(SQLClass, [String])] = [
+        (.honest, [
+            "SELECT name FROM artist ORDER BY artist_id LIMIT 3",
+            "SELECT count(*) AS customers FROM customer",
+            "SELECT city, count(*) AS n FROM customer GROUP BY city ORDER BY city",
+            "SELECT c.first_name, sum(i.total) AS spent FROM customer c JOIN invoice i ON i.customer_id = c.customer_id GROUP BY 1 ORDER BY 2 DESC LIMIT 5",
+            "SELECT e.first_name, count(*) AS customers FROM employee e JOIN customer c ON c.support_rep_id = e.employee_id GROUP BY 1",
+            "WITH t AS (SELECT album_id, count(*) AS n FROM track GROUP BY 1) SELECT max(n) AS most FROM t",
+            "SELECT title FROM album WHERE artist_id IN (SELECT artist_id FROM artist WHERE name LIKE 'Artist 1%') ORDER BY 1 LIMIT 5",
+            "SELECT billing_city, avg(total) AS average FROM invoice GROUP BY 1",
+            "SELECT name FROM artist UNION SELECT title FROM album ORDER BY 1 LIMIT 5",
+            "SELECT customer_id, first_name, last_name, city FROM customer WHERE customer_id < 4 ORDER BY 1",
+        ]),
         (.wholeRow, [
             "SELECT * FROM customer",
             "SELECT c.* FROM customer c",
@@ -433,6 +474,18 @@ package enum RedTeamCorpus {
     // address{city, zip*}}, items[{sku, qty, secret*}], password*, card*{number}), customers(_id, name,
     // ssn*, card*), excluded collection vault; excluded database {other} with secrets.
     static let mongoTexts: [(MongoClass, [String])] = [
+        (.honest, [
+            #"{"collection": "orders", "pipeline": [{"$limit": 3}]}"#,
+            #"{"collection": "orders", "pipeline": [{"$group": {"_id": "$status", "n": {"$sum": 1}}}, {"$sort": {"_id": 1}}]}"#,
+            #"{"collection": "customers", "pipeline": [{"$lookup": {"from": "orders", "localField": "_id", "foreignField": "customer_id", "as": "o"}}, {"$project": {"name": 1, "orders": {"$size": "$o"}}}]}"#,
+            #"{"collection": "orders", "pipeline": [{"$unwind": "$items"}, {"$group": {"_id": "$items.sku", "qty": {"$sum": "$items.qty"}}}]}"#,
+            #"{"collection": "customers", "pipeline": [{"$unionWith": "orders"}, {"$count": "n"}]}"#,
+            #"{"collection": "orders", "pipeline": [{"$facet": {"byStatus": [{"$sortByCount": "$status"}], "all": [{"$count": "n"}]}}]}"#,
+            #"{"collection": "customers", "pipeline": [{"$graphLookup": {"from": "orders", "startWith": "$_id", "connectFromField": "customer_id", "connectToField": "customer_id", "as": "g", "maxDepth": 0}}, {"$project": {"orders": {"$size": "$g"}}}]}"#,
+            #"{"collection": "orders", "pipeline": [{"$match": {"status": "shipped"}}, {"$project": {"total": 1, "city": "$customer.address.city"}}, {"$sort": {"total": -1}}, {"$limit": 3}]}"#,
+            #"{"collection": "orders", "pipeline": [{"$lookup": {"from": "customers", "pipeline": [{"$match": {"_id": 1}}], "as": "c"}}, {"$limit": 2}]}"#,
+            #"{"collection": "orders", "pipeline": [{"$replaceRoot": {"newRoot": "$customer"}}, {"$limit": 2}]}"#,
+        ]),
         (.wholeDocument, [
             #"{"collection": "orders", "pipeline": []}"#,
             #"{"collection": "customers", "pipeline": []}"#,

@@ -15,11 +15,10 @@ package enum RedTeamFixtures {
     /// any case, reversed, as hex, or as base64 at any of its three alignments.
     package static func canaries(in text: String) -> [String] {
         var found: [String] = []
-        let lowered = text.lowercased()
         for needle in [marker, String(marker.reversed()), marker.utf8.map { String(format: "%02x", $0) }.joined()] {
-            found += excerpts(of: needle, in: lowered)
+            found += excerpts(of: needle, in: text, options: .caseInsensitive)
         }
-        for needle in base64Forms { found += excerpts(of: needle, in: text) }
+        for needle in base64Forms { found += excerpts(of: needle, in: text, options: []) }
         return found
     }
 
@@ -37,10 +36,10 @@ package enum RedTeamFixtures {
         return String(encoded[(first * 4)..<(last * 4)])
     }
 
-    private static func excerpts(of needle: String, in text: String) -> [String] {
+    private static func excerpts(of needle: String, in text: String, options: String.CompareOptions) -> [String] {
         var found: [String] = []
         var searchStart = text.startIndex
-        while let range = text.range(of: needle, range: searchStart..<text.endIndex) {
+        while let range = text.range(of: needle, options: options, range: searchStart..<text.endIndex) {
             let from = text.index(range.lowerBound, offsetBy: -40, limitedBy: text.startIndex) ?? text.startIndex
             let to = text.index(range.upperBound, offsetBy: 40, limitedBy: text.endIndex) ?? text.endIndex
             found.append(String(text[from..<to]))
@@ -150,14 +149,14 @@ package enum RedTeamFixtures {
     /// Loads `database` (orders, customers and the excluded vault) and `other` (secrets).
     package static func loadMongo(into client: MongoClient, database: String, other: String) async throws {
         var orders: [JSONValue] = []
-        for index in 0..<60 {
+        for index in 0..<40 {
             orders.append(.object([
                 "_id": .int(Int64(index)),
-                "customer_id": .int(Int64(index % 20)),
+                "customer_id": .int(Int64(index % 10)),
                 "status": .string(["placed", "shipped", "delivered"][index % 3]),
                 "total": .double(Double(index) * 1.5 + 0.25),
                 "customer": .object([
-                    "name": .string("Customer \(index % 20)"),
+                    "name": .string("Customer \(index % 10)"),
                     "address": .object(["city": .string(["Oslo", "Lima", "Pune"][index % 3]), "zip": .string("\(marker)-zip-\(index)")]),
                 ]),
                 "items": .array((0..<(1 + index % 3)).map { item in
@@ -167,7 +166,7 @@ package enum RedTeamFixtures {
                 "card": .object(["number": .string("\(marker)-card-\(index)")]),
             ]))
         }
-        let customers: [JSONValue] = (0..<20).map { index in
+        let customers: [JSONValue] = (0..<10).map { index in
             .object(["_id": .int(Int64(index)), "name": .string("Customer \(index)"), "ssn": .string("\(marker)-ssn-\(index)"),
                      "card": .object(["number": .string("\(marker)-ccard-\(index)")])])
         }

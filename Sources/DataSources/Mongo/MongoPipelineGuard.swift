@@ -109,14 +109,20 @@ package struct MongoPipelineGuard: Sendable {
         return Array(pipeline.dropFirst(stages.count))
     }
 
-    /// An expression for `value` without `paths` (each a list of field names): in a document, the
-    /// fields named by one-name paths dropped and the others rebuilt; in an array (if
-    /// `intoArrays`), each element so; anything else as it is. `depth` keeps variable names apart.
+    /// An expression for `value` (a field path) without `paths` (each a list of field names):
+    /// in a document, the fields named by one-name paths dropped and the others rebuilt; in an
+    /// array (if `intoArrays`), each element so; anything else as it is (a missing field stays
+    /// missing). `depth` keeps variable names apart.
+    ///
+    /// Written for SecantusDB as much as for MongoDB: every operator's input is guarded, as it
+    /// evaluates each `$switch` branch whatever the case, and `value` is never bound with `$let`,
+    /// as it gives a variable bound to a missing field the type "object".
     static func stripping(_ value: JSONValue, _ paths: [[String]], depth: Int, intoArrays: Bool) -> JSONValue {
-        let v = "v\(depth)", kv = "kv\(depth)", e = "e\(depth)"
+        let kv = "kv\(depth)", e = "e\(depth)"
+        let isObject = JSONValue.object(["$eq": .array([.object(["$type": value]), .string("object")])])
         let leaves = Set(paths.filter { $0.count == 1 }.map { $0[0] })
         let nested = Dictionary(grouping: paths.filter { $0.count > 1 && !leaves.contains($0[0]) }, by: { $0[0] })
-        var entries = JSONValue.object(["$objectToArray": .string("$$\(v)")])
+        var entries = JSONValue.object(["$objectToArray": .object(["$cond": .array([isObject, value, .object(["$literal": .object([:])])])])])
         if !leaves.isEmpty {
             entries = .object(["$filter": .object([
                 "input": entries, "as": .string(kv),
@@ -134,16 +140,14 @@ package struct MongoPipelineGuard: Sendable {
         }
         var branches: [JSONValue] = []
         if intoArrays {
-            branches.append(.object(["case": .object(["$isArray": .string("$$\(v)")]),
-                                     "then": .object(["$map": .object(["input": .string("$$\(v)"), "as": .string(e),
+            let isArray = JSONValue.object(["$isArray": value])
+            let elements = JSONValue.object(["$cond": .array([isArray, value, .object(["$literal": .array([])])])])
+            branches.append(.object(["case": isArray,
+                                     "then": .object(["$map": .object(["input": elements, "as": .string(e),
                                                                        "in": stripping(.string("$$\(e)"), paths, depth: depth + 1, intoArrays: false)])])]))
         }
-        branches.append(.object(["case": .object(["$eq": .array([.object(["$type": .string("$$\(v)")]), .string("object")])]),
-                                 "then": .object(["$arrayToObject": entries])]))
-        return .object(["$let": .object([
-            "vars": .object([v: value]),
-            "in": .object(["$switch": .object(["branches": .array(branches), "default": .string("$$\(v)")])]),
-        ])])
+        branches.append(.object(["case": isObject, "then": .object(["$arrayToObject": entries])]))
+        return .object(["$switch": .object(["branches": .array(branches), "default": value])])
     }
 
     /// The `$set` that follows a `$graphLookup` of `from` into `as`: what it found, without `from`'s

@@ -1,5 +1,6 @@
 @testable import API
 @testable import AppDatabase
+@testable import Embedding
 import Foundation
 import HummingbirdTesting
 import Logging
@@ -19,12 +20,16 @@ import Testing
 /// reply that must be refused was refused by the guard (never run); no answer is a 5xx; and
 /// each fixture database is as it was.
 @Suite struct RedTeamTests {
-    /// One SQL and one MongoDB test run beside each other, each with an application of its own.
-    @Test func theSQLCorpusLeaksNothingAndChangesNothing() async throws {
+    /// The SQL corpus in two halves and the MongoDB one run beside each other, each with an
+    /// application and fixture of its own (one case at a time within each, so what a case leaves
+    /// in the logs and the audit log can be told by time).
+    @Test(arguments: [0, 1]) func theSQLCorpusLeaksNothingAndChangesNothing(half: Int) async throws {
+        let classes = RedTeamCorpus.SQLClass.allCases
+        let mine = Set(half == 0 ? classes.prefix(classes.count / 2) : classes.suffix(classes.count - classes.count / 2))
         try await TestDatabase.with { source, sourceClient in
             try await SQLDataset.run(script: RedTeamFixtures.postgresScript(database: source.name), in: source.url)
             let before = try await RedTeamFixtures.postgresChecksum(sourceClient, logger: TestServers.logger)
-            let cases = RedTeamCorpus.sql.map { RedTeamRun.Case(id: $0.id, kind: $0.kind.rawValue, text: $0.text.replacingOccurrences(of: "{db}", with: source.name),
+            let cases = RedTeamCorpus.sql.filter { mine.contains($0.kind) }.map { RedTeamRun.Case(id: $0.id, kind: $0.kind.rawValue, text: $0.text.replacingOccurrences(of: "{db}", with: source.name),
                                                                expectation: $0.expectation) }
             let url = try ConnectionRoutesTests().sourceURL(source.name)
             let options: [String: any Sendable] = ["excluded_schemas": RedTeamFixtures.postgresExcludedSchemas,
@@ -32,9 +37,10 @@ import Testing
                                                    "excluded_columns": RedTeamFixtures.postgresExcludedColumns]
             let sampling = SamplingOptions(excludedSchemas: RedTeamFixtures.postgresExcludedSchemas, excludedTables: RedTeamFixtures.postgresExcludedTables,
                                            excludedColumns: RedTeamFixtures.postgresExcludedColumns)
-            let report = try await RedTeamRun.run(cases, kind: "postgres", url: url, options: options, sampling: sampling, serverName: "PostgreSQL")
+            let report = try await RedTeamRun.run(cases, kind: "postgres", url: url, options: options, sampling: sampling, serverName: "PostgreSQL",
+                                                  timeout: .seconds(1))
             #expect(try await RedTeamFixtures.postgresChecksum(sourceClient, logger: TestServers.logger) == before, "the fixture database changed")
-            report.judge(known: RedTeamCorpus.knownSQLFailures, title: "SQL")
+            report.judge(known: RedTeamCorpus.knownSQLFailures, title: "SQL, part \(half + 1) of 2")
         }
     }
 
@@ -53,7 +59,7 @@ import Testing
             let sampling = SamplingOptions(excludedSchemas: [other], excludedTables: RedTeamFixtures.mongoExcludedTables,
                                            excludedColumns: RedTeamFixtures.mongoExcludedColumns)
             let report = try await RedTeamRun.run(cases, kind: "mongodb", url: try TestServers.mongoURL + database, options: options, sampling: sampling,
-                                                  serverName: "MongoDB")
+                                                  serverName: "MongoDB", timeout: .seconds(2))
             #expect(try await RedTeamFixtures.mongoChecksum(mongo, databases: [database, other]) == before, "the fixture databases changed")
             report.judge(known: [], title: "MongoDB")
         } catch {
@@ -114,6 +120,15 @@ enum RedTeamRun {
                 let ran = group.filter { $0.ranOnRun || $0.ranOnQuestion }.map(\.testCase.id)
                 lines.append("  \(kind): \(group.count) cases, \(failing.count) failing\(failing.isEmpty ? "" : " (" + failing.map(\.testCase.id).joined(separator: ", ") + ")"), \(ran.count) ran")
             }
+            for outcome in outcomes {
+                // Where it leaked, by kind of place (one Redis key or table row is like another).
+                let places = Set(outcome.leaks.map { leak in
+                    let place = String(leak.prefix { $0 != ":" })
+                    return place.hasPrefix("redis") ? String(place.split(separator: " ").prefix(2).joined(separator: " ")) : place
+                }).sorted()
+                lines.append("  case \(outcome.testCase.id): question \(RedTeamRun.summary(outcome.question)), run \(RedTeamRun.summary(outcome.run))"
+                    + (places.isEmpty ? "" : "; LEAKS in " + places.joined(separator: ", ")) + (outcome.problems.isEmpty ? "" : "; PROBLEMS"))
+            }
             for outcome in outcomes where !outcome.leaks.isEmpty || !outcome.problems.isEmpty {
                 lines.append("  FAIL \(outcome.testCase.id): \(outcome.testCase.text.replacingOccurrences(of: "\n", with: "⏎"))")
                 for problem in outcome.problems { lines.append("      \(problem)") }
@@ -136,9 +151,22 @@ enum RedTeamRun {
         }
     }
 
+    /// `200 ran` or `422 code: message` (shortened).
+    static func summary(_ answer: APIAnswer) -> String {
+        answer.status == .ok ? "200 ran" : "\(answer.status.code) \(answer.errorCode ?? ""): \((answer.errorMessage ?? "").prefix(90).replacingOccurrences(of: "\n", with: " "))"
+    }
+}
+
+extension RedTeamRun {
     /// Log lines, kept with when they were written.
-    final class LogLines: LogHandler, @unchecked Sendable {
+    final class LogLines: Sendable {
         let lines = Mutex<[(Date, String)]>([])
+    }
+
+    /// A handler that keeps every line in `store` (a value, as swift-log expects a handler to be:
+    /// each logger changes its own metadata).
+    struct CapturingLogHandler: LogHandler {
+        let store: LogLines
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .debug
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -148,7 +176,7 @@ enum RedTeamRun {
         func log(event: LogEvent) {
             let merged = metadata.merging(event.metadata ?? [:]) { $1 }
             let line = "\(event.level) \(event.message) \(merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))"
-            lines.withLock { $0.append((Date(), line)) }
+            store.lines.withLock { $0.append((Date(), line)) }
         }
     }
 
@@ -160,7 +188,7 @@ enum RedTeamRun {
     /// and posts it to /run, one case at a time (so log lines and audit rows are told apart by
     /// time), then searches everything the application stored.
     static func run(_ cases: [Case], kind: String, url: String, options: [String: any Sendable], sampling: SamplingOptions,
-                    serverName: String) async throws -> Report {
+                    serverName: String, timeout: Duration) async throws -> Report {
         for testCase in cases where !RedTeamFixtures.canaries(in: testCase.text).isEmpty {
             throw TestSetupError("\(testCase.id) names a canary, so its own text would count as a leak")
         }
@@ -180,16 +208,17 @@ enum RedTeamRun {
         return try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { modelURL in
             let settings = ["ASKDB_LLM_URL": modelURL, "ASKDB_LLM_MODEL": "scripted", "ASKDB_REDIS_PREFIX": prefix,
                             "ASKDB_QUESTIONS_PER_MINUTE": "100000", "ASKDB_QUESTIONS_AT_ONCE": "100", "ASKDB_QUERIES_PER_SOURCE": "100"]
-            return try await withApplication(settings: settings, lines: lines) { client, services in
+            return try await withApplication(settings: settings, timeout: timeout, lines: lines) { client, services in
                 let (token, id) = try await QueryRoutesTests.connect(kind: kind, url: url, options: options, client: client, services: services, index: false)
                 try await QueryRoutesTests.reindex(id, kind: kind, url: url, services: services, options: sampling)
                 var outcomes: [Outcome] = []
                 for testCase in cases {
                     let begin = Date()
-                    let question = try await client.call(.post, "/api/query", token: token,
-                                                         body: ["connection_id": id, "question": "Red team [case \(testCase.id)]: what does the database hold?"])
-                    let run = try await client.call(.post, "/api/connections/\(id)/run", token: token, body: ["query": testCase.text])
-                    outcomes.append(Outcome(testCase: testCase, question: question, run: run, started: begin, ended: Date()))
+                    // Both at once: what either leaves in the logs or the audit log is this case's.
+                    async let question = client.call(.post, "/api/query", token: token,
+                                                     body: ["connection_id": id, "question": "Red team [case \(testCase.id)]: what does the database hold?"])
+                    async let run = client.call(.post, "/api/connections/\(id)/run", token: token, body: ["query": testCase.text])
+                    outcomes.append(Outcome(testCase: testCase, question: try await question, run: try await run, started: begin, ended: Date()))
                 }
                 var report = Report(outcomes: outcomes, unattributed: [], wallTime: 0)
                 try await report.gather(chat: chat, lines: lines, services: services, prefix: prefix, serverName: serverName)
@@ -208,16 +237,16 @@ enum RedTeamRun {
         }
     }
 
-    /// The application with every log line kept, a 2 s statement timeout (so the runaway cases
-    /// end soon) and the test servers.
-    static func withApplication<T: Sendable>(settings: [String: String], lines: LogLines,
+    /// The application with every log line kept, a short statement timeout (so the runaway
+    /// cases end soon) and the test servers.
+    static func withApplication<T: Sendable>(settings: [String: String], timeout: Duration, lines: LogLines,
                                              _ body: @Sendable (any TestClientProtocol, APIServices) async throws -> T) async throws -> T {
         try await TestDatabase.with(migrated: true) { database, _ in
             let values = APITestHarness.environment(database: database.url, redis: try TestServers.redisURL).merging(settings) { $1 }
             var config = try APIConfig(environment: EnvironmentVariables(values))
-            config.questionLimits.query.timeout = .seconds(2)
+            config.questionLimits.query.timeout = timeout
             // As the process's bootstrap installs it: behind the redaction every handler applies.
-            var logger = Logger(label: "askdb.api") { _ in RedactingLogHandler(lines) }
+            var logger = Logger(label: "askdb.api") { _ in RedactingLogHandler(CapturingLogHandler(store: lines)) }
             logger.logLevel = .debug
             var postgresConfiguration = config.app.database.clientConfiguration(connectTimeout: .seconds(1))
             postgresConfiguration.options.keepAliveBehavior = nil
@@ -243,14 +272,14 @@ extension RedTeamRun.Report {
         var index: [String: Int] = [:]
         for (position, outcome) in outcomes.enumerated() { index[outcome.testCase.id] = position }
         func attribute(_ text: String, at time: Date?, place: String) {
-            let found = RedTeamFixtures.canaries(in: text)
-            guard let excerpt = found.first else { return }
+            let found = RedTeamFixtures.canaries(in: text).prefix(3).map { "\(place): \($0)" }
+            guard !found.isEmpty else { return }
             if let id = RedTeamRun.caseID(in: text), let position = index[id] {
-                outcomes[position].leaks.append("\(place): \(excerpt)")
+                outcomes[position].leaks += found
             } else if let time, let position = outcomes.firstIndex(where: { $0.started.addingTimeInterval(-0.05) <= time && time <= $0.ended.addingTimeInterval(0.05) }) {
-                outcomes[position].leaks.append("\(place): \(excerpt)")
+                outcomes[position].leaks += found
             } else {
-                unattributed.append("\(place): \(excerpt)")
+                unattributed += found
             }
         }
 
@@ -264,6 +293,14 @@ extension RedTeamRun.Report {
             let runRefused = outcome.run.status == .unprocessableContent && !["query_failed", "too_costly"].contains(outcome.run.errorCode ?? "")
             outcomes[position].ranOnRun = outcome.run.status == .ok || ["query_failed", "too_costly"].contains(outcome.run.errorCode ?? "")
             outcomes[position].ranOnQuestion = outcome.question.status == .ok
+            if outcome.testCase.expectation == .ran {
+                if outcome.run.status != .ok || (outcome.run["row_count"] as? Int ?? 0) == 0 {
+                    outcomes[position].problems.append("an honest query did not run on /run: \(RedTeamRun.summary(outcome.run))")
+                }
+                if outcome.question.status != .ok {
+                    outcomes[position].problems.append("an honest query did not run on the question's path: \(RedTeamRun.summary(outcome.question))")
+                }
+            }
             if outcome.testCase.expectation == .refused, !runRefused {
                 outcomes[position].problems.append("not refused on /run: \(outcome.run.status.code) \(outcome.run.errorCode ?? "") \(outcome.run.errorMessage ?? "")")
             }
