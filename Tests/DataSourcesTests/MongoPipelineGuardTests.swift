@@ -93,6 +93,7 @@ import Testing
             (#"{"collection": "customers", "pipeline": [{"$lookup": {"from": "orders", "localField": "name", "foreignField": "card", "as": "o"}}]}"#, "object_not_allowed"),
             (#"{"collection": "customers", "pipeline": [{"$lookup": {"from": "orders", "localField": "name", "foreignField": "customer", "as": "o"}}]}"#, "object_not_allowed"),
             (#"{"collection": "customers", "pipeline": [{"$graphLookup": {"from": "orders", "startWith": "$_id", "connectFromField": "card.number", "connectToField": "c", "as": "g"}}]}"#, "object_not_allowed"),
+            (#"{"collection": "customers", "pipeline": [{"$graphLookup": {"from": "orders", "startWith": "$_id", "connectFromField": "_id", "connectToField": "c", "as": "g", "restrictSearchWithMatch": {"$or": [{"customer.email": {"$regex": "^a"}}]}}}]}"#, "object_not_allowed"),
             (#"{"collection": "orders", "pipeline": [{"$project": {"x": {"$reduce": {"input": {"$range": [0, 30]}, "initialValue": "x", "in": {"$concat": ["$$value", "$$value"]}}}}}]}"#, "stage_not_allowed"),
             (#"{"collection": "orders", "pipeline": [{"$project": {"x": "$$ROOT.card"}}]}"#, "object_not_allowed"),
             (#"{"collection": "orders", "pipeline": [{"$lookup": {"from": "customers", "pipeline": {"$match": {}}, "as": "c"}}]}"#, "invalid_pipeline"),
@@ -103,6 +104,17 @@ import Testing
         }
         #expect(throws: Never.self) {
             try Self.guardrail.check(#"{"collection": "orders", "pipeline": [{"$project": {"x": {"$reduce": {"input": [1, 2], "initialValue": 0, "in": {"$add": ["$$value", "$$this"]}}}}}]}"#)
+        }
+        // A $densify says how many documents it may add, at most 100,000.
+        for (densify, code) in [(#"{"field": "t", "range": {"step": 0.000001, "bounds": "full"}}"#, "invalid_pipeline"),
+                                (#"{"field": "t", "range": {"step": 0.001, "bounds": [0, 1000]}}"#, "too_costly"),
+                                (#"{"field": "d", "range": {"step": 1, "unit": "second", "bounds": [{"$date": "2024-01-01T00:00:00Z"}, {"$date": "2025-01-01T00:00:00Z"}]}}"#, "too_costly")] {
+            let refusal = #expect(throws: QueryRefusal.self) { try Self.guardrail.check(#"{"collection": "orders", "pipeline": [{"$densify": \#(densify)}]}"#) }
+            #expect(refusal?.code == code, "\(densify): \(refusal?.message ?? "")")
+        }
+        for densify in [#"{"field": "t", "range": {"step": 1, "bounds": [0, 1000]}}"#,
+                        #"{"field": "d", "range": {"step": 1, "unit": "day", "bounds": [{"$date": "2024-01-01T00:00:00Z"}, {"$date": {"$numberLong": "1735689600000"}}]}}"#] {
+            #expect(throws: Never.self, "\(densify)") { try Self.guardrail.check(#"{"collection": "orders", "pipeline": [{"$densify": \#(densify)}]}"#) }
         }
     }
 

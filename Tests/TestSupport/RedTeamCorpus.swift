@@ -665,6 +665,7 @@ package enum RedTeamCorpus {
             #"{"collection": "orders", "pipeline": [{"$lookup": {"from": "orders", "pipeline": [], "as": "a"}}, {"$unwind": "$a"}, {"$lookup": {"from": "orders", "let": {"x": "$_id"}, "pipeline": [], "as": "b"}}, {"$unwind": "$b"}, {"$lookup": {"from": "orders", "let": {"y": 1}, "pipeline": [], "as": "c"}}, {"$unwind": "$c"}, {"$count": "n"}]}"#,
             #"{"collection": "orders", "pipeline": [{"$unionWith": {"coll": "orders", "pipeline": [{"$lookup": {"from": "orders", "pipeline": [{"$lookup": {"from": "orders", "pipeline": [], "as": "z"}}], "as": "y"}}, {"$unwind": "$y"}, {"$unwind": "$y.z"}]}}, {"$count": "n"}]}"#,
             #"{"collection": "orders", "pipeline": [{"$project": {"s": {"$reduce": {"input": {"$range": [0, 40]}, "initialValue": ["x"], "in": {"$concatArrays": ["$$value", "$$value"]}}}}}]}"#,
+            #"{"collection": "orders", "pipeline": [{"$densify": {"field": "total", "range": {"step": 0.0001, "bounds": [0, 100]}}}, {"$count": "n"}]}"#,
         ]),
     ]
 }

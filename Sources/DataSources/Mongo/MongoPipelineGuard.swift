@@ -1,3 +1,4 @@
+import Foundation
 import SchemaModel
 import Support
 
@@ -309,6 +310,13 @@ package struct MongoPipelineGuard: Sendable {
                     guard let field = lookup[key]?.string else { throw QueryRefusal("invalid_pipeline", "$graphLookup's \(key) must be a field name") }
                     if touchesExcluded(field, of: from) { throw QueryRefusal("object_not_allowed", "the field \(field) is excluded for this connection") }
                 }
+                // Its filter runs on `from`'s documents as they are stored, before anything is hidden.
+                if let filter = lookup["restrictSearchWithMatch"], let field = Self.fieldNames(in: filter).first(where: { touchesExcluded($0, of: from) }) {
+                    throw QueryRefusal("object_not_allowed", "the field \(field) is excluded for this connection")
+                }
+                try checkOperators(in: body)
+            case "$densify":
+                try Self.checkDensify(body)
                 try checkOperators(in: body)
             case "$facet":
                 guard case .object(let facets) = body else { throw QueryRefusal("invalid_pipeline", "$facet takes an object of pipelines") }
@@ -320,6 +328,46 @@ package struct MongoPipelineGuard: Sendable {
                 try checkOperators(in: body)
             }
         }
+    }
+
+    /// The most documents a `$densify` may add: it fills a range step by step, so a small step
+    /// over a wide range makes millions of documents (and SecantusDB does not stop it in time).
+    static let maxDensified = 100_000.0
+
+    /// A `$densify` must say its range: explicit bounds (numbers, or dates with a unit) that
+    /// make at most ``maxDensified`` steps; `full` and `partition` (the data's own range, which
+    /// the guard cannot see) are refused.
+    private static func checkDensify(_ body: JSONValue) throws(QueryRefusal) {
+        guard let range = body["range"], let step = range["step"]?.number, step > 0,
+              let bounds = range["bounds"]?.array, bounds.count == 2 else {
+            throw QueryRefusal("invalid_pipeline", "$densify needs a range with a positive step and explicit bounds [low, high] (not full or partition)")
+        }
+        let seconds: [String: Double] = ["millisecond": 0.001, "second": 1, "minute": 60, "hour": 3600, "day": 86_400, "week": 604_800,
+                                         "month": 2_629_746, "quarter": 7_889_238, "year": 31_556_952]
+        let span: Double
+        if let low = bounds[0].number, let high = bounds[1].number {
+            span = (high - low) / step
+        } else if let low = milliseconds(bounds[0]), let high = milliseconds(bounds[1]), let unit = range["unit"]?.string, let length = seconds[unit] {
+            span = (high - low) / 1000 / (length * step)
+        } else {
+            throw QueryRefusal("invalid_pipeline", "$densify's bounds are two numbers, or two dates with a unit")
+        }
+        guard span.isFinite, span <= maxDensified else {
+            throw QueryRefusal("too_costly", "this $densify would add about \(Int(min(span, 1e15)).formatted()) documents, over \(Int(maxDensified).formatted()): take a larger step or narrower bounds")
+        }
+    }
+
+    /// A date as Extended JSON (`{"$date": "…"}` or `{"$date": {"$numberLong": "…"}}`), in milliseconds since 1970.
+    private static func milliseconds(_ value: JSONValue) -> Double? {
+        guard let date = value["$date"] else { return nil }
+        if let long = date["$numberLong"]?.string { return Double(long) }
+        if let number = date.number { return number }
+        guard let text = date.string else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let parsed = formatter.date(from: text) { return parsed.timeIntervalSince1970 * 1000 }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text).map { $0.timeIntervalSince1970 * 1000 }
     }
 
     private static func onlyFields(_ allowed: Set<String>, in object: [String: JSONValue], of stage: String) throws(QueryRefusal) {
@@ -357,6 +405,15 @@ package struct MongoPipelineGuard: Sendable {
             }
         default:
             break
+        }
+    }
+
+    /// The field names (keys without `$`) of a query filter, at any depth.
+    private static func fieldNames(in value: JSONValue) -> [String] {
+        switch value {
+        case .object(let object): object.flatMap { key, child in (key.hasPrefix("$") ? [] : [key]) + fieldNames(in: child) }
+        case .array(let items): items.flatMap(fieldNames(in:))
+        default: []
         }
     }
 
