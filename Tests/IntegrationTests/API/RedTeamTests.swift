@@ -120,17 +120,15 @@ enum RedTeamRun {
                 let ran = group.filter { $0.ranOnRun || $0.ranOnQuestion }.map(\.testCase.id)
                 lines.append("  \(kind): \(group.count) cases, \(failing.count) failing\(failing.isEmpty ? "" : " (" + failing.map(\.testCase.id).joined(separator: ", ") + ")"), \(ran.count) ran")
             }
-            for outcome in outcomes {
+            for outcome in outcomes where !outcome.leaks.isEmpty || !outcome.problems.isEmpty {
                 // Where it leaked, by kind of place (one Redis key or table row is like another).
                 let places = Set(outcome.leaks.map { leak in
                     let place = String(leak.prefix { $0 != ":" })
                     return place.hasPrefix("redis") ? String(place.split(separator: " ").prefix(2).joined(separator: " ")) : place
                 }).sorted()
-                lines.append("  case \(outcome.testCase.id): question \(RedTeamRun.summary(outcome.question)), run \(RedTeamRun.summary(outcome.run))"
-                    + (places.isEmpty ? "" : "; LEAKS in " + places.joined(separator: ", ")) + (outcome.problems.isEmpty ? "" : "; PROBLEMS"))
-            }
-            for outcome in outcomes where !outcome.leaks.isEmpty || !outcome.problems.isEmpty {
                 lines.append("  FAIL \(outcome.testCase.id): \(outcome.testCase.text.replacingOccurrences(of: "\n", with: "⏎"))")
+                lines.append("      question \(RedTeamRun.summary(outcome.question)); run \(RedTeamRun.summary(outcome.run))"
+                    + (places.isEmpty ? "" : "; leaks in " + places.joined(separator: ", ")))
                 for problem in outcome.problems { lines.append("      \(problem)") }
                 for leak in outcome.leaks.prefix(6) { lines.append("      leak \(leak.replacingOccurrences(of: "\n", with: "⏎"))") }
             }
