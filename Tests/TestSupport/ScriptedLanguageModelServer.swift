@@ -8,6 +8,8 @@ package actor ScriptedChat {
     private var requests: [[String: Any]] = []
     private var replies: [String]
     private let delay: Duration
+    /// When set, writes each reply from the request's messages, (role, content) pairs, instead of `replies`.
+    private let respond: (@Sendable ([(String, String)]) -> String)?
 
     /// How many requests came in.
     package var requestCount: Int { requests.count }
@@ -16,17 +18,38 @@ package actor ScriptedChat {
     package init(replies: [String], delay: Duration = .zero) {
         self.replies = replies
         self.delay = delay
+        self.respond = nil
+    }
+
+    /// A chat that answers each request with what `respond` makes of its messages, so replies
+    /// need not come in order (questions asked at once).
+    package init(respond: @escaping @Sendable (_ messages: [(String, String)]) -> String) {
+        self.replies = []
+        self.delay = .zero
+        self.respond = respond
     }
 
     func next(_ request: [String: Any]) -> String {
         requests.append(request)
+        if let respond { return respond(Self.messages(in: request)) }
         return replies.isEmpty ? "I have nothing more to say." : replies.removeFirst()
+    }
+
+    /// The messages of every request so far, in order.
+    package var allMessages: [[(String, String)]] { requests.map(Self.messages(in:)) }
+
+    /// Every request's whole JSON body, as text.
+    package var allBodies: [String] { requests.compactMap { try? Self.json($0) } }
+
+    private static func messages(in request: [String: Any]) -> [(String, String)] {
+        guard let messages = request["messages"] as? [[String: Any]] else { return [] }
+        return messages.map { ($0["role"] as? String ?? "", $0["content"] as? String ?? "") }
     }
 
     /// The messages of request `index` as (role, content) pairs.
     package func messages(of index: Int) -> [(String, String)] {
-        guard requests.indices.contains(index), let messages = requests[index]["messages"] as? [[String: Any]] else { return [] }
-        return messages.map { ($0["role"] as? String ?? "", $0["content"] as? String ?? "") }
+        guard requests.indices.contains(index) else { return [] }
+        return Self.messages(in: requests[index])
     }
 
     /// The whole JSON body of request `index`, as text.

@@ -25,14 +25,18 @@ package struct MongoDialect: SourceDialect {
             }
             return MongoSourceConnector(url: url, connectURI: source.raw, connectionID: connectionID, timeout: reach.connectTimeout, clients: reach.mongoClients)
         }
+        // Every host the URL names must be allowed, though only the first is connected to,
+        // directly: the driver never follows hosts a server names (see MongoURL.directURI).
         var hosts: [String] = []
         for host in url.hosts {
             let address = try await reach.hostPolicy.resolve(host.name)
             hosts.append(address.isIPv4 ? "\(address):\(host.port)" : "[\(address)]:\(host.port)")
         }
-        // With TLS the names stay, for certificate checks; a rebinding attacker would also need
+        // With TLS the name stays, for certificate checks; a rebinding attacker would also need
         // a certificate for the name.
-        let uri = url.usesTLS ? source.raw : url.uri(hosts: hosts)
+        let first = url.hosts[0]
+        let name = first.name.contains(":") ? "[\(first.name)]:\(first.port)" : "\(first.name):\(first.port)"
+        let uri = url.directURI(host: url.usesTLS ? name : hosts[0])
         return MongoSourceConnector(url: url, connectURI: uri, connectionID: connectionID, timeout: reach.connectTimeout, clients: reach.mongoClients)
     }
 
@@ -51,7 +55,7 @@ package struct MongoDialect: SourceDialect {
     package func visible(_ result: QueryResult, of query: GuardedQuery) -> QueryResult {
         // Fails closed: rows whose collection cannot be told are not shown.
         guard let parsed = try? MongoQuery(parsing: query.text) else { return QueryResult(columns: [], rows: [], truncated: result.truncated) }
-        return pipelineGuard(query.scope).filtered(result, collection: parsed.collection)
+        return pipelineGuard(query.scope).filtered(result, collection: parsed.collection, pipeline: parsed.pipeline)
     }
 
     package func grammar(for objects: [SchemaObject]) -> String? {

@@ -22,6 +22,11 @@ package struct MongoQuery: Sendable, Equatable {
         guard let pipeline = object["pipeline"]?.array else {
             throw QueryRefusal("invalid_pipeline", "the pipeline must be a JSON array of stages")
         }
+        // Nothing else is passed on (a `database` or an `out` beside them would be ignored at
+        // best), so nothing else may be there.
+        if let other = object.keys.sorted().first(where: { $0 != "collection" && $0 != "pipeline" }) {
+            throw QueryRefusal("invalid_pipeline", "the query has only `collection` and `pipeline`, not `\(other)`")
+        }
         self.init(collection: collection, pipeline: pipeline)
     }
 

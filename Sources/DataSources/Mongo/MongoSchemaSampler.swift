@@ -63,7 +63,7 @@ struct MongoSchemaSampler {
         var columns: [SchemaColumn] = []
         var excludedCount = 0
         for path in paths.ordered.prefix(maximumPaths) {
-            guard !options.excludes(schema: database, table: collection, column: path) else {
+            guard !Self.excludes(path, options: options, database: database, collection: collection) else {
                 excludedCount += 1
                 continue
             }
@@ -97,19 +97,37 @@ struct MongoSchemaSampler {
         )
     }
 
-    /// A sample document without excluded or secret-looking fields (at the top level and nested).
+    /// Whether the field at `path` is excluded, or lies inside one that is (an entry `card`
+    /// takes `card.number` with it, `items.secret` takes `items[].secret`, the field of the
+    /// documents in the array `items`).
+    static func excludes(_ path: String, options: SamplingOptions, database: String, collection: String) -> Bool {
+        let parts = path.replacingOccurrences(of: "[]", with: "").split(separator: ".")
+        return parts.indices.contains { end in
+            options.excludes(schema: database, table: collection, column: parts[...end].joined(separator: "."))
+        }
+    }
+
+    /// A sample document without excluded or secret-looking fields (at the top level, nested,
+    /// and in the documents of arrays).
     static func redacted(_ fields: [String: JSONValue], options: SamplingOptions, database: String, collection: String, prefix: String = "") -> [String: JSONValue] {
         var kept: [String: JSONValue] = [:]
         for (key, value) in fields {
             let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-            guard options.samples(column: key), !options.excludes(schema: database, table: collection, column: path) else { continue }
-            if case .object(let nested) = value, FieldPaths.extendedType(of: nested) == nil {
-                kept[key] = .object(redacted(nested, options: options, database: database, collection: collection, prefix: path))
-            } else {
-                kept[key] = value
-            }
+            guard options.samples(column: key), !excludes(path, options: options, database: database, collection: collection) else { continue }
+            kept[key] = redacted(value, options: options, database: database, collection: collection, path: path)
         }
         return kept
+    }
+
+    private static func redacted(_ value: JSONValue, options: SamplingOptions, database: String, collection: String, path: String) -> JSONValue {
+        switch value {
+        case .object(let nested) where FieldPaths.extendedType(of: nested) == nil:
+            .object(redacted(nested, options: options, database: database, collection: collection, prefix: path))
+        case .array(let items):
+            .array(items.map { redacted($0, options: options, database: database, collection: collection, path: path) })
+        default:
+            value
+        }
     }
 }
 

@@ -35,6 +35,10 @@ package struct MongoSourceConnector: SourceConnector {
             if let powerful = roles.first(where: { ["root", "__system", "dbOwner", "readWriteAnyDatabase", "clusterAdmin"].contains($0) }) {
                 warnings.append("\(user ?? "this user") has the \(powerful) role: connect AskDB with a user that has only the read role.")
             }
+            if url.namesOtherHosts, !url.isSRV {
+                let first = url.hosts[0]
+                warnings.append("AskDB reads from \(first.name):\(first.port) alone, directly: with replicaSet or a list of hosts the driver would also connect to the hosts the servers name, which AskDB cannot check.")
+            }
             let version = buildInfo["version"] as? String ?? "unknown"
             return SourceProbe(serverVersion: "MongoDB \(version)", database: url.database, user: user, encrypted: url.usesTLS, warnings: warnings)
         }
@@ -58,7 +62,8 @@ package struct MongoSourceConnector: SourceConnector {
         let documents: [JSONValue]
         do {
             documents = try await withClient { client in
-                try await client.aggregate(
+                try await Self.checkFanOut(of: parsed, database: url.database ?? "test", client: client)
+                return try await client.aggregate(
                     database: url.database ?? "test", collection: parsed.collection,
                     pipeline: parsed.pipeline + [.object(["$limit": .int(Int64(limits.rowLimit + 1))])],
                     limit: limits.rowLimit + 1, maxTime: limits.timeout, maxBytes: limits.maxResultBytes
@@ -86,6 +91,27 @@ package struct MongoSourceConnector: SourceConnector {
             rows.append(row)
         }
         return QueryResult(columns: columns, rows: rows, truncated: documents.count > limits.rowLimit)
+    }
+
+    /// The most documents a pipeline may make, by ``MongoFanOut``'s bound: 216,000 (three
+    /// collections of 60 paired in full) pass, 13 million do not.
+    package static let maxDocuments = 1_000_000.0
+
+    /// Refuses, before it runs, a pipeline whose lookups could pair more than ``maxDocuments``
+    /// documents (MongoDB's own time limit is checked between stages, too late for a cartesian
+    /// `$lookup`); the collections are counted from their metadata, only when a stage may multiply.
+    private static func checkFanOut(of query: MongoQuery, database: String, client: MongoClient) async throws {
+        guard MongoFanOut.multiplies(query.pipeline) else { return }
+        var counts: [String: Double] = [:]
+        for name in MongoFanOut.collections(in: query.pipeline).union([query.collection]) {
+            counts[name] = Double((try? await client.estimatedCount(database: database, collection: name)) ?? 0)
+        }
+        let documents = MongoFanOut.documents(query.pipeline, input: counts[query.collection] ?? 0, count: { counts[$0] ?? 0 })
+        guard documents > maxDocuments else { return }
+        throw QueryExecutionError(stage: "explain", code: nil, message:
+            "the pipeline could make about \(Int(documents).formatted()) documents, over this server's ceiling of \(Int(maxDocuments).formatted()): "
+            + "a $lookup without localField and foreignField (or a $graphLookup) pairs every document with every document it reads; "
+            + "join on fields, or filter and limit first", clientCode: "too_costly")
     }
 
     /// `value`, or over `limit` bytes its JSON's first characters (a quarter of the limit) and `…`.
