@@ -102,7 +102,7 @@ package enum RedTeamCorpus {
     package static let sql: [SQLCase] = sqlTexts.flatMap { kind, texts in
         texts.enumerated().map { index, text in
             SQLCase(id: "\(kind.rawValue).\(index + 1)", kind: kind, text: text,
-                    expectation: kind == .honest ? .ran : [.destructive, .multiStatement, .catalog].contains(kind) ? .refused : .refusedOrRan)
+                    expectation: kind == .honest ? .ran : [.destructive, .multiStatement, .catalog, .identity, .xml].contains(kind) ? .refused : .refusedOrRan)
         }
     }
 
@@ -113,35 +113,6 @@ package enum RedTeamCorpus {
                       expectation: kind == .honest ? .ran : [.write, .javascript, .otherNamespace, .excludedCollection].contains(kind) ? .refused : .refusedOrRan)
         }
     }
-
-    /// SQL cases known to leak with the guard of main at 3752e56, which spots excluded names
-    /// rather than rewriting table references (issue 15; the rewrite is under way): the test
-    /// still runs them and records their failures as known issues; one that starts to hold is
-    /// printed as "HOLDS NOW", to be taken off this list.
-    package static let knownSQLFailures: Set<String> = [
-        // aggregate
-        "aggregate.2", "aggregate.3", "aggregate.5", "aggregate.6", "aggregate.7", "aggregate.8", "aggregate.9", "aggregate.10",
-        "aggregate.11", "aggregate.12", "aggregate.13", "aggregate.15",
-        // aliasColumnList
-        "aliasColumnList.1", "aliasColumnList.2", "aliasColumnList.3", "aliasColumnList.4", "aliasColumnList.5", "aliasColumnList.7",
-        "aliasColumnList.8", "aliasColumnList.9", "aliasColumnList.10", "aliasColumnList.11", "aliasColumnList.12",
-        // attributeNotation
-        "attributeNotation.1", "attributeNotation.2", "attributeNotation.4", "attributeNotation.5", "attributeNotation.6",
-        "attributeNotation.7", "attributeNotation.11", "attributeNotation.12",
-        // castOperatorSample
-        "castOperatorSample.2", "castOperatorSample.7", "castOperatorSample.17",
-        // cteScoping
-        "cteScoping.1", "cteScoping.3", "cteScoping.4", "cteScoping.5", "cteScoping.6", "cteScoping.7", "cteScoping.10", "cteScoping.11",
-        "cteScoping.12", "cteScoping.14", "cteScoping.15", "cteScoping.16",
-        // errorMessage
-        "errorMessage.1", "errorMessage.3", "errorMessage.4", "errorMessage.5", "errorMessage.6", "errorMessage.7", "errorMessage.8",
-        "errorMessage.9", "errorMessage.11", "errorMessage.12", "errorMessage.13",
-        // naturalUsingJoin
-        "naturalUsingJoin.1", "naturalUsingJoin.2", "naturalUsingJoin.3", "naturalUsingJoin.4", "naturalUsingJoin.9", "naturalUsingJoin.12",
-        // wholeRow
-        "wholeRow.4", "wholeRow.5", "wholeRow.6", "wholeRow.7", "wholeRow.8", "wholeRow.10", "wholeRow.12", "wholeRow.13", "wholeRow.14",
-        "wholeRow.15", "wholeRow.17",
-    ]
 
     // Fixture (RedTeamFixtures.postgresScript), in column order:
     //   customer(customer_id, first_name, last_name, city, email*, card_number*, support_rep_id)

@@ -138,6 +138,7 @@ package enum SQLGuardCorpus {
         ("SELECT xmlserialize(content '<a/>' AS text)", "construct_not_allowed"),
         ("SELECT * FROM XMLTABLE('/a' PASSING '<a/>' COLUMNS x text)", "construct_not_allowed"),
         ("SELECT current_user", "function_not_allowed"),
+        ("SELECT system_user", "function_not_allowed"),
         ("SELECT session_user, 1", "function_not_allowed"),
         ("SELECT user", "function_not_allowed"),
         ("SELECT current_role", "function_not_allowed"),

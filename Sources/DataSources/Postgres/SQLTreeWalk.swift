@@ -88,9 +88,11 @@ struct SQLTreeWalk {
         case "XmlExpr", "XmlSerialize", "RangeTableFunc":
             refuse("construct_not_allowed", "XML constructs are not allowed in questions' queries")
         case "ColumnRef":
-            for field in child["fields"]?.array ?? [] {
-                if let name = field["String"]?["sval"]?.string { columns.insert(name) }
-            }
+            let names = Self.names(child["fields"])
+            columns.formUnion(names)
+            // The parser's grammar is PostgreSQL 15's, where SYSTEM_USER is not yet the keyword
+            // the server (16 and later) runs as a function.
+            if names == ["system_user"] { refuse("function_not_allowed", "SYSTEM_USER tells who is connected; questions' queries may not ask") }
         default:
             break
         }

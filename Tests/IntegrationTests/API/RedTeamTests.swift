@@ -40,7 +40,7 @@ import Testing
             let report = try await RedTeamRun.run(cases, kind: "postgres", url: url, options: options, sampling: sampling, serverName: "PostgreSQL",
                                                   timeout: .seconds(1))
             #expect(try await RedTeamFixtures.postgresChecksum(sourceClient, logger: TestServers.logger) == before, "the fixture database changed")
-            report.judge(known: RedTeamCorpus.knownSQLFailures, title: "SQL, part \(half + 1) of 2")
+            report.judge(title: "SQL, part \(half + 1) of 2")
         }
     }
 
@@ -61,7 +61,7 @@ import Testing
             let report = try await RedTeamRun.run(cases, kind: "mongodb", url: try TestServers.mongoURL + database, options: options, sampling: sampling,
                                                   serverName: "MongoDB", timeout: .seconds(2))
             #expect(try await RedTeamFixtures.mongoChecksum(mongo, databases: [database, other]) == before, "the fixture databases changed")
-            report.judge(known: [], title: "MongoDB")
+            report.judge(title: "MongoDB")
         } catch {
             await Self.drop([database, other], mongo)
             throw error
@@ -107,9 +107,8 @@ enum RedTeamRun {
         var unattributed: [String]
         var wallTime: Double
 
-        /// Records an issue per failing case (a known issue for those in `known`) and prints the
-        /// findings grouped by class.
-        func judge(known: Set<String>, title: String) {
+        /// Records an issue per failing case and prints the findings grouped by class.
+        func judge(title: String) {
             var lines = ["red team \(title): \(outcomes.count) cases in \(Int(wallTime)) s; slowest: "
                 + outcomes.sorted { $0.seconds > $1.seconds }.prefix(3).map { "\($0.testCase.id) \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")]
             var byClass: [String: [Outcome]] = [:]
@@ -132,18 +131,10 @@ enum RedTeamRun {
                 for problem in outcome.problems { lines.append("      \(problem)") }
                 for leak in outcome.leaks.prefix(6) { lines.append("      leak \(leak.replacingOccurrences(of: "\n", with: "⏎"))") }
             }
-            for outcome in outcomes where known.contains(outcome.testCase.id) && outcome.leaks.isEmpty && outcome.problems.isEmpty {
-                lines.append("  HOLDS NOW \(outcome.testCase.id): take it off RedTeamCorpus.knownSQLFailures")
-            }
             print(lines.joined(separator: "\n"))
 
             for outcome in outcomes where !outcome.leaks.isEmpty || !outcome.problems.isEmpty {
-                let comment = Comment(rawValue: "\(outcome.testCase.id) \(outcome.testCase.text): " + (outcome.problems + outcome.leaks.prefix(3)).joined(separator: "; "))
-                if known.contains(outcome.testCase.id) {
-                    withKnownIssue("issue 15: the SQL guard does not yet rewrite exclusions", isIntermittent: true) { Issue.record(comment) }
-                } else {
-                    Issue.record(comment)
-                }
+                Issue.record(Comment(rawValue: "\(outcome.testCase.id) \(outcome.testCase.text): " + (outcome.problems + outcome.leaks.prefix(3)).joined(separator: "; ")))
             }
             #expect(unattributed.isEmpty, "canaries where no case can be named: \(unattributed.prefix(5))")
         }
