@@ -15,6 +15,8 @@ package final class MongoClientPool: Service, RowCacheInvalidating {
     package struct Key: Hashable, Sendable {
         package var connectionID: UUID?
         package var uri: String
+        /// The connection's own CA certificates (PEM), if it has some.
+        package var caCertificate: String?
     }
 
     private struct Entry {
@@ -142,7 +144,7 @@ package final class MongoClientPool: Service, RowCacheInvalidating {
         let maker = DedicatedThreads(count: 1)
         let made: Result<MongoClient, any Error>
         do {
-            made = .success(try await maker.run { try MongoClient(uri: key.uri, timeout: timeout, maxClients: clients) })
+            made = .success(try await maker.run { try MongoClient(uri: key.uri, timeout: timeout, maxClients: clients, caCertificate: key.caCertificate) })
         } catch {
             made = .failure(error)
         }

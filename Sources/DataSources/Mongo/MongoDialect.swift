@@ -23,7 +23,8 @@ package struct MongoDialect: SourceDialect {
                 throw AskDBError(.forbidden, code: "host_not_allowed", message:
                     "\(url.hosts[0].name) is not in this server's allowed hosts (ASKDB_ALLOWED_HOSTS): a mongodb+srv host must be named there, as where its SRV records lead cannot be checked")
             }
-            return MongoSourceConnector(url: url, connectURI: source.raw, connectionID: connectionID, timeout: reach.connectTimeout, clients: reach.mongoClients)
+            return MongoSourceConnector(url: url, connectURI: source.raw, caCertificate: source.caCertificate, connectionID: connectionID,
+                                        timeout: reach.connectTimeout, clients: reach.mongoClients)
         }
         // Every host the URL names must be allowed, though only the first is connected to,
         // directly: the driver never follows hosts a server names (see MongoURL.directURI).
@@ -32,12 +33,13 @@ package struct MongoDialect: SourceDialect {
             let address = try await reach.hostPolicy.resolve(host.name)
             hosts.append(address.isIPv4 ? "\(address):\(host.port)" : "[\(address)]:\(host.port)")
         }
-        // With TLS the name stays, for certificate checks; a rebinding attacker would also need
-        // a certificate for the name.
+        // With TLS (asked for, or implied by a CA certificate of the connection's own) the name
+        // stays, for certificate checks; a rebinding attacker would also need a certificate for it.
         let first = url.hosts[0]
         let name = first.name.contains(":") ? "[\(first.name)]:\(first.port)" : "\(first.name):\(first.port)"
-        let uri = url.directURI(host: url.usesTLS ? name : hosts[0])
-        return MongoSourceConnector(url: url, connectURI: uri, connectionID: connectionID, timeout: reach.connectTimeout, clients: reach.mongoClients)
+        let uri = url.directURI(host: url.usesTLS || source.caCertificate != nil ? name : hosts[0])
+        return MongoSourceConnector(url: url, connectURI: uri, caCertificate: source.caCertificate, connectionID: connectionID,
+                                    timeout: reach.connectTimeout, clients: reach.mongoClients)
     }
 
     package func query(inReply reply: String) -> String? {

@@ -15,9 +15,11 @@ package struct MongoSourceConnector: SourceConnector {
 
     /// - Parameter connectionID: the saved connection the URL belongs to (nil for a URL being
     ///   tested before it is saved): its clients are dropped when its row changes.
-    package init(url: MongoURL, connectURI: String, connectionID: UUID?, timeout: Duration = .seconds(5), clients: MongoClientPool) {
+    /// - Parameter caCertificate: PEM certificates the server's must chain to (with them, TLS is on).
+    package init(url: MongoURL, connectURI: String, caCertificate: String? = nil, connectionID: UUID?, timeout: Duration = .seconds(5),
+                 clients: MongoClientPool) {
         self.url = url
-        self.clientKey = MongoClientPool.Key(connectionID: connectionID, uri: connectURI)
+        self.clientKey = MongoClientPool.Key(connectionID: connectionID, uri: connectURI, caCertificate: caCertificate)
         self.timeout = timeout
         self.clients = clients
     }

@@ -367,6 +367,28 @@ final class SilentServer: @unchecked Sendable {
     }
 }
 
+extension TLSConnectionTests {
+    /// The same for MongoDB: the driver verifies a TLS server's certificate, against the
+    /// connection's CA certificate when it has one (which also turns TLS on).
+    @Test func aMongoDBConnectionTrustsItsOwnCACertificate() async throws {
+        let server = try SecantusServerProcess()
+        try await server.start(auth: false, tls: try TestServers.tlsServerFiles)
+        try await APITestHarness.withFreshApplication { client, _ in
+            let token = try await client.signUp("owner@example.com")
+            let url = "mongodb://127.0.0.1:\(server.port)/shop"
+            let unverified = try await client.call(.post, "/api/connections", token: token, body: ["name": "a", "kind": "mongodb", "url": url + "?tls=true"])
+            #expect(unverified.status == .unprocessableContent, "\(unverified.object)")
+            let trusted = try await client.call(.post, "/api/connections", token: token, body: [
+                "name": "b", "kind": "mongodb", "url": url, "ca_certificate": try TestServers.tlsCACertificate,
+            ])
+            #expect(trusted.status == .created && (trusted["connection"] as? [String: Any])?["has_ca_certificate"] as? Bool == true, "\(trusted.object)")
+            let id = try #require((trusted["connection"] as? [String: Any])?["id"] as? String)
+            #expect(try await client.call(.post, "/api/connections/\(id)/test", token: token).status == .ok)
+        }
+        try await server.stop()
+    }
+}
+
 @Suite struct MongoAuthenticationTests {
     @Test func scramUsersRolesAndWrongPasswords() async throws {
         let server = try SecantusServerProcess()
