@@ -9,12 +9,7 @@ package enum PostgresParser {
     package static func parse(_ sql: String) throws(SQLStatementSplitter.SyntaxError) -> JSONValue {
         let result = pg_query_parse(sql)
         defer { pg_query_free_parse_result(result) }
-        if let error = result.error {
-            throw SQLStatementSplitter.SyntaxError(
-                message: error.pointee.message.map { String(cString: $0) } ?? "syntax error",
-                position: error.pointee.cursorpos > 0 ? Int(error.pointee.cursorpos) : nil
-            )
-        }
+        if let error = result.error { throw SQLStatementSplitter.SyntaxError(error) }
         guard let tree = result.parse_tree, let value = try? JSONValue(parsing: String(cString: tree)) else {
             throw SQLStatementSplitter.SyntaxError(message: "the parser returned no tree", position: nil)
         }

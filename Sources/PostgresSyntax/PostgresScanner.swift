@@ -14,12 +14,7 @@ package enum PostgresScanner {
     package static func tokens(in sql: String) throws(SQLStatementSplitter.SyntaxError) -> [Token] {
         let result = pg_query_scan(sql)
         defer { pg_query_free_scan_result(result) }
-        if let error = result.error {
-            throw SQLStatementSplitter.SyntaxError(
-                message: error.pointee.message.map { String(cString: $0) } ?? "syntax error",
-                position: error.pointee.cursorpos > 0 ? Int(error.pointee.cursorpos) : nil
-            )
-        }
+        if let error = result.error { throw SQLStatementSplitter.SyntaxError(error) }
         guard let data = result.pbuf.data else { return [] }
         let bytes = UnsafeRawBufferPointer(start: data, count: Int(result.pbuf.len))
         guard let tokens = ScanResultDecoder(bytes).tokens() else {

@@ -12,18 +12,24 @@ package enum SQLStatementSplitter {
         package var description: String {
             position.map { "\(message) at character \($0)" } ?? message
         }
+
+        package init(message: String, position: Int?) {
+            self.message = message
+            self.position = position
+        }
+
+        /// libpg_query's error, as every one of its calls reports it.
+        init(_ error: UnsafeMutablePointer<PgQueryError>) {
+            message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+            position = error.pointee.cursorpos > 0 ? Int(error.pointee.cursorpos) : nil
+        }
     }
 
     /// The statements of `script`, trimmed, without empty ones.
     package static func split(_ script: String) throws(SyntaxError) -> [String] {
         let result = pg_query_split_with_parser(script)
         defer { pg_query_free_split_result(result) }
-        if let error = result.error {
-            throw SyntaxError(
-                message: error.pointee.message.map { String(cString: $0) } ?? "syntax error",
-                position: error.pointee.cursorpos > 0 ? Int(error.pointee.cursorpos) : nil
-            )
-        }
+        if let error = result.error { throw SyntaxError(error) }
         let bytes = Array(script.utf8)
         var statements: [String] = []
         for index in 0..<Int(result.n_stmts) {
