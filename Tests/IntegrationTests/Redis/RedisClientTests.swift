@@ -154,6 +154,28 @@ import Testing
         }
     }
 
+    /// A caller finds the only connection blocked: it fails after the checkout timeout, with
+    /// the error a client sees as 503 `busy`, instead of waiting behind the blocked command.
+    @Test func aWaiterGivesUpAfterTheCheckoutTimeout() async throws {
+        let redis = RedisClient(configuration: .init(url: try TestServers.redisURL, maxConnections: 1, checkoutTimeout: .milliseconds(300)))
+        let blocked = Task { try await redis.send(["BLPOP", uniqueKey(), "2"], timeout: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        await #expect(throws: RedisPoolTimeout.self) { try await redis.send("PING") }
+        #expect(ContinuousClock.now - started < .seconds(1.5))
+        let error = RedisPoolTimeout(limit: .milliseconds(300), connections: 1)
+        #expect(error.clientStatus == 503 && error.clientCode == "busy" && error.retryAfter == 1)
+
+        // A waiter cancelled meanwhile leaves nothing behind: the connection comes back to the pool.
+        let cancelled = Task { try await redis.send("PING") }
+        try await Task.sleep(for: .milliseconds(50))
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        _ = try await blocked.value
+        #expect(try await redis.send("PING") == .simpleString("PONG"))
+        await redis.shutdown()
+    }
+
     @Test func shutdownFailsLaterCalls() async throws {
         let redis = RedisClient(configuration: .init(url: try TestServers.redisURL))
         try await redis.send("PING")
