@@ -43,6 +43,22 @@ package struct QueueStats: Sendable, Codable, Equatable {
     }
 }
 
+/// One entry of the queue's event stream: a job's state change, progress or cancel request.
+package struct JobEvent: Sendable, Equatable {
+    /// The stream's id for it: what a client resumes after (`Last-Event-ID`).
+    package var id: RedisStreamID
+    /// The job's id, lower-case.
+    package var job: String
+    /// `state`, `progress` or `cancel_requested`.
+    package var type: String
+    /// The event's JSON.
+    package var data: String
+
+    /// Whether the job's record may have changed with it (it ended, or was cancelled), rather than
+    /// only its progress.
+    package var mayEndJob: Bool { type != "progress" }
+}
+
 /// The live side of the queue in Redis: a stream with a consumer group hands out job ids,
 /// a hash per job holds its lease, state and progress, a sorted set holds delayed retries, and
 /// a list holds dead letters. PostgreSQL (``JobStore``) keeps the authoritative records.
@@ -160,29 +176,46 @@ package struct RedisJobQueue: Sendable {
         return try? JSONDecoder().decode(JobProgress.self, from: Data(bytes))
     }
 
-    /// A job's events after stream id `after` ("0" for all still kept), waiting up to `block`
-    /// for new ones; returns them and the cursor to continue from.
-    package func events(of id: UUID, after: String, block: Duration) async throws -> (events: [(id: String, type: String, data: String)], cursor: String) {
+    /// Every job's events after `after`, at most 500, waiting up to `block` for the first when
+    /// there are none (nil: not at all); and the cursor to go on from.
+    package func events(after: RedisStreamID, block: Duration?) async throws -> (events: [JobEvent], cursor: RedisStreamID) {
+        let wait: [RedisArgument] = block.map { ["BLOCK", RedisArgument($0.milliseconds)] } ?? []
         let reply = try await redis.send(
-            ["XREAD", "COUNT", "500", "BLOCK", RedisArgument(block.milliseconds), "STREAMS", eventsKey, RedisArgument(after)],
-            timeout: block + .seconds(5)
+            ["XREAD", "COUNT", RedisArgument(Self.eventPage)] + wait + ["STREAMS", eventsKey, RedisArgument(after.description)],
+            timeout: block.map { $0 + .seconds(5) }
         )
-        let job = id.lowercasedString
         var cursor = after
-        var events: [(id: String, type: String, data: String)] = []
+        var events: [JobEvent] = []
         for entry in reply.array?.first?.array?.dropFirst().first?.array ?? [] {
-            guard let parts = entry.array, let entryID = parts.first?.string, let fields = parts.dropFirst().first?.array else { continue }
+            guard let parts = entry.array, let entryID = parts.first?.string.flatMap(RedisStreamID.init), let fields = parts.dropFirst().first?.array else { continue }
             cursor = entryID
             var values: [String: String] = [:]
             for pair in stride(from: 0, to: fields.count - 1, by: 2) {
                 if let key = fields[pair].string { values[key] = fields[pair + 1].string }
             }
-            if values["job"] == job {
-                events.append((entryID, values["type"] ?? "state", values["data"] ?? "{}"))
+            if let job = values["job"] {
+                events.append(JobEvent(id: entryID, job: job, type: values["type"] ?? "state", data: values["data"] ?? "{}"))
             }
         }
         return (events, cursor)
     }
+
+    /// The events of job `id` after `after` that the stream still keeps (it holds the last
+    /// 10,000 of every job), read a page at a time without waiting.
+    package func history(of id: UUID, after: RedisStreamID = .zero) async throws -> [JobEvent] {
+        let job = id.lowercasedString
+        var cursor = after
+        var found: [JobEvent] = []
+        while true {
+            let (events, next) = try await events(after: cursor, block: nil)
+            found += events.filter { $0.job == job }
+            guard next > cursor else { return found }
+            cursor = next
+        }
+    }
+
+    /// Entries one read of the event stream returns at most.
+    private static let eventPage = 500
 
     /// Depth, in-flight, delayed and dead-letter counts.
     package func stats() async throws -> QueueStats {

@@ -61,7 +61,7 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
             #expect(done.progress.percent == 100)
             #expect(done.result == .object(["run": .int(1)]))
             #expect(done.startedAt != nil && done.finishedAt != nil)
-            let events = try await harness.queue.events(of: job.id, after: "0", block: .milliseconds(10)).events
+            let events = try await harness.queue.history(of: job.id)
             #expect(events.map(\.type).contains("progress"))
             #expect(events.last?.data.contains("succeeded") == true)
 
