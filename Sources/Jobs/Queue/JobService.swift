@@ -33,7 +33,7 @@ package struct JobService: ActiveJobLookup {
         let (job, created) = try await store.enqueue(kind: indexConnectionJobKind, connectionID: connectionID, ownerID: ownerID, maxAttempts: maxAttempts)
         if created {
             do {
-                try await queue.publish([(job.id, job.kind)])
+                try await queue.publish([job])
             } catch {
                 logger.warning("job recorded but not yet published; a worker will republish it", metadata: ["job": "\(job.id)", "error": "\(error)"])
             }
@@ -44,7 +44,7 @@ package struct JobService: ActiveJobLookup {
     /// Queues many jobs of `kind` at once (PostgreSQL first, then one pipelined publish).
     package func enqueueMany(kind: String, jobs: [(connectionID: UUID, ownerID: UUID)]) async throws -> [JobRecord] {
         let records = try await store.enqueueMany(kind: kind, jobs: jobs, maxAttempts: maxAttempts)
-        try await queue.publish(records.map { ($0.id, $0.kind) })
+        try await queue.publish(records)
         return records
     }
 
@@ -107,7 +107,7 @@ package struct JobService: ActiveJobLookup {
             guard try await store.get(id: id) != nil else { throw AskDBError.notFound("job") }
             throw AskDBError(.conflict, code: "job_not_retryable", message: "only dead or failed jobs can be retried")
         }
-        try await queue.publish([(job.id, job.kind)])
+        try await queue.publish([job])
         return job
     }
 }

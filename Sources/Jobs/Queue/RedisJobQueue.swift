@@ -81,6 +81,12 @@ package struct RedisJobQueue: Sendable {
     /// One stream of state and progress events for all jobs: a key per job would cost Redis
     /// memory for every job ever run, while watchers are few.
     var eventsKey: RedisArgument { RedisArgument(keys.key("jobs", "events")) }
+    /// Each user's running job (user → job id): a user runs one job at a time, so one user's
+    /// many connections never hold every worker while other users' jobs wait.
+    var runningKey: RedisArgument { RedisArgument(keys.key("jobs", "running")) }
+    /// What the scripts build keys from (a job's hash, a user's waiting set): `prefix:job:<id>`,
+    /// `prefix:jobs:waiting:<user>`.
+    var keyPrefix: RedisArgument { RedisArgument(keys.prefix) }
 
     /// Creates the stream and consumer group if they are missing.
     package func prepare() async throws {
@@ -93,17 +99,20 @@ package struct RedisJobQueue: Sendable {
 
     /// Puts jobs on the stream. With `onlyIfMissing`, jobs Redis already knows are left alone
     /// (for republishing what Redis may have lost).
-    package func publish(_ jobs: [(id: UUID, kind: String)], onlyIfMissing: Bool = false) async throws {
+    package func publish(_ jobs: [JobRecord], onlyIfMissing: Bool = false) async throws {
         for chunk in stride(from: 0, to: jobs.count, by: 500).map({ Array(jobs[$0..<min($0 + 500, jobs.count)]) }) {
             try await redis.run(
                 QueueScripts.publish,
                 keys: [stream, eventsKey] + chunk.map { hash($0.id) },
-                arguments: [onlyIfMissing ? "1" : "0"] + chunk.flatMap { [RedisArgument($0.id.lowercasedString), RedisArgument($0.kind)] }
+                arguments: [onlyIfMissing ? "1" : "0"] + chunk.flatMap {
+                    [RedisArgument($0.id.lowercasedString), RedisArgument($0.kind), RedisArgument($0.ownerID.lowercasedString)]
+                }
             )
         }
     }
 
-    /// Waits up to `block` for up to `count` new entries and takes leases on them.
+    /// Waits up to `block` for up to `count` new entries and takes leases on them; an entry
+    /// whose user has another job running waits for it instead (it is neither claimed nor dropped).
     package func claim(worker: String, count: Int, block: Duration, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
         let reply = try await redis.send(
             ["XREADGROUP", "GROUP", RedisArgument(Self.group), RedisArgument(worker), "COUNT", RedisArgument(count),
@@ -153,8 +162,8 @@ package struct RedisJobQueue: Sendable {
         }
         let reply = try await redis.run(
             QueueScripts.finish,
-            keys: [stream, eventsKey, deadKey, delayedKey] + outcomes.map { hash($0.claim.jobID) },
-            arguments: [RedisArgument(Self.group), RedisArgument(keepFinished)] + arguments
+            keys: [stream, eventsKey, deadKey, delayedKey, runningKey] + outcomes.map { hash($0.claim.jobID) },
+            arguments: [RedisArgument(Self.group), RedisArgument(keepFinished), keyPrefix] + arguments
         )
         return (reply.array ?? []).map { $0.int == 1 }
     }
@@ -245,14 +254,15 @@ package struct RedisJobQueue: Sendable {
         if !valid.isEmpty {
             let reply = try await redis.run(
                 QueueScripts.claim,
-                keys: [eventsKey] + valid.map { hash($0.id) },
-                arguments: [RedisArgument(worker), RedisArgument(lease.milliseconds)] + valid.map { RedisArgument($0.id.lowercasedString) }
+                keys: [eventsKey, stream, delayedKey, runningKey] + valid.map { hash($0.id) },
+                arguments: [RedisArgument(worker), RedisArgument(lease.milliseconds), RedisArgument(Self.group), keyPrefix]
+                    + valid.flatMap { [RedisArgument($0.id.lowercasedString), RedisArgument($0.entryID)] }
             )
             for (entry, token) in zip(valid, reply.array ?? []) {
-                if let token = token.int, token > 0 {
-                    claims.append(JobClaim(jobID: entry.id, entryID: entry.entryID, token: token))
-                } else {
-                    drop.append(entry.entryID)
+                switch token.int {
+                case let token? where token > 0: claims.append(JobClaim(jobID: entry.id, entryID: entry.entryID, token: token))
+                case -1: break  // Waits for its user's running job; the script closed its entry.
+                default: drop.append(entry.entryID)
                 }
             }
         }
