@@ -25,7 +25,7 @@ package struct QueueStats: Sendable, Codable, Equatable {
     package var waiting: Int
     /// Entries handed to a worker and not yet acknowledged.
     package var inFlight: Int
-    /// Retries waiting for their time.
+    /// Retries waiting for their time, and jobs waiting for their user's running one.
     package var delayed: Int
     package var deadLetters: Int
 
