@@ -8,13 +8,14 @@ package enum ObjectCap {
     /// Notes naming objects one by one stop after this many; one more says how many followed.
     static let namedNotes = 20
 
-    /// The first `limit` of `objects` by the rule, noting how many were left out.
+    /// `objects` as they are when they are at most `limit`; else the first `limit` by the rule,
+    /// in its order, noting how many were left out.
     static func first<T>(_ objects: [T], limit: Int, schema: (T) -> String, name: (T) -> String, notes: inout [String]) -> [T] {
+        guard objects.count > limit else { return objects }
         let ordered = objects.sorted { a, b in
             let (sa, sb) = (schema(a), schema(b))
             return sa == sb ? name(a).utf8.lexicographicallyPrecedes(name(b).utf8) : sa.utf8.lexicographicallyPrecedes(sb.utf8)
         }
-        guard ordered.count > limit else { return ordered }
         notes.append("indexed the first \(limit) of \(ordered.count) tables and collections, by schema and then name; "
                      + "\(ordered.count - limit) were left out (the server's limit per index: exclude schemas or tables to index others)")
         return Array(ordered.prefix(limit))

@@ -12,8 +12,8 @@ import Synchronization
 /// time, so a few dozen streams held every connection and the rest of the API waited. Now one
 /// blocking read, on a Redis client of its own (``RedisClient/companion(maxConnections:)``),
 /// serves every stream, and the streams open at once are capped per user and in all
-/// (``StreamLimits``). Watchers are woken at least every second, with or without events, to
-/// send keep-alives and notice a shutdown.
+/// (``StreamLimits``). Watchers are woken every time a read returns (within two seconds, with
+/// or without events; at most once a second without), to send keep-alives and notice a shutdown.
 package final class JobEventHub: Service, Sendable {
     private let redis: RedisClient
     private let queue: RedisJobQueue

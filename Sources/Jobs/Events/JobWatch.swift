@@ -16,14 +16,14 @@ package struct JobWatch: Sendable {
     }
 
     /// The job as it was when the watch was opened.
-    package let job: JobRecord
+    let job: JobRecord
     let after: RedisStreamID?
     let ticket: StreamSlots.Ticket
     let hub: JobEventHub
     let jobs: JobService
     /// How often PostgreSQL is asked whether the job ended even when no event said so (an
     /// event lost with a Redis restart must not leave a stream open for ever).
-    var recheckEvery = Duration.seconds(10)
+    private static let recheckEvery = Duration.seconds(10)
 
     /// Passes the job's events to `emit` until the job ends (then its final record), the
     /// process shuts down, or the client goes away (`emit` throws).
@@ -43,7 +43,7 @@ package struct JobWatch: Sendable {
                     cursor = event.id
                     lastWrite = .now
                 }
-                if fresh.contains(where: \.mayEndJob) || ContinuousClock.now - lastCheck >= recheckEvery {
+                if fresh.contains(where: \.mayEndJob) || ContinuousClock.now - lastCheck >= Self.recheckEvery {
                     // PostgreSQL has the final word on whether the job ended.
                     current = try await jobs.job(id: job.id, ownerID: nil)
                     lastCheck = .now

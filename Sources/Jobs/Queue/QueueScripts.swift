@@ -119,13 +119,13 @@ enum QueueScripts {
                     redis.call('HDEL', KEYS[5], user)
                     local waiting = ARGV[3] .. ':jobs:waiting:' .. user
                     while true do
-                        local next = redis.call('ZRANGE', waiting, 0, 0)[1]
-                        if not next then break end
-                        redis.call('ZREM', waiting, next)
+                        local waiter = redis.call('ZRANGE', waiting, 0, 0)[1]
+                        if not waiter then break end
+                        redis.call('ZREM', waiting, waiter)
                         -- Whoever takes a job out of the delayed set puts it on the stream: never twice.
-                        if redis.call('ZREM', KEYS[4], next) == 1 then
-                            redis.call('XADD', KEYS[1], '*', 'job', next)
-                            local hash = redis.call('HMGET', ARGV[3] .. ':job:' .. next, 'state', 'cancel')
+                        if redis.call('ZREM', KEYS[4], waiter) == 1 then
+                            redis.call('XADD', KEYS[1], '*', 'job', waiter)
+                            local hash = redis.call('HMGET', ARGV[3] .. ':job:' .. waiter, 'state', 'cancel')
                             if hash[1] == 'queued' and hash[2] ~= '1' then break end
                         end
                     end
