@@ -22,7 +22,8 @@ package struct HistoryRetention: Service {
     }
 
     package func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        // Cancelled (a sibling service failed) as well as shut down: the sleep ends either way.
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let cutoff = Date().addingTimeInterval(-Double(keep.components.seconds))
                 let deleted = try await history.prune(askedBefore: cutoff)
