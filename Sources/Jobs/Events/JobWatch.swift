@@ -24,6 +24,8 @@ package struct JobWatch: Sendable {
     /// How often PostgreSQL is asked whether the job ended even when no event said so (an
     /// event lost with a Redis restart must not leave a stream open for ever).
     private static let recheckEvery = Duration.seconds(10)
+    /// How far apart the clocks of PostgreSQL (a job's creation) and Redis (its events' ids) may be, in seconds.
+    private static let clockSkew: TimeInterval = 300
 
     /// Passes the job's events to `emit` until the job ends (then its final record), the
     /// process shuts down, or the client goes away (`emit` throws).
@@ -32,8 +34,11 @@ package struct JobWatch: Sendable {
             var current = job
             guard !current.state.isTerminal else { return try await emit(.done(current)) }
             // Subscribed first, then the history: an event is in one or the other (or both,
-            // and then passed on once, by its id).
-            var cursor = after ?? .zero
+            // and then passed on once, by its id). The shared stream holds every job's events:
+            // the read starts where this job's can begin (its creation, less room for the
+            // clocks of PostgreSQL and Redis to differ), not at the stream's start.
+            let created = UInt64(max(0, job.createdAt.timeIntervalSince1970 - Self.clockSkew) * 1000)
+            var cursor = max(after ?? .zero, RedisStreamID(milliseconds: created, sequence: 0))
             var pending = try await jobs.history(of: job.id, after: cursor)
             var lastWrite = ContinuousClock.now, lastCheck = ContinuousClock.now
             while true {
