@@ -221,7 +221,8 @@ let package = Package(
                 "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio")
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
             ]
         ),
         .target(
@@ -284,6 +285,7 @@ let package = Package(
                 "DataSources",
                 "Embedding",
                 "Jobs",
+                "Query",
                 "RateLimits",
                 "Redis",
                 "Retrieval",

@@ -12,16 +12,20 @@ package enum RegistrationMode: String, Sendable, CaseIterable {
 
 /// Registering, logging in and out, and recognising who sent a request.
 package struct AccountService: Sendable {
-    /// Login attempts allowed before a pause.
+    /// Login attempts allowed before a pause. They are counted per account *and* client
+    /// address, and per address across accounts, never per account alone: failures from other
+    /// addresses cannot lock the account's owner out.
     package struct LoginLimits: Sendable {
-        package var perEmail: RateLimiter.Rule
+        /// Failures at one account from one address.
+        package var perEmailAndAddress: RateLimiter.Rule
+        /// Failures from one address, whatever the accounts (password spraying).
         package var perAddress: RateLimiter.Rule
 
         package init(
-            perEmail: RateLimiter.Rule = .init(limit: 10, window: .seconds(15 * 60)),
+            perEmailAndAddress: RateLimiter.Rule = .init(limit: 10, window: .seconds(15 * 60)),
             perAddress: RateLimiter.Rule = .init(limit: 50, window: .seconds(15 * 60))
         ) {
-            self.perEmail = perEmail
+            self.perEmailAndAddress = perEmailAndAddress
             self.perAddress = perAddress
         }
     }
@@ -109,29 +113,32 @@ package struct AccountService: Sendable {
         return (try await users.create(email: email, passwordHash: try await hasher.hash(password), role: .admin), true)
     }
 
-    /// Checks the credentials and issues a token. Failures are counted per email and per client
-    /// address; past the limits, attempts are refused before the password is even checked.
+    /// Checks the credentials and issues a token.
+    ///
+    /// The attempt is counted as a failure *before* the password is checked, in one atomic
+    /// step with the check of the limits, so guesses sent in parallel cannot all pass the
+    /// check before any is counted; a correct password takes its count back. Past a limit the
+    /// attempt is refused without checking the password. `clientAddress` is the client's own
+    /// address (behind a trusted proxy, the one it forwarded); IPv6 clients are counted by
+    /// their /64, the network one subscriber holds.
     package func login(email rawEmail: String, password: String, clientAddress: String) async throws -> (token: String, expiresAt: Date, user: User) {
         let invalid = AskDBError(.unauthorized, code: "invalid_credentials", message: "email or password is wrong")
         guard let email = try? EmailAddress(rawEmail), !password.isEmpty else { throw invalid }
-        let emailKey = "login:email:" + SecureToken.hash(email.value).prefix(12).hexString
-        let addressKey = "login:addr:\(clientAddress)"
-        for (key, rule) in [(emailKey, loginLimits.perEmail), (addressKey, loginLimits.perAddress)] {
-            if let wait = try await limiter.blockedFor(key, rule: rule) {
-                throw AskDBError(.rateLimited, code: "rate_limited", message: "too many failed logins: try again later", retryAfter: wait)
-            }
-        }
+        let client = IPAddress(clientAddress)?.limitGroup ?? clientAddress
+        let accountKey = "login:email:" + SecureToken.hash(email.value).prefix(12).hexString + ":" + client
+        let addressKey = "login:addr:\(client)"
+        try await limiter.take([(accountKey, loginLimits.perEmailAndAddress), (addressKey, loginLimits.perAddress)],
+                               message: "too many failed logins: try again later")
         let account = try await users.findForLogin(email: email)
         // An unknown email is checked against a decoy hash, so timing does not reveal accounts.
         let hash = if let account { account.passwordHash } else { try await hasher.decoyHash() }
         let verified = try await hasher.verify(password, hash: hash)
         guard let account, verified else {
-            try await limiter.record(emailKey, rule: loginLimits.perEmail)
-            try await limiter.record(addressKey, rule: loginLimits.perAddress)
             logger.notice("login failed", metadata: ["client": "\(clientAddress)"])
             throw invalid
         }
-        try await limiter.reset(emailKey)
+        try await limiter.reset(accountKey)
+        try await limiter.takeBack([addressKey])
         let issued = try await tokens.issue(for: account.user)
         return (issued.token, issued.expiresAt, account.user)
     }

@@ -47,7 +47,7 @@ struct SamplingBenchmark: AsyncParsableCommand {
                         let started = ContinuousClock.now
                         let snapshot = try await connector.sampleSchema(options: SamplingOptions(
                             sampleValues: sampleValues, excludedSchemas: options.excludedSchemas
-                        )) { _, _, _ in }
+                        ), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
                         let seconds = (ContinuousClock.now - started).inSeconds
                         let columns = snapshot.objects.reduce(0) { $0 + $1.columns.count }
                         let keys = snapshot.objects.reduce(0) { $0 + $1.foreignKeys.count }

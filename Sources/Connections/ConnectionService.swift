@@ -26,6 +26,8 @@ package struct ConnectionService: Sendable {
     private let reach: SourceReach
     private let limiter: RateLimiter
     private let testLimit: RateLimiter.Rule
+    /// Connections a user may have at most: `ASKDB_MAX_CONNECTIONS_PER_USER`.
+    private let maxPerUser: Int
     private let logger: Logger
 
     package init(
@@ -35,6 +37,7 @@ package struct ConnectionService: Sendable {
         hostPolicy: HostPolicy,
         limiter: RateLimiter,
         testLimit: RateLimiter.Rule = .init(limit: 20, window: .seconds(60)),
+        maxPerUser: Int = ConnectionService.defaultMaxPerUser,
         connectTimeout: Duration = .seconds(5),
         mongoClients: MongoClientPool,
         caches: [any UserDataCache] = [],
@@ -48,20 +51,27 @@ package struct ConnectionService: Sendable {
         self.reach = SourceReach(hostPolicy: hostPolicy, connectTimeout: connectTimeout, mongoClients: mongoClients, logger: logger)
         self.limiter = limiter
         self.testLimit = testLimit
+        self.maxPerUser = maxPerUser
         self.logger = logger
     }
 
+    /// `ASKDB_MAX_CONNECTIONS_PER_USER`'s default.
+    package static let defaultMaxPerUser = 50
+
     /// Checks the URL (and CA certificate), tests them for real, and saves them sealed. A failed
-    /// test saves nothing unless `saveUntested`.
+    /// test saves nothing unless `saveUntested`; an owner with as many connections as allowed
+    /// gets 409 `too_many_connections`.
     package func create(ownerID: UUID, name: String, kind: ConnectionKind, url: String, caCertificate: String? = nil, saveUntested: Bool,
                        options: SamplingOptions = SamplingOptions()) async throws -> Outcome {
         let name = try Self.validName(name)
         try Self.validate(options)
         let source = try SourceURL(kind: kind, raw: url, caCertificate: caCertificate)
+        try await store.ensureRoom(ownerID: ownerID, limit: maxPerUser)
         let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
         let id = UUID()
         let sealed = try seal(source, id: id)
-        let record = try await store.create(id: id, ownerID: ownerID, name: name, kind: kind, sealed: sealed, redacted: source.redacted, options: options)
+        let record = try await store.create(id: id, ownerID: ownerID, name: name, kind: kind, sealed: sealed, redacted: source.redacted,
+                                            options: options, limit: maxPerUser)
         logger.info("connection created", metadata: ["connection": "\(id)", "url": "\(source.redacted)"])
         return Outcome(connection: record, probe: probe, testFailure: failure)
     }

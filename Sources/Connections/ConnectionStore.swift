@@ -59,20 +59,41 @@ package struct ConnectionStore: Sendable {
         self.cache = cache
     }
 
+    /// Saves a new connection, unless its owner already has `limit`: the owner's row is locked
+    /// while the connections are counted, so creations at once cannot all pass the count.
     package func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedSource, redacted: String,
-                       options: SamplingOptions = SamplingOptions()) async throws -> ConnectionRecord {
+                       options: SamplingOptions = SamplingOptions(), limit: Int) async throws -> ConnectionRecord {
         let options = try Self.json(options)
         do {
-            return try await one(postgres.query(
-                """
-                INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, ca_certificate_ciphertext, key_id, url_redacted, options)
-                VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.url), \(sealed.caCertificate), \(sealed.keyID), \(redacted), \(options)::jsonb)
-                RETURNING \(unescaped: Self.columns)
-                """,
-                logger: logger
-            ))
+            return try await postgres.transaction(logger: logger) { connection in
+                try await connection.query("SELECT 1 FROM users WHERE id = \(ownerID) FOR UPDATE", logger: logger)
+                try await ensureRoom(ownerID: ownerID, limit: limit, on: connection)
+                return try await one(connection.query(
+                    """
+                    INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, ca_certificate_ciphertext, key_id, url_redacted, options)
+                    VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.url), \(sealed.caCertificate), \(sealed.keyID), \(redacted), \(options)::jsonb)
+                    RETURNING \(unescaped: Self.columns)
+                    """,
+                    logger: logger
+                ))
+            }
         } catch where error.isUniqueViolation {
             throw Self.nameTaken(name)
+        }
+    }
+
+    /// Throws 409 `too_many_connections` when the owner has `limit` connections already: before
+    /// a new one is tested, so a user at the limit costs no connection attempt; ``create`` counts
+    /// again, atomically.
+    package func ensureRoom(ownerID: UUID, limit: Int) async throws {
+        try await postgres.withConnection { try await ensureRoom(ownerID: ownerID, limit: limit, on: $0) }
+    }
+
+    private func ensureRoom(ownerID: UUID, limit: Int, on connection: PostgresConnection) async throws {
+        let rows = try await connection.query("SELECT count(*)::int8 FROM connections WHERE owner_id = \(ownerID)", logger: logger)
+        for try await count in rows.decode(Int.self) where count >= limit {
+            throw AskDBError(.conflict, code: "too_many_connections",
+                             message: "you have \(count) connections, the most this server allows (\(limit)): delete one to add another")
         }
     }
 

@@ -40,8 +40,9 @@ package protocol SourceConnector: Sendable {
     func test() async throws -> SourceProbe
 
     /// Reads the database's structure and a bounded sample of its values, as `options` allow,
-    /// without writing anything and without a full scan of any big table.
-    func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot
+    /// without writing anything and without a full scan of any big table: of at most
+    /// `maxObjects` tables or collections, chosen by ``ObjectCap``'s rule and noted.
+    func sampleSchema(options: SamplingOptions, maxObjects: Int, progress: SamplingProgress) async throws -> SchemaSnapshot
 
     /// Runs a query the guard passed, read-only, within `limits`, and returns its rows; a query
     /// the database rejects throws ``QueryExecutionError`` with the server's message.

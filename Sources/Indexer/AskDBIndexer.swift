@@ -8,6 +8,7 @@ import Hummingbird
 import Jobs
 import Logging
 import PostgresNIO
+import Query
 import RateLimits
 import Redis
 import Retrieval
@@ -64,7 +65,8 @@ struct AskDBIndexer: AsyncParsableCommand {
         let snapshots = SchemaSnapshotStore(postgres: postgres, logger: logger)
         let words = config.embedding.identifierWords()
         let handler = IndexConnectionHandler(connections: connections, embedder: embedder, phaseDelay: settings.phaseDelay) { [logger] embedder in
-            ConnectionIndexer(store: store, snapshots: snapshots, embedder: embedder, logger: logger, words: words)
+            ConnectionIndexer(store: store, snapshots: snapshots, embedder: embedder, logger: logger, words: words,
+                              maxObjects: settings.maxObjectsPerIndex)
         }
         // In start order; shut down in reverse: the worker hands its jobs back before the
         // clients it needs stop.
@@ -74,6 +76,9 @@ struct AskDBIndexer: AsyncParsableCommand {
             WorkerHeartbeatService(registry: WorkerRegistry(redis: redis, keys: keys), worker: worker, logger: logger),
             jobs.worker(handlers: [handler], configuration: .init(workerID: worker.id, concurrency: concurrency, lease: settings.jobLease, shutdownGrace: settings.shutdownGrace), logger: logger),
         ]
+        if let keep = settings.historyRetention {
+            services.append(HistoryRetention(history: HistoryService(postgres: postgres, logger: logger), keep: keep, logger: logger))
+        }
         if let healthPort {
             let probe = ReadinessProbe(postgres: postgres, redis: redis, embedder: embedder, logger: logger)
             services.append(HealthServer.application(probe: probe, host: settings.healthHost, port: healthPort, logger: logger))

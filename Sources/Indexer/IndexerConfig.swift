@@ -1,3 +1,4 @@
+import DataSources
 import Runtime
 import Support
 
@@ -15,6 +16,12 @@ struct IndexerConfig: Sendable {
     /// A pause after each indexing phase, so tests can catch a job mid-run:
     /// `ASKDB_DEBUG_PHASE_DELAY_MS`, default 0.
     var phaseDelay: Duration
+    /// How long question history is kept: `ASKDB_HISTORY_RETENTION_DAYS`, default 90; 0 keeps
+    /// it for ever (nil). The indexers prune it, every hour.
+    var historyRetention: Duration?
+    /// Tables or collections one index run documents at most: `ASKDB_MAX_OBJECTS_PER_INDEX`,
+    /// default 5,000, the first by schema and then name (the job's report says so).
+    var maxObjectsPerIndex: Int
 
     init(environment: EnvironmentVariables) throws(ConfigError) {
         app = try AppConfig(environment: environment)
@@ -22,5 +29,8 @@ struct IndexerConfig: Sendable {
         shutdownGrace = .seconds(try environment.integer("ASKDB_SHUTDOWN_GRACE_SECONDS", default: 5, in: 0...600))
         healthHost = environment.optional("ASKDB_INDEXER_HOST") ?? "127.0.0.1"
         phaseDelay = .milliseconds(try environment.integer("ASKDB_DEBUG_PHASE_DELAY_MS", default: 0, in: 0...60_000))
+        let retentionDays = try environment.integer("ASKDB_HISTORY_RETENTION_DAYS", default: 90, in: 0...36_500)
+        historyRetention = retentionDays == 0 ? nil : .seconds(retentionDays * 86_400)
+        maxObjectsPerIndex = try environment.integer("ASKDB_MAX_OBJECTS_PER_INDEX", default: ObjectCap.defaultLimit, in: 1...1_000_000)
     }
 }

@@ -234,8 +234,8 @@ struct AuditedConnector: SourceConnector {
 
     func test() async throws -> SourceProbe { try await inner.test() }
 
-    func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
-        try await inner.sampleSchema(options: options, progress: progress)
+    func sampleSchema(options: SamplingOptions, maxObjects: Int, progress: SamplingProgress) async throws -> SchemaSnapshot {
+        try await inner.sampleSchema(options: options, maxObjects: maxObjects, progress: progress)
     }
 
     func run(_ query: GuardedQuery, limits: QueryLimits) async throws -> QueryResult {

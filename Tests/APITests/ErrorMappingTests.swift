@@ -1,5 +1,6 @@
 @testable import API
 import Hummingbird
+@testable import Redis
 import Logging
 @testable import Support
 import Synchronization
@@ -25,6 +26,14 @@ import Testing
         var debugDescription: String {
             "lost postgres://askdb:hunter2@db.internal/app while reading value 'canary-7f3a' at row 3"
         }
+    }
+
+    /// A Redis pool with no connection free is an overloaded server, not a bug: 503 with a wait.
+    @Test func aRedisPoolTimeoutIsBusyWithRetryAfter() {
+        let error = ErrorMapping.apiError(for: RedisPoolTimeout(limit: .seconds(5), connections: 8), requestID: "r", logger: Logger(label: "test"))
+        #expect(error.status == .serviceUnavailable && error.code == "busy")
+        #expect(error.headers[.retryAfter] == "1")
+        #expect(!error.message.contains("Redis"), "clients are not told about the server's parts")
     }
 
     @Test func anUnexpectedErrorIsLoggedRedactedAndAnsweredWithTheRequestID() throws {

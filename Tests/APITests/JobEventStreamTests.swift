@@ -4,8 +4,9 @@ import Testing
 @Suite struct JobEventStreamTests {
     @Test func aStreamIdResumesTheStream() throws {
         #expect(try JobEventStream.resumePoint(nil) == nil)
-        #expect(try JobEventStream.resumePoint("1796122945588-0") == "1796122945588-0")
-        #expect(try JobEventStream.resumePoint("0") == "0")
+        #expect(try JobEventStream.resumePoint("1796122945588-0")?.description == "1796122945588-0")
+        #expect(try JobEventStream.resumePoint("0")?.description == "0-0")
+        #expect(try JobEventStream.resumePoint("1796122945588")?.description == "1796122945588-0")
     }
 
     /// Redis refuses these in XREAD, which broke the stream off after its headers were sent.

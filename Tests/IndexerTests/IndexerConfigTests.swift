@@ -18,8 +18,21 @@ import Testing
         #expect(set.jobLease == .seconds(12) && set.phaseDelay == .milliseconds(250) && set.healthHost == "0.0.0.0")
     }
 
+    @Test func historyIsKeptNinetyDaysUnlessToldOtherwise() throws {
+        #expect(try config([:]).historyRetention == .seconds(90 * 86_400))
+        #expect(try config(["ASKDB_HISTORY_RETENTION_DAYS": "7"]).historyRetention == .seconds(7 * 86_400))
+        #expect(try config(["ASKDB_HISTORY_RETENTION_DAYS": "0"]).historyRetention == nil, "0 keeps it for ever")
+    }
+
+    @Test func objectsPerIndexAreCapped() throws {
+        #expect(try config([:]).maxObjectsPerIndex == 5000)
+        #expect(try config(["ASKDB_MAX_OBJECTS_PER_INDEX": "20"]).maxObjectsPerIndex == 20)
+    }
+
     /// A malformed value stops the process naming the variable; it used to become 30 silently.
-    @Test(arguments: [("ASKDB_JOB_LEASE_SECONDS", "thirty"), ("ASKDB_JOB_LEASE_SECONDS", "0"), ("ASKDB_DEBUG_PHASE_DELAY_MS", "-5")])
+    @Test(arguments: [("ASKDB_JOB_LEASE_SECONDS", "thirty"), ("ASKDB_JOB_LEASE_SECONDS", "0"), ("ASKDB_DEBUG_PHASE_DELAY_MS", "-5"),
+                     ("ASKDB_HISTORY_RETENTION_DAYS", "-1"), ("ASKDB_HISTORY_RETENTION_DAYS", "ninety"),
+                     ("ASKDB_MAX_OBJECTS_PER_INDEX", "0")])
     func aMalformedValueNamesItsVariable(variable: String, value: String) {
         #expect {
             _ = try config([variable: value])

@@ -1,5 +1,7 @@
 import Accounts
+import Connections
 import DataSources
+import Jobs
 import LanguageModel
 import Query
 import Runtime
@@ -13,6 +15,9 @@ struct APIConfig: Sendable {
     /// Listen address: `ASKDB_HOST` (default 127.0.0.1) and `ASKDB_PORT` (default 8080).
     var host: String
     var port: Int
+    /// The proxies whose `X-Forwarded-For` names the client: `ASKDB_TRUSTED_PROXIES`, addresses
+    /// and CIDRs (default none: the peer is the client).
+    var trustedProxies: TrustedProxies
     /// Who may register: `ASKDB_REGISTRATION` = open (default), closed or invite.
     var registration: RegistrationMode
     /// Access-token lifetime: `ASKDB_TOKEN_TTL` seconds, default one day.
@@ -26,6 +31,11 @@ struct APIConfig: Sendable {
     /// `ASKDB_QUESTIONS_PER_MINUTE` per user (default 30), `ASKDB_QUESTIONS_AT_ONCE` per user
     /// (default 3) and `ASKDB_QUERIES_PER_SOURCE` running at once against one user database (default 4).
     var questionLimits: QuestionLimits
+    /// Job event streams open at once in this process: `ASKDB_MAX_EVENT_STREAMS_PER_USER` per
+    /// user (default 5) and `ASKDB_MAX_EVENT_STREAMS` in all (default 200).
+    var eventStreams: StreamLimits
+    /// Connections a user may have: `ASKDB_MAX_CONNECTIONS_PER_USER`, default 50.
+    var maxConnectionsPerUser: Int
 
     init(environment: EnvironmentVariables) throws(ConfigError) {
         app = try AppConfig(environment: environment)
@@ -36,6 +46,7 @@ struct APIConfig: Sendable {
         jwtSecret = SecretKey(bytes: Array(secret.utf8))
         host = environment.optional("ASKDB_HOST") ?? "127.0.0.1"
         port = try environment.integer("ASKDB_PORT", default: 8080, in: 0...65535)
+        trustedProxies = try TrustedProxies(list: environment.optional("ASKDB_TRUSTED_PROXIES") ?? "")
         registration = try environment.choice("ASKDB_REGISTRATION", default: RegistrationMode.open)
         tokenLifetime = .seconds(try environment.integer("ASKDB_TOKEN_TTL", default: 86_400, in: 60...2_592_000))
         bcryptCost = UInt8(try environment.integer("ASKDB_BCRYPT_COST", default: Int(PasswordHasher.defaultCost), in: 4...16))
@@ -48,5 +59,10 @@ struct APIConfig: Sendable {
         questionLimits.query.maxCost = Double(try environment.integer("ASKDB_MAX_QUERY_COST", default: Int(QueryLimits.defaultMaxCost), in: 1000...1_000_000_000_000))
         questionLimits.query.maxCellBytes = try environment.integer("ASKDB_MAX_CELL_BYTES", default: 64 * 1024, in: 256...(16 << 20))
         questionLimits.query.maxResultBytes = try environment.integer("ASKDB_MAX_RESULT_BYTES", default: 8 << 20, in: 1024...(256 << 20))
+        maxConnectionsPerUser = try environment.integer("ASKDB_MAX_CONNECTIONS_PER_USER", default: ConnectionService.defaultMaxPerUser, in: 1...100_000)
+        eventStreams = StreamLimits(
+            perUser: try environment.integer("ASKDB_MAX_EVENT_STREAMS_PER_USER", default: StreamLimits().perUser, in: 1...1000),
+            total: try environment.integer("ASKDB_MAX_EVENT_STREAMS", default: StreamLimits().total, in: 1...100_000)
+        )
     }
 }

@@ -22,6 +22,8 @@ struct APIServices: Sendable {
     let accounts: AccountService
     let connections: ConnectionService
     let jobs: JobService
+    /// The one reader of job events, fanning them out to the open streams.
+    let eventHub: JobEventHub
     let workers: WorkerRegistry
     let questions: QuestionService
     let history: HistoryService
@@ -59,13 +61,17 @@ struct APIServices: Sendable {
         let mongoClients = MongoClientPool()
         let store = PostgresVectorStore(postgres: postgres, logger: logger)
         let embedder = embedder ?? EmbedderSlot(config.app.embedding, checkingAgainst: store)
-        let jobs = JobService(store: JobStore(postgres: postgres, logger: logger), queue: RedisJobQueue(redis: redis, keys: keys), logger: logger)
+        // The hub blocks in XREAD for seconds at a time: on a connection of its own, not the pool's.
+        let eventHub = JobEventHub(redis: redis.companion(maxConnections: 1), keys: keys, limits: config.eventStreams, logger: logger)
+        let jobs = JobService(store: JobStore(postgres: postgres, logger: logger), queue: RedisJobQueue(redis: redis, keys: keys),
+                              eventHub: eventHub, logger: logger)
         let connections = ConnectionService(
             postgres: postgres,
             jobs: jobs,
             keyRing: config.app.keyRing,
             hostPolicy: config.app.hostPolicy,
             limiter: limiter,
+            maxPerUser: config.maxConnectionsPerUser,
             connectTimeout: config.app.sourceConnectTimeout,
             mongoClients: mongoClients,
             caches: [cache],
@@ -81,7 +87,7 @@ struct APIServices: Sendable {
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,
-            jobs: jobs, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, history: history, embedder: embedder,
+            jobs: jobs, eventHub: eventHub, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, history: history, embedder: embedder,
             mongoClients: mongoClients, store: store,
             rowChanges: RowChangeListener(postgres: postgres, caches: [users, userSettings, connectionRecords, mongoClients], logger: logger), logger: logger
         )
@@ -96,8 +102,9 @@ struct APIServices: Sendable {
     var resources: [any Service] { resources(embedding: true, listening: true) }
 
     /// The resources a process of the API runs: an operator task without the embedder unless
-    /// it embeds, and without the row-change listener (it keeps no row copies long enough).
+    /// it embeds, and without the row-change listener (it keeps no row copies long enough) or
+    /// the job event hub (it serves no streams).
     func resources(embedding: Bool, listening: Bool) -> [any Service] {
-        [postgres, redis] + (embedding ? [embedder] : []) + [hasher, mongoClients] + (listening ? [rowChanges] : [])
+        [postgres, redis] + (embedding ? [embedder] : []) + [hasher, mongoClients] + (listening ? [rowChanges, eventHub] : [])
     }
 }

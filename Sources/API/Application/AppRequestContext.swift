@@ -7,8 +7,9 @@ struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The authenticated caller; nil before authentication and on public routes.
     var identity: Identity?
-    /// The peer's IP address, for per-address limits.
-    let clientAddress: String
+    /// The client's IP address, for per-address limits: the peer's, or the one a trusted proxy
+    /// forwarded (``ClientAddressMiddleware``).
+    var clientAddress: String
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

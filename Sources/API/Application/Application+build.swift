@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Support
 
 /// Builds the HTTP application: every route, behind the error and logging middleware.
 ///
@@ -8,15 +9,17 @@ import ServiceLifecycle
 /// runs the application as one service of the process's group instead.
 func buildApplication(config: APIConfig, services: APIServices, resources: [any Service] = []) -> Application<RouterResponder<AppRequestContext>> {
     Application(
-        router: buildRouter(services: services),
+        router: buildRouter(services: services, trustedProxies: config.trustedProxies),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "askdb"),
         services: resources,
         logger: services.logger
     )
 }
 
-func buildRouter(services: APIServices) -> Router<AppRequestContext> {
+/// - Parameter trustedProxies: whose `X-Forwarded-For` names the client (`ASKDB_TRUSTED_PROXIES`).
+func buildRouter(services: APIServices, trustedProxies: TrustedProxies = TrustedProxies()) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(proxies: trustedProxies))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())

@@ -28,9 +28,9 @@ struct JobRoutes: Sendable {
             try await jobs.cancel(id: try context.uuid("id", what: "job"), ownerID: try context.requireIdentity().user.id)
         }
         group.get("jobs/:id/events") { request, context in
-            let owner = try context.requireIdentity().user.id
-            let job = try await jobs.job(id: try context.uuid("id", what: "job"), ownerID: owner)
-            return JobEventStream(jobs: jobs, job: job, lastEventID: try JobEventStream.resumePoint(request.headers[.lastEventID])).response()
+            let watch = try await jobs.watch(id: try context.uuid("id", what: "job"), ownerID: try context.requireIdentity().user.id,
+                                             after: try JobEventStream.resumePoint(request.headers[.lastEventID]))
+            return JobEventStream(watch: watch).response()
         }
     }
 

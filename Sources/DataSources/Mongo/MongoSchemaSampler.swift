@@ -11,6 +11,8 @@ struct MongoSchemaSampler {
     /// The URL's database; when nil, every database the user may list (but the system ones).
     let database: String?
     let options: SamplingOptions
+    /// Collections at most (``ObjectCap``).
+    let maxObjects: Int
     let maxTime: Duration
     var sampleSize = 200
     /// Field paths per collection at most, so a pathological collection cannot flood the index.
@@ -23,12 +25,12 @@ struct MongoSchemaSampler {
             for entry in try await client.listCollections(database: database) {
                 guard let name = entry["name"]?.string, !name.hasPrefix("system.") else { continue }
                 guard !options.excludes(schema: database, table: name) else { continue }
-                let type = entry["type"]?.string ?? "collection"
-                if type == "timeseries" {
-                    notes.append("\(database).\(name): time-series collection documented from a sample of its measurements")
-                }
-                targets.append((database, name, type))
+                targets.append((database, name, entry["type"]?.string ?? "collection"))
             }
+        }
+        targets = ObjectCap.first(targets, limit: maxObjects, schema: { $0.database }, name: { $0.collection }, notes: &notes)
+        for target in targets where target.kind == "timeseries" {
+            notes.append("\(target.database).\(target.collection): time-series collection documented from a sample of its measurements")
         }
         var objects: [SchemaObject] = []
         for (done, target) in targets.enumerated() {

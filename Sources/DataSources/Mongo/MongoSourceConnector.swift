@@ -46,9 +46,10 @@ package struct MongoSourceConnector: SourceConnector {
         }
     }
 
-    package func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
+    package func sampleSchema(options: SamplingOptions, maxObjects: Int, progress: SamplingProgress) async throws -> SchemaSnapshot {
         try await withClient(classifyingFailures: true) { client in
-            try await MongoSchemaSampler(client: client, database: url.database, options: options, maxTime: .seconds(10)).sample(progress: progress)
+            try await MongoSchemaSampler(client: client, database: url.database, options: options, maxObjects: maxObjects, maxTime: .seconds(10))
+                .sample(progress: progress)
         }
     }
 

@@ -15,6 +15,8 @@ import Support
 struct PostgresSchemaSampler {
     let connection: PostgresConnection
     let options: SamplingOptions
+    /// Tables at most (``ObjectCap``).
+    let maxObjects: Int
     let statementTimeout: Duration
     let logger: Logger
     /// Rows read per table for value profiles; a few of them are kept as examples.
@@ -129,10 +131,11 @@ struct PostgresSchemaSampler {
             logger: logger
         )
         var relations: [Relation] = []
+        var unreadable: [String] = []
         for try await (oid, schema, name, kind, comment, tuples, readable) in rows.decode((Int64, String, String, String, String?, Double, Bool).self) {
             guard !options.excludes(schema: schema, table: name) else { continue }
             guard readable else {
-                notes.append("\(schema).\(name): skipped, this user may not SELECT from it")
+                unreadable.append("\(schema).\(name): skipped, this user may not SELECT from it")
                 continue
             }
             let kinds: [String: SchemaObject.Kind] = ["r": .table, "v": .view, "m": .materializedView, "f": .foreignTable, "p": .partitionedTable]
@@ -140,7 +143,8 @@ struct PostgresSchemaSampler {
             let estimate = tuples >= 0 ? Int(tuples) : nil
             relations.append(Relation(oid: oid, object: SchemaObject(schema: schema, name: name, kind: kinds[kind] ?? .table, comment: comment, rowEstimate: estimate)))
         }
-        return relations
+        notes += ObjectCap.capped(unreadable) { "\($0) more skipped: this user may not SELECT from them" }
+        return ObjectCap.first(relations, limit: maxObjects, schema: { $0.object.schema }, name: { $0.object.name }, notes: &notes)
     }
 
     private func columns(of oids: [Int64]) async throws -> [(Int64, SchemaColumn)] {

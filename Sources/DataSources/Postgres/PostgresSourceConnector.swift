@@ -55,9 +55,9 @@ package struct PostgresSourceConnector: SourceConnector {
         throw ConnectionFailure(.connectionFailed, "the server answered no version")
     }
 
-    package func sampleSchema(options: SamplingOptions, progress: SamplingProgress) async throws -> SchemaSnapshot {
+    package func sampleSchema(options: SamplingOptions, maxObjects: Int, progress: SamplingProgress) async throws -> SchemaSnapshot {
         try await withConnection { connection in
-            try await PostgresSchemaSampler(connection: connection, options: options, statementTimeout: statementTimeout, logger: logger)
+            try await PostgresSchemaSampler(connection: connection, options: options, maxObjects: maxObjects, statementTimeout: statementTimeout, logger: logger)
                 .sample(progress: progress)
         }
     }

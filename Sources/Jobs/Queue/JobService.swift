@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Redis
 import Support
 
 /// What the API does with jobs: enqueue, look up with live progress, list, watch, cancel, retry.
@@ -7,12 +8,15 @@ package struct JobService: ActiveJobLookup {
     private let store: JobStore
     private let queue: RedisJobQueue
     private let maxAttempts: Int
+    /// The API's reader of job events, which watches need; processes that serve no streams have none.
+    private let eventHub: JobEventHub?
     private let logger: Logger
 
-    package init(store: JobStore, queue: RedisJobQueue, maxAttempts: Int = 5, logger: Logger) {
+    package init(store: JobStore, queue: RedisJobQueue, maxAttempts: Int = 5, eventHub: JobEventHub? = nil, logger: Logger) {
         self.store = store
         self.queue = queue
         self.maxAttempts = maxAttempts
+        self.eventHub = eventHub
         self.logger = logger
     }
 
@@ -29,7 +33,7 @@ package struct JobService: ActiveJobLookup {
         let (job, created) = try await store.enqueue(kind: indexConnectionJobKind, connectionID: connectionID, ownerID: ownerID, maxAttempts: maxAttempts)
         if created {
             do {
-                try await queue.publish([(job.id, job.kind)])
+                try await queue.publish([job])
             } catch {
                 logger.warning("job recorded but not yet published; a worker will republish it", metadata: ["job": "\(job.id)", "error": "\(error)"])
             }
@@ -40,7 +44,7 @@ package struct JobService: ActiveJobLookup {
     /// Queues many jobs of `kind` at once (PostgreSQL first, then one pipelined publish).
     package func enqueueMany(kind: String, jobs: [(connectionID: UUID, ownerID: UUID)]) async throws -> [JobRecord] {
         let records = try await store.enqueueMany(kind: kind, jobs: jobs, maxAttempts: maxAttempts)
-        try await queue.publish(records.map { ($0.id, $0.kind) })
+        try await queue.publish(records)
         return records
     }
 
@@ -68,9 +72,20 @@ package struct JobService: ActiveJobLookup {
         try await queue.stats()
     }
 
-    /// A job's events after `cursor`, waiting up to `block` for the first; and the cursor to go on from.
-    package func events(of id: UUID, after cursor: String, block: Duration) async throws -> (events: [(id: String, type: String, data: String)], cursor: String) {
-        try await queue.events(of: id, after: cursor, block: block)
+    /// The job's events after `after` that Redis still keeps, oldest first.
+    package func history(of id: UUID, after: RedisStreamID = .zero) async throws -> [JobEvent] {
+        try await queue.history(of: id, after: after)
+    }
+
+    /// A watch of the owner's job, its events after `after` (all kept when nil): 404 for a job
+    /// that is not the owner's, 429 `too_many_streams` when the owner or the process has as
+    /// many streams open as ``StreamLimits`` allows.
+    package func watch(id: UUID, ownerID: UUID, after: RedisStreamID?) async throws -> JobWatch {
+        guard let eventHub else {
+            throw AskDBError(.unavailable, code: "not_ready", message: "this process serves no job event streams")
+        }
+        let job = try await job(id: id, ownerID: ownerID)
+        return JobWatch(job: job, after: after, ticket: try eventHub.takeSlot(for: ownerID), hub: eventHub, jobs: self)
     }
 
     package func activeJob(of connectionID: UUID) async throws -> UUID? {
@@ -92,7 +107,7 @@ package struct JobService: ActiveJobLookup {
             guard try await store.get(id: id) != nil else { throw AskDBError.notFound("job") }
             throw AskDBError(.conflict, code: "job_not_retryable", message: "only dead or failed jobs can be retried")
         }
-        try await queue.publish([(job.id, job.kind)])
+        try await queue.publish([job])
         return job
     }
 }

@@ -25,7 +25,7 @@ package struct QueueStats: Sendable, Codable, Equatable {
     package var waiting: Int
     /// Entries handed to a worker and not yet acknowledged.
     package var inFlight: Int
-    /// Retries waiting for their time.
+    /// Retries waiting for their time, and jobs waiting for their user's running one.
     package var delayed: Int
     package var deadLetters: Int
 
@@ -41,6 +41,22 @@ package struct QueueStats: Sendable, Codable, Equatable {
         case inFlight = "in_flight"
         case deadLetters = "dead_letters"
     }
+}
+
+/// One entry of the queue's event stream: a job's state change, progress or cancel request.
+package struct JobEvent: Sendable, Equatable {
+    /// The stream's id for it: what a client resumes after (`Last-Event-ID`).
+    package var id: RedisStreamID
+    /// The job's id, lower-case.
+    package var job: String
+    /// `state`, `progress` or `cancel_requested`.
+    package var type: String
+    /// The event's JSON.
+    package var data: String
+
+    /// Whether the job's record may have changed with it (it ended, or was cancelled), rather than
+    /// only its progress.
+    package var mayEndJob: Bool { type != "progress" }
 }
 
 /// The live side of the queue in Redis: a stream with a consumer group hands out job ids,
@@ -65,6 +81,12 @@ package struct RedisJobQueue: Sendable {
     /// One stream of state and progress events for all jobs: a key per job would cost Redis
     /// memory for every job ever run, while watchers are few.
     var eventsKey: RedisArgument { RedisArgument(keys.key("jobs", "events")) }
+    /// Each user's running job (user → job id): a user runs one job at a time, so one user's
+    /// many connections never hold every worker while other users' jobs wait.
+    var runningKey: RedisArgument { RedisArgument(keys.key("jobs", "running")) }
+    /// What the scripts build keys from (a job's hash, a user's waiting set): `prefix:job:<id>`,
+    /// `prefix:jobs:waiting:<user>`.
+    var keyPrefix: RedisArgument { RedisArgument(keys.prefix) }
 
     /// Creates the stream and consumer group if they are missing.
     package func prepare() async throws {
@@ -77,17 +99,20 @@ package struct RedisJobQueue: Sendable {
 
     /// Puts jobs on the stream. With `onlyIfMissing`, jobs Redis already knows are left alone
     /// (for republishing what Redis may have lost).
-    package func publish(_ jobs: [(id: UUID, kind: String)], onlyIfMissing: Bool = false) async throws {
+    package func publish(_ jobs: [JobRecord], onlyIfMissing: Bool = false) async throws {
         for chunk in stride(from: 0, to: jobs.count, by: 500).map({ Array(jobs[$0..<min($0 + 500, jobs.count)]) }) {
             try await redis.run(
                 QueueScripts.publish,
                 keys: [stream, eventsKey] + chunk.map { hash($0.id) },
-                arguments: [onlyIfMissing ? "1" : "0"] + chunk.flatMap { [RedisArgument($0.id.lowercasedString), RedisArgument($0.kind)] }
+                arguments: [onlyIfMissing ? "1" : "0"] + chunk.flatMap {
+                    [RedisArgument($0.id.lowercasedString), RedisArgument($0.kind), RedisArgument($0.ownerID.lowercasedString)]
+                }
             )
         }
     }
 
-    /// Waits up to `block` for up to `count` new entries and takes leases on them.
+    /// Waits up to `block` for up to `count` new entries and takes leases on them; an entry
+    /// whose user has another job running waits for it instead (it is neither claimed nor dropped).
     package func claim(worker: String, count: Int, block: Duration, lease: Duration) async throws -> (claims: [JobClaim], dropped: Int) {
         let reply = try await redis.send(
             ["XREADGROUP", "GROUP", RedisArgument(Self.group), RedisArgument(worker), "COUNT", RedisArgument(count),
@@ -137,8 +162,8 @@ package struct RedisJobQueue: Sendable {
         }
         let reply = try await redis.run(
             QueueScripts.finish,
-            keys: [stream, eventsKey, deadKey, delayedKey] + outcomes.map { hash($0.claim.jobID) },
-            arguments: [RedisArgument(Self.group), RedisArgument(keepFinished)] + arguments
+            keys: [stream, eventsKey, deadKey, delayedKey, runningKey] + outcomes.map { hash($0.claim.jobID) },
+            arguments: [RedisArgument(Self.group), RedisArgument(keepFinished), keyPrefix] + arguments
         )
         return (reply.array ?? []).map { $0.int == 1 }
     }
@@ -160,29 +185,46 @@ package struct RedisJobQueue: Sendable {
         return try? JSONDecoder().decode(JobProgress.self, from: Data(bytes))
     }
 
-    /// A job's events after stream id `after` ("0" for all still kept), waiting up to `block`
-    /// for new ones; returns them and the cursor to continue from.
-    package func events(of id: UUID, after: String, block: Duration) async throws -> (events: [(id: String, type: String, data: String)], cursor: String) {
+    /// Every job's events after `after`, at most 500, waiting up to `block` for the first when
+    /// there are none (nil: not at all); and the cursor to go on from.
+    package func events(after: RedisStreamID, block: Duration?) async throws -> (events: [JobEvent], cursor: RedisStreamID) {
+        let wait: [RedisArgument] = block.map { ["BLOCK", RedisArgument($0.milliseconds)] } ?? []
         let reply = try await redis.send(
-            ["XREAD", "COUNT", "500", "BLOCK", RedisArgument(block.milliseconds), "STREAMS", eventsKey, RedisArgument(after)],
-            timeout: block + .seconds(5)
+            ["XREAD", "COUNT", RedisArgument(Self.eventPage)] + wait + ["STREAMS", eventsKey, RedisArgument(after.description)],
+            timeout: block.map { $0 + .seconds(5) }
         )
-        let job = id.lowercasedString
         var cursor = after
-        var events: [(id: String, type: String, data: String)] = []
+        var events: [JobEvent] = []
         for entry in reply.array?.first?.array?.dropFirst().first?.array ?? [] {
-            guard let parts = entry.array, let entryID = parts.first?.string, let fields = parts.dropFirst().first?.array else { continue }
+            guard let parts = entry.array, let entryID = parts.first?.string.flatMap(RedisStreamID.init), let fields = parts.dropFirst().first?.array else { continue }
             cursor = entryID
             var values: [String: String] = [:]
             for pair in stride(from: 0, to: fields.count - 1, by: 2) {
                 if let key = fields[pair].string { values[key] = fields[pair + 1].string }
             }
-            if values["job"] == job {
-                events.append((entryID, values["type"] ?? "state", values["data"] ?? "{}"))
+            if let job = values["job"] {
+                events.append(JobEvent(id: entryID, job: job, type: values["type"] ?? "state", data: values["data"] ?? "{}"))
             }
         }
         return (events, cursor)
     }
+
+    /// The events of job `id` after `after` that the stream still keeps (it holds the last
+    /// 10,000 of every job), read a page at a time without waiting.
+    package func history(of id: UUID, after: RedisStreamID = .zero) async throws -> [JobEvent] {
+        let job = id.lowercasedString
+        var cursor = after
+        var found: [JobEvent] = []
+        while true {
+            let (events, next) = try await events(after: cursor, block: nil)
+            found += events.filter { $0.job == job }
+            guard next > cursor else { return found }
+            cursor = next
+        }
+    }
+
+    /// Entries one read of the event stream returns at most.
+    private static let eventPage = 500
 
     /// Depth, in-flight, delayed and dead-letter counts.
     package func stats() async throws -> QueueStats {
@@ -212,14 +254,15 @@ package struct RedisJobQueue: Sendable {
         if !valid.isEmpty {
             let reply = try await redis.run(
                 QueueScripts.claim,
-                keys: [eventsKey] + valid.map { hash($0.id) },
-                arguments: [RedisArgument(worker), RedisArgument(lease.milliseconds)] + valid.map { RedisArgument($0.id.lowercasedString) }
+                keys: [eventsKey, stream, delayedKey, runningKey] + valid.map { hash($0.id) },
+                arguments: [RedisArgument(worker), RedisArgument(lease.milliseconds), RedisArgument(Self.group), keyPrefix]
+                    + valid.flatMap { [RedisArgument($0.id.lowercasedString), RedisArgument($0.entryID)] }
             )
             for (entry, token) in zip(valid, reply.array ?? []) {
-                if let token = token.int, token > 0 {
-                    claims.append(JobClaim(jobID: entry.id, entryID: entry.entryID, token: token))
-                } else {
-                    drop.append(entry.entryID)
+                switch token.int {
+                case let token? where token > 0: claims.append(JobClaim(jobID: entry.id, entryID: entry.entryID, token: token))
+                case -1: break  // Waits for its user's running job; the script closed its entry.
+                default: drop.append(entry.entryID)
                 }
             }
         }

@@ -208,7 +208,7 @@ package final class JobWorker: Service, Sendable {
                     lastReconcile = .now
                     let cutoff = Date().addingTimeInterval(-Double(configuration.reconcileAfter.milliseconds) / 1000)
                     let stale = try await store.stale(before: cutoff, limit: 100)
-                    try await queue.publish(stale.map { ($0.id, $0.kind) }, onlyIfMissing: true)
+                    try await queue.publish(stale, onlyIfMissing: true)
                 }
             } catch {
                 logger.warning("queue maintenance failed", metadata: ["error": "\(error)"])

@@ -31,6 +31,18 @@ package struct HistoryService: Sendable {
         try await history.deleteAll(ownerID: ownerID, connectionID: connectionID)
     }
 
+    /// Deletes every user's entries asked before `cutoff`, a batch at a time so no statement
+    /// holds many rows locked; returns how many went. The audit log keeps its rows: they hold
+    /// ids, the query text and a redacted error, never result values.
+    package func prune(askedBefore cutoff: Date) async throws -> Int {
+        var total = 0
+        while true {
+            let deleted = try await history.deleteAsked(before: cutoff, batch: 5000)
+            total += deleted
+            if deleted < 5000 { return total }
+        }
+    }
+
     /// The audit log, newest first, optionally of one connection or user; `before` is the last id seen.
     package func auditLog(connectionID: UUID?, userID: UUID?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
         try await audit.list(connectionID: connectionID, userID: userID, before: before, limit: limit)

@@ -165,6 +165,22 @@ package struct HistoryStore: Sendable {
         return 0
     }
 
+    /// Deletes up to `batch` entries asked before `cutoff`; returns how many went. Rows another
+    /// pruner is deleting are skipped, so several processes pruning at once never wait on each other.
+    func deleteAsked(before cutoff: Date, batch: Int) async throws -> Int {
+        let rows = try await postgres.query(
+            """
+            WITH gone AS (DELETE FROM query_history WHERE id IN (
+                              SELECT id FROM query_history WHERE created_at < \(cutoff) LIMIT \(batch) FOR UPDATE SKIP LOCKED)
+                          RETURNING 1)
+            SELECT count(*)::int8 FROM gone
+            """,
+            logger: logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
     private static func entries(_ rows: PostgresRowSequence) async throws -> [HistoryEntry] {
         var entries: [HistoryEntry] = []
         for try await (id, connectionID, question, query, answer, rowCount, model, createdAt)

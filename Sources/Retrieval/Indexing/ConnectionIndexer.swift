@@ -42,11 +42,15 @@ package struct ConnectionIndexer: Sendable {
     /// Documents embedded and staged together.
     private let batchSize: Int
     private let words: IdentifierWords?
+    /// Tables or collections one run documents at most (`ASKDB_MAX_OBJECTS_PER_INDEX`); which
+    /// ones, and that others were left out, the report's notes say.
+    private let maxObjects: Int
 
     /// - Parameter words: splits run-together table and column names into words in the documents.
     package init(store: any VectorStore, snapshots: SchemaSnapshotStore, embedder: any Embedder, logger: Logger, batchSize: Int = 64,
-                words: IdentifierWords? = nil) {
+                words: IdentifierWords? = nil, maxObjects: Int = ObjectCap.defaultLimit) {
         self.words = words
+        self.maxObjects = maxObjects
         self.store = store
         self.snapshots = snapshots
         self.embedder = embedder
@@ -57,7 +61,7 @@ package struct ConnectionIndexer: Sendable {
     /// Runs the whole pipeline. `progress` is also the cancellation checkpoint: it throws to stop.
     package func index(connectionID: UUID, connector: any SourceConnector, options: SamplingOptions, fence: (any WriteFence)?,
                       progress: @escaping @Sendable (Progress) async throws -> Void) async throws -> Report {
-        let snapshot = try await connector.sampleSchema(options: options) { done, total, object in
+        let snapshot = try await connector.sampleSchema(options: options, maxObjects: maxObjects) { done, total, object in
             try await progress(Progress(phase: "sample", done: done, total: total, message: object.isEmpty ? nil : "reading \(object)"))
         }
         let embedder = self.embedder

@@ -38,6 +38,15 @@ package struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return self
     }
 
+    /// What per-client limits count under: an IPv4 address itself (an IPv4-mapped one as
+    /// IPv4), an IPv6 address's /64, the network one subscriber is given: a host there may take
+    /// any address of it, so counting whole addresses would count nothing.
+    package var limitGroup: String {
+        let address = unmapped
+        guard !address.isIPv4 else { return address.description }
+        return "\(IPAddress(bytes: Array(address.bytes[0..<8]) + Array(repeating: 0, count: 8)))/64"
+    }
+
     package var description: String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let family = isIPv4 ? AF_INET : AF_INET6

@@ -25,9 +25,11 @@ extension TestClientProtocol {
         _ uri: String,
         token: String? = nil,
         body: [String: any Sendable]? = nil,
-        rawBody: String? = nil
+        rawBody: String? = nil,
+        headers extra: HTTPFields = [:]
     ) async throws -> APIAnswer {
         var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
         if let token { headers[.authorization] = "Bearer \(token)" }
         let bytes: ByteBuffer? = if let body {
             ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))

@@ -54,11 +54,12 @@ enum APITestHarness {
 
     /// Runs `body` against an application on a fresh, migrated database of its own.
     static func withFreshApplication<T: Sendable>(
+        mode: TestingSetup = .router,
         settings: [String: String] = [:],
         _ body: @Sendable (any TestClientProtocol, APIServices) async throws -> T
     ) async throws -> T {
         try await TestDatabase.with(migrated: true) { database, _ in
-            try await withApplication(database: database.url, settings: settings, body)
+            try await withApplication(database: database.url, mode: mode, settings: settings, body)
         }
     }
 

@@ -147,6 +147,68 @@ import Testing
         }
     }
 
+    /// Each attempt is counted before its password is checked, atomically: of 30 guesses sent
+    /// at once, only the limit's 10 are checked at all.
+    @Test func parallelGuessesCannotAllSlipUnderTheLimit() async throws {
+        try await APITestHarness.withFreshApplication(mode: .live) { client, _ in
+            _ = try await client.signUp("ivan@example.com")
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        try await client.call(.post, "/api/auth/login", body: ["email": "ivan@example.com", "password": "guess number \(index)"]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 10, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 20)
+        }
+    }
+
+    /// Behind a trusted proxy the client is the address it forwarded: an attacker's failures
+    /// hold back the attacker's address, never the owner's correct password from another one,
+    /// while the owner's own guesses are limited as well.
+    @Test func anotherClientsFailuresNeverRefuseTheCorrectPassword() async throws {
+        try await APITestHarness.withFreshApplication(mode: .live, settings: ["ASKDB_TRUSTED_PROXIES": "127.0.0.1"]) { client, _ in
+            _ = try await client.signUp("judy@example.com")
+            func login(_ password: String, from address: String) async throws -> APIAnswer {
+                try await client.call(.post, "/api/auth/login", body: ["email": "judy@example.com", "password": password],
+                                      headers: [.xForwardedFor: address])
+            }
+            for _ in 0..<10 {
+                #expect(try await login("attacker guess", from: "203.0.113.5").status == .unauthorized)
+            }
+            #expect(try await login("correct horse battery", from: "203.0.113.5").status == .tooManyRequests)
+            // A hop the client made up in front of the proxy's does not move it elsewhere.
+            #expect(try await login("attacker guess", from: "198.51.100.99, 203.0.113.5").status == .tooManyRequests)
+            #expect(try await login("correct horse battery", from: "198.51.100.7").status == .ok)
+            for _ in 0..<10 {
+                #expect(try await login("owner typo", from: "198.51.100.8").status == .unauthorized)
+            }
+            #expect(try await login("owner typo", from: "198.51.100.8").status == .tooManyRequests)
+            // One IPv6 network is one client, whichever of its addresses it takes.
+            for index in 0..<10 {
+                #expect(try await login("guess", from: "2001:db8:1:2::\(index + 1)").status == .unauthorized)
+            }
+            #expect(try await login("guess", from: "2001:db8:1:2:ffff::1").status == .tooManyRequests)
+        }
+    }
+
+    /// Without trusted proxies, `X-Forwarded-For` is anyone's to write and is not believed.
+    @Test func anUntrustedForwardedForIsIgnored() async throws {
+        try await APITestHarness.withFreshApplication(mode: .live) { client, _ in
+            _ = try await client.signUp("kim@example.com")
+            for index in 0..<10 {
+                let answer = try await client.call(.post, "/api/auth/login", body: ["email": "kim@example.com", "password": "guess guess"],
+                                                   headers: [.xForwardedFor: "192.0.2.\(index)"])
+                #expect(answer.status == .unauthorized)
+            }
+            let limited = try await client.call(.post, "/api/auth/login", body: ["email": "kim@example.com", "password": "guess guess"],
+                                                headers: [.xForwardedFor: "192.0.2.200"])
+            #expect(limited.status == .tooManyRequests)
+        }
+    }
+
     @Test func settingsRoundTripAndAreValidated() async throws {
         try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": "http://127.0.0.1:1", "ASKDB_LLM_MODEL": "qwen2.5-coder:7b",
                                                                  "ASKDB_LLM_CONTEXT_TOKENS": "4000"]) { client, _ in

@@ -206,6 +206,35 @@ import Testing
         }
     }
 
+    /// Past `ASKDB_MAX_CONNECTIONS_PER_USER` a new connection is 409 and nothing is stored, even
+    /// when the creations come at once; a deleted one makes room.
+    @Test func connectionsPerUserAreCapped() async throws {
+        try await APITestHarness.withFreshApplication(settings: ["ASKDB_MAX_CONNECTIONS_PER_USER": "3"]) { client, _ in
+            let token = try await client.signUp("owner@example.com")
+            let url = try sourceURL("postgres")
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<6 {
+                    group.addTask { try await client.call(.post, "/api/connections", token: token, body: ["name": "c\(index)", "kind": "postgres", "url": url]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 3, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 3)
+            let refused = try await client.call(.post, "/api/connections", token: token, body: ["name": "one more", "kind": "postgres", "url": url])
+            #expect(refused.status == .conflict && refused.errorCode == "too_many_connections")
+            #expect(refused.errorMessage?.contains("3") == true)
+            let listed = try #require(try await client.call(.get, "/api/connections", token: token)["items"] as? [[String: Any]])
+            #expect(listed.count == 3)
+
+            // Other users have their own allowance; a deleted connection makes room.
+            let other = try await client.signUp("other@example.com")
+            #expect(try await client.call(.post, "/api/connections", token: other, body: ["name": "mine", "kind": "postgres", "url": url]).status == .created)
+            let first = try #require(listed.first?["id"] as? String)
+            #expect(try await client.call(.delete, "/api/connections/\(first)", token: token).status == .noContent)
+            #expect(try await client.call(.post, "/api/connections", token: token, body: ["name": "one more", "kind": "postgres", "url": url]).status == .created)
+        }
+    }
+
     @Test func connectionTestsAreRateLimitedPerUser() async throws {
         try await APITestHarness.withFreshApplication { client, _ in
             let token = try await client.signUp("owner@example.com")

@@ -230,7 +230,7 @@ import Testing
                 #expect(final["attempts"] as? Int == 2)
                 #expect((final["progress"] as? [String: Any])?["percent"] as? Double == 100)
                 #expect((final["result"] as? [String: Any])?["version"] as? Int == 1)
-                let events = try await services.jobs.events(of: UUID(uuidString: jobID)!, after: "0", block: .milliseconds(10)).events
+                let events = try await services.jobs.history(of: UUID(uuidString: jobID)!)
                 #expect(events.filter { $0.data.contains("succeeded") }.count == 1, "the job ended once")
                 second.send(SIGTERM)
                 #expect(try await second.waitForExit(timeout: .seconds(20)) == 0)

@@ -75,7 +75,7 @@ import Testing
                 #expect(final["state"] as? String == "succeeded", "\(final.object)\n\(second.output)")
                 let result = try #require(final["result"] as? [String: Any])
                 #expect(result["version"] as? Int == 1)
-                let events = try await services.jobs.events(of: UUID(uuidString: jobID)!, after: "0", block: .milliseconds(10)).events
+                let events = try await services.jobs.history(of: UUID(uuidString: jobID)!)
                 #expect(events.filter { $0.data.contains("succeeded") }.count == 1, "the job ended once")
                 // Written once: one row per document of the published version, none left over
                 // from the interrupted run.

@@ -1,4 +1,5 @@
 import Foundation
+import DataSources
 @testable import SchemaModel
 import TestSupport
 import Testing
@@ -23,7 +24,7 @@ import Testing
         let metadata = try JSONDecoder().decode(Metadata.self, from: Data(contentsOf: Self.folder.appendingPathComponent("\(dataset).json")))
         try await TestDatabase.with { database, _ in
             try await SQLDataset.load(Self.folder.appendingPathComponent("\(dataset).sql"), into: database.url)
-            let snapshot = try await PostgresSamplingTests.connector(database).sampleSchema(options: SamplingOptions()) { _, _, _ in }
+            let snapshot = try await PostgresSamplingTests.connector(database).sampleSchema(options: SamplingOptions(), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             // Unquoted identifiers fold to lower case; a name without a schema is in public.
             func qualified(_ table: String) -> String { table.contains(".") ? table.lowercased() : "public.\(table.lowercased())" }
             #expect(Set(snapshot.objects.map(\.qualifiedName)) == Set(metadata.table_metadata.keys.map(qualified)))

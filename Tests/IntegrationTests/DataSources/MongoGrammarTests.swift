@@ -14,7 +14,7 @@ import Testing
         let connector = MongoSourceConnector(url: try MongoURL(try TestServers.mongoURL + database), connectURI: try TestServers.mongoURL + database,
                                              connectionID: UUID(), clients: pool)
         do {
-            let snapshot = try await connector.sampleSchema(options: SamplingOptions()) { _, _, _ in }
+            let snapshot = try await connector.sampleSchema(options: SamplingOptions(), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             let grammar = try #require(MongoGrammar().build(objects: snapshot.objects))
             #expect(grammar.gbnf.contains(#""\"items.sku\"""#))
             let guardrail = MongoPipelineGuard(database: database, options: SamplingOptions())

@@ -14,7 +14,7 @@ import Testing
         let url = try MongoURL(try TestServers.mongoURL + database)
         let pool = MongoClientPool()
         let connector = MongoSourceConnector(url: url, connectURI: try TestServers.mongoURL + database, connectionID: nil, clients: pool)
-        let snapshot = try await connector.sampleSchema(options: SamplingOptions(excludedColumns: ["orders.tags"])) { _, _, _ in }
+        let snapshot = try await connector.sampleSchema(options: SamplingOptions(excludedColumns: ["orders.tags"]), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
         _ = try? await client.run("dropDatabase", .int(1), database: database)
         await client.shutdown()
         await pool.close()
@@ -40,5 +40,21 @@ import Testing
         #expect(orders.column("password")?.profile == nil)
         #expect(!orders.sampleRows.map { JSONValue.object($0).jsonText }.joined().contains("hunter"))
         #expect(orders.indexes.contains { $0.hasPrefix("_id_") })
+    }
+
+    /// Past `maxObjects`, the first collections by name are documented and a note says so.
+    @Test func onlyTheFirstCollectionsByNameAreSampledPastTheCap() async throws {
+        let database = "shop_\(UUID().uuidString.prefix(8).lowercased())"
+        let client = try MongoClient(uri: try TestServers.mongoURL, timeout: .seconds(5))
+        try await MongoShop.load(into: client, database: database)
+        let pool = MongoClientPool()
+        let connector = MongoSourceConnector(url: try MongoURL(try TestServers.mongoURL + database), connectURI: try TestServers.mongoURL + database,
+                                             connectionID: nil, clients: pool)
+        let snapshot = try await connector.sampleSchema(options: SamplingOptions(), maxObjects: 1) { _, _, _ in }
+        _ = try? await client.run("dropDatabase", .int(1), database: database)
+        await client.shutdown()
+        await pool.close()
+        #expect(snapshot.objects.map(\.qualifiedName) == ["\(database).customers"])
+        #expect(snapshot.notes.contains { $0.hasPrefix("indexed the first 1 of 2 tables and collections, by schema and then name") })
     }
 }

@@ -23,7 +23,7 @@ import Testing
 
     @Test func chinooksKeysRelationshipsAndValuesAreRead() async throws {
         try await Self.withChinook { database in
-            let snapshot = try await Self.connector(database).sampleSchema(options: SamplingOptions()) { _, _, _ in }
+            let snapshot = try await Self.connector(database).sampleSchema(options: SamplingOptions(), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             #expect(snapshot.source == .postgres)
             #expect(snapshot.objects.map(\.qualifiedName) == [
                 "public.album", "public.artist", "public.customer", "public.employee", "public.genre", "public.invoice",
@@ -61,7 +61,7 @@ import Testing
             let connector = Self.connector(database)
             let snapshot = try await connector.sampleSchema(options: SamplingOptions(
                 excludedTables: ["public.playlist_track"], excludedColumns: ["customer.email", "phone"]
-            )) { _, _, _ in }
+            ), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             #expect(snapshot.object("public.playlist_track") == nil)
             let customer = try #require(snapshot.object("public.customer"))
             #expect(customer.column("email") == nil && customer.column("phone") == nil)
@@ -73,11 +73,11 @@ import Testing
             // The relationship through an excluded table is gone with it.
             #expect(snapshot.objects.allSatisfy { $0.foreignKeys.allSatisfy { $0.referencedObject != "public.playlist_track" } })
 
-            let structureOnly = try await connector.sampleSchema(options: SamplingOptions(sampleValues: false)) { _, _, _ in }
+            let structureOnly = try await connector.sampleSchema(options: SamplingOptions(sampleValues: false), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             #expect(structureOnly.objects.allSatisfy { object in object.sampleRows.isEmpty && object.columns.allSatisfy { $0.profile == nil } })
             #expect(structureOnly.object("public.invoice_line")?.foreignKeys.count == 2)
 
-            let excludedSchema = try await connector.sampleSchema(options: SamplingOptions(excludedSchemas: ["public"])) { _, _, _ in }
+            let excludedSchema = try await connector.sampleSchema(options: SamplingOptions(excludedSchemas: ["public"]), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             #expect(excludedSchema.objects.isEmpty)
         }
     }
@@ -90,12 +90,35 @@ import Testing
                 CREATE VIEW slow AS SELECT pg_sleep(30) IS NULL AS slept, id FROM fast;
                 """, in: database.url)
             let started = ContinuousClock.now
-            let snapshot = try await Self.connector(database, statementTimeout: .seconds(1)).sampleSchema(options: SamplingOptions()) { _, _, _ in }
+            let snapshot = try await Self.connector(database, statementTimeout: .seconds(1)).sampleSchema(options: SamplingOptions(), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             #expect(ContinuousClock.now - started < .seconds(10))
             #expect(snapshot.object("public.slow")?.kind == .view)
             #expect(snapshot.notes.contains { $0.hasPrefix("public.slow: values not sampled") && $0.contains("statement timeout") })
             // The transaction survived the timeout: the table after it was still sampled.
             #expect(snapshot.object("public.fast")?.column("status")?.profile?.values == ["closed", "open"])
+        }
+    }
+
+    /// A run documents at most `maxObjects` tables, the first by schema and then name; the
+    /// report says so, and keys into tables left out are dropped like keys into excluded ones.
+    @Test func aRunIndexesTheFirstObjectsByNameAndSaysSo() async throws {
+        try await Self.withChinook { source in
+            try await SQLDataset.run(script: #"CREATE SCHEMA aaa; CREATE TABLE aaa.zebra (id int); CREATE TABLE aaa."Zed" (id int);"#, in: source.url)
+            try await TestDatabase.with(migrated: true) { _, postgres in
+                let (_, connectionID) = try await AppRows.connection(in: postgres)
+                let snapshots = SchemaSnapshotStore(postgres: postgres, logger: TestServers.logger)
+                let indexer = ConnectionIndexer(store: PostgresVectorStore(postgres: postgres, logger: TestServers.logger), snapshots: snapshots,
+                                                embedder: HashEmbedder(), logger: TestServers.logger, maxObjects: 5)
+                let report = try await indexer.index(connectionID: connectionID, connector: Self.connector(source), options: SamplingOptions(), fence: nil) { _ in }
+                #expect(report.objects == 5)
+                #expect(report.notes.contains("indexed the first 5 of 13 tables and collections, by schema and then name; 8 were left out "
+                                              + "(the server's limit per index: exclude schemas or tables to index others)"), "\(report.notes)")
+                let snapshot = try #require(try await snapshots.load(connectionID: connectionID, version: report.version))
+                // Byte order: schema first, upper case before lower case.
+                #expect(snapshot.objects.map(\.qualifiedName) == ["aaa.Zed", "aaa.zebra", "public.album", "public.artist", "public.customer"])
+                #expect(snapshot.object("public.album")?.foreignKeys.count == 1)
+                #expect(snapshot.object("public.customer")?.foreignKeys.isEmpty == true, "its key points at employee, left out")
+            }
         }
     }
 
@@ -168,7 +191,7 @@ extension Dictionary where Key == String, Value == JSONValue {
             }
             try await postgres.query("ANALYZE", logger: TestServers.logger)
             let started = ContinuousClock.now
-            let snapshot = try await PostgresSamplingTests.connector(database).sampleSchema(options: SamplingOptions()) { _, _, _ in }
+            let snapshot = try await PostgresSamplingTests.connector(database).sampleSchema(options: SamplingOptions(), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             #expect(ContinuousClock.now - started < .seconds(30))
             #expect(Set(snapshot.objects.map(\.name)) == Set(generated.tableNames))
             let names = generated.tableNames

@@ -14,7 +14,7 @@ import Testing
                 CREATE TABLE "Order Notes" (note_id int PRIMARY KEY, invoice_id int REFERENCES invoice, "from" text, urgent boolean,
                     written timestamptz, tags text[], parent_id int REFERENCES "Order Notes");
                 """, in: source.url)
-            let snapshot = try await PostgresSamplingTests.connector(source).sampleSchema(options: SamplingOptions()) { _, _, _ in }
+            let snapshot = try await PostgresSamplingTests.connector(source).sampleSchema(options: SamplingOptions(), maxObjects: ObjectCap.defaultLimit) { _, _, _ in }
             var builder = SQLGrammar()
             builder.maximumScopes = 1000
             let grammar = try #require(builder.build(objects: snapshot.objects))

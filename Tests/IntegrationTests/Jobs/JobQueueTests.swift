@@ -15,6 +15,11 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
     let runs = Mutex<[UUID: Int]>([:])
     let active = Mutex<Set<UUID>>([])
     let overlaps = Mutex(0)
+    /// Owners with a job running now, jobs in the order they started, and how often a job
+    /// started while another of its owner's ran.
+    let activeOwners = Mutex<[UUID: Int]>([:])
+    let started = Mutex<[UUID]>([])
+    let ownerOverlaps = Mutex(0)
 
     init(failuresBeforeSuccess: Int = 0, permanent: Bool = false, steps: Int = 1, stepDelay: Duration = .zero) {
         self.failuresBeforeSuccess = failuresBeforeSuccess
@@ -31,6 +36,13 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
         let overlapped = active.withLock { !$0.insert(job.id).inserted }
         if overlapped { overlaps.withLock { $0 += 1 } }
         defer { active.withLock { _ = $0.remove(job.id) } }
+        started.withLock { $0.append(job.id) }
+        let ownerBusy = activeOwners.withLock { owners in
+            defer { owners[job.ownerID, default: 0] += 1 }
+            return owners[job.ownerID, default: 0] > 0
+        }
+        if ownerBusy { ownerOverlaps.withLock { $0 += 1 } }
+        defer { activeOwners.withLock { $0[job.ownerID, default: 1] -= 1 } }
         for step in 0..<steps {
             try await context.progress(JobProgress(phase: "work", done: step, total: steps))
             if stepDelay > .zero { try await Task.sleep(for: stepDelay) }
@@ -61,7 +73,7 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
             #expect(done.progress.percent == 100)
             #expect(done.result == .object(["run": .int(1)]))
             #expect(done.startedAt != nil && done.finishedAt != nil)
-            let events = try await harness.queue.events(of: job.id, after: "0", block: .milliseconds(10)).events
+            let events = try await harness.queue.history(of: job.id)
             #expect(events.map(\.type).contains("progress"))
             #expect(events.last?.data.contains("succeeded") == true)
 
@@ -146,16 +158,44 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
     @Test func twoWorkersNeverRunTheSameJobAtOnce() async throws {
         try await QueueHarness.with { harness in
             let handler = ScriptedHandler(steps: 3, stepDelay: .milliseconds(10))
+            var owners = [harness.ownerID]
+            for _ in 0..<7 { owners.append(try await harness.makeOwner()) }
             var ids: [UUID] = []
-            for _ in 0..<40 {
-                ids.append(try await harness.service.enqueueIndexing(connectionID: try await harness.makeConnection(), ownerID: harness.ownerID).job.id)
+            for index in 0..<40 {
+                let owner = owners[index % owners.count]
+                ids.append(try await harness.service.enqueueIndexing(connectionID: try await harness.makeConnection(owner: owner), ownerID: owner).job.id)
             }
             let workers = [harness.worker("w1", handler: handler, concurrency: 4), harness.worker("w2", handler: handler, concurrency: 4)]
             try await harness.running(workers) { [ids] in
                 for id in ids { try await harness.waitFor(id, timeout: .seconds(30)) { $0.state == .succeeded } }
             }
             #expect(handler.overlaps.withLock { $0 } == 0)
+            #expect(handler.ownerOverlaps.withLock { $0 } == 0, "a user ran two jobs at once")
             #expect(ids.allSatisfy { handler.runCount($0) == 1 })
+            #expect(try await harness.queue.stats() == QueueStats(waiting: 0, inFlight: 0, delayed: 0, deadLetters: 0))
+        }
+    }
+
+    /// A user's second job waits while another user's job takes the free slot, and starts as
+    /// soon as the user's first ends (not a lease later).
+    @Test func aUsersSecondJobWaitsWhileOtherUsersJobsRun() async throws {
+        try await QueueHarness.with { harness in
+            let handler = ScriptedHandler(steps: 5, stepDelay: .milliseconds(100))
+            var mine: [UUID] = []
+            for _ in 0..<3 {
+                mine.append(try await harness.service.enqueueIndexing(connectionID: try await harness.makeConnection(), ownerID: harness.ownerID).job.id)
+            }
+            let other = try await harness.makeOwner()
+            let theirs = try await harness.service.enqueueIndexing(connectionID: try await harness.makeConnection(owner: other), ownerID: other).job.id
+            let started = ContinuousClock.now
+            try await harness.running([harness.worker("w1", handler: handler, concurrency: 2, lease: .seconds(10))]) { [mine] in
+                for id in mine + [theirs] { try await harness.waitFor(id, timeout: .seconds(30)) { $0.state == .succeeded } }
+            }
+            let order = handler.started.withLock { $0 }
+            #expect(handler.ownerOverlaps.withLock { $0 } == 0)
+            #expect(order.firstIndex(of: theirs)! < order.firstIndex(of: mine[1])!, "the other user's job went first: \(order)")
+            // Three half-second jobs one after another, each handed over at once: far less than a 10 s lease each.
+            #expect(ContinuousClock.now - started < .seconds(8))
             #expect(try await harness.queue.stats() == QueueStats(waiting: 0, inFlight: 0, delayed: 0, deadLetters: 0))
         }
     }

@@ -35,17 +35,24 @@ struct QueueHarness: Sendable {
         }
     }
 
-    /// A connection row to hang jobs on (its URL is never opened by test handlers).
-    func makeConnection(_ name: String = UUID().uuidString) async throws -> UUID {
+    /// A connection row to hang jobs on (its URL is never opened by test handlers), the
+    /// harness's user's unless `owner` says whose.
+    func makeConnection(_ name: String = UUID().uuidString, owner: UUID? = nil) async throws -> UUID {
         let id = UUID()
         try await postgres.query(
             """
             INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, key_id, url_redacted)
-            VALUES (\(id), \(ownerID), \(name), 'postgres', '\\x00'::bytea, 'test', 'postgres://x')
+            VALUES (\(id), \(owner ?? ownerID), \(name), 'postgres', '\\x00'::bytea, 'test', 'postgres://x')
             """,
             logger: TestServers.logger
         )
         return id
+    }
+
+    /// Another user, to own jobs.
+    func makeOwner() async throws -> UUID {
+        try await UserStore(postgres: postgres, logger: TestServers.logger)
+            .create(email: EmailAddress("jobs-\(UUID().uuidString.prefix(8).lowercased())@example.com"), passwordHash: "x", role: .user).id
     }
 
     func worker(_ id: String, handler: any JobHandler, concurrency: Int = 2, lease: Duration = .seconds(2), retryBase: Duration = .milliseconds(50)) -> JobWorker {

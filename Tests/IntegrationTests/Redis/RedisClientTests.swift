@@ -5,8 +5,9 @@ import TestSupport
 import Testing
 
 @Suite struct RedisClientTests {
-    func withClient<T>(_ url: RedisURL? = nil, maxConnections: Int = 4, _ body: (RedisClient) async throws -> T) async throws -> T {
-        let client = RedisClient(configuration: .init(url: try url ?? TestServers.redisURL, maxConnections: maxConnections))
+    func withClient<T>(_ url: RedisURL? = nil, maxConnections: Int = 4, checkoutTimeout: Duration = .seconds(5),
+                       _ body: (RedisClient) async throws -> T) async throws -> T {
+        let client = RedisClient(configuration: .init(url: try url ?? TestServers.redisURL, maxConnections: maxConnections, checkoutTimeout: checkoutTimeout))
         do {
             let result = try await body(client)
             await client.shutdown()
@@ -141,7 +142,8 @@ import Testing
     }
 
     @Test func callersBeyondThePoolWaitTheirTurn() async throws {
-        try await withClient(maxConnections: 2) { redis in
+        // Waiting, not the checkout timeout, is under test: a busy machine must not make it time out.
+        try await withClient(maxConnections: 2, checkoutTimeout: .seconds(60)) { redis in
             let key = uniqueKey()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<50 {
@@ -152,6 +154,29 @@ import Testing
             #expect(try await redis.send("GET", key).int == 50)
             try await redis.send("DEL", key)
         }
+    }
+
+    /// A caller finds the only connection blocked: it fails after the checkout timeout, with
+    /// the error a client sees as 503 `busy`, instead of waiting behind the blocked command.
+    @Test func aWaiterGivesUpAfterTheCheckoutTimeout() async throws {
+        let redis = RedisClient(configuration: .init(url: try TestServers.redisURL, maxConnections: 1, checkoutTimeout: .milliseconds(300)))
+        let blocked = Task { try await redis.send(["BLPOP", uniqueKey(), "8"], timeout: .seconds(12)) }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        await #expect(throws: RedisPoolTimeout.self) { try await redis.send("PING") }
+        // Well before the blocked command's 8 s, with room for a machine busy with the rest of the suite.
+        #expect(ContinuousClock.now - started < .seconds(6))
+        let error = RedisPoolTimeout(limit: .milliseconds(300), connections: 1)
+        #expect(error.clientStatus == 503 && error.clientCode == "busy" && error.retryAfter == 1)
+
+        // A waiter cancelled meanwhile leaves nothing behind: the connection comes back to the pool.
+        let cancelled = Task { try await redis.send("PING") }
+        try await Task.sleep(for: .milliseconds(50))
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        _ = try await blocked.value
+        #expect(try await redis.send("PING") == .simpleString("PONG"))
+        await redis.shutdown()
     }
 
     @Test func shutdownFailsLaterCalls() async throws {
