@@ -10,9 +10,14 @@ package enum PostgresParser {
         let result = pg_query_parse(sql)
         defer { pg_query_free_parse_result(result) }
         if let error = result.error { throw SQLStatementSplitter.SyntaxError(error) }
-        guard let tree = result.parse_tree, let value = try? JSONValue(parsing: String(cString: tree)) else {
+        guard let tree = result.parse_tree else {
             throw SQLStatementSplitter.SyntaxError(message: "the parser returned no tree", position: nil)
         }
-        return value
+        do {
+            return try JSONValue(parsing: String(cString: tree))
+        } catch {
+            // The tree is well-formed JSON; what it can exceed is the reader's nesting limit.
+            throw SQLStatementSplitter.SyntaxError(message: "the query nests too deeply to check (a long chain of operators?)", position: nil)
+        }
     }
 }

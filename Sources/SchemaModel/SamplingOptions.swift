@@ -52,6 +52,24 @@ package struct SamplingOptions: Sendable, Codable, Equatable {
         return excludedColumns.contains { names.contains($0.lowercased()) }
     }
 
+    /// The names (lower-cased) of the columns of table `schema.table` that are excluded: bare
+    /// names, and names qualified with this table. The verdicts of
+    /// ``excludes(schema:table:column:)`` for column names without a dot, for checking many at once.
+    package func excludedColumnNames(schema: String, table: String) -> Set<String> {
+        let table = table.lowercased() + ".", qualified = schema.lowercased() + "." + table
+        var names: Set<String> = []
+        for entry in excludedColumns.map({ $0.lowercased() }) {
+            if entry.hasPrefix(qualified) {
+                names.insert(String(entry.dropFirst(qualified.count)))
+            } else if entry.hasPrefix(table) {
+                names.insert(String(entry.dropFirst(table.count)))
+            } else if !entry.contains(".") {
+                names.insert(entry)
+            }
+        }
+        return names
+    }
+
     /// Whether values of this column may be read: never for secret-looking names.
     package func samples(column: String) -> Bool {
         sampleValues && !Self.looksSecret(column)

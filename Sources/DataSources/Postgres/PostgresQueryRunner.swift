@@ -33,12 +33,21 @@ struct PostgresQueryRunner {
         // The guard resolved names and read string literals under these settings, so the server
         // must too; sorts and hashes spill to disk early and, where the role may set it (only a
         // superuser can), not past a limit.
-        try await connection.query("""
+        let settings = try await connection.query("""
             SELECT set_config('statement_timeout', \(milliseconds), true), set_config('lock_timeout', '2000', true),
                    set_config('search_path', \(searchPath), true), set_config('standard_conforming_strings', 'on', true),
                    set_config('work_mem', '16MB', true),
-                   CASE WHEN current_setting('is_superuser') = 'on' THEN set_config('temp_file_limit', '1GB', true) END
+                   CASE WHEN current_setting('is_superuser') = 'on' THEN set_config('temp_file_limit', '1GB', true) END,
+                   current_setting('server_encoding')
             """, logger: logger)
+        // The guard folds unquoted names as UTF-8 does; a single-byte encoding folds some letters
+        // differently, so a name could mean another table to the server.
+        for try await row in settings {
+            let encoding = try row.decode((String, String, String, String, String, String?, String).self).6
+            guard encoding == "UTF8" else {
+                throw QueryExecutionError(stage: "explain", code: nil, message: "the database's encoding is \(encoding); AskDB runs questions only on UTF8 databases")
+            }
+        }
 
         let plan: JSONValue? = try await stage("explain") {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) " + statement), logger: logger)

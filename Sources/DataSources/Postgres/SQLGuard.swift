@@ -23,6 +23,12 @@ package struct SQLGuard: Sendable {
     /// `pg_catalog, public`, and every `pg_*` name is refused, so nothing else can be meant.
     package static let defaultSchema = "public"
 
+    /// Bounds what one check may cost: a table named thousands of times is a denial of service,
+    /// not a question; and libpg_query recurses for each operator of a chain (`1+1+…`), so the
+    /// tokens are counted before it parses.
+    static let maximumTableReferences = 256
+    static let maximumTokens = 10_000
+
     package init(options: SamplingOptions = SamplingOptions(), snapshot: SchemaSnapshot,
                 allowedFunctions: Set<String> = SQLGuard.defaultFunctions) {
         self.options = options
@@ -69,14 +75,28 @@ package struct SQLGuard: Sendable {
         for type in walk.types where !isAllowed(type: type) {
             throw QueryRefusal("type_not_allowed", "casts to \(type.joined(separator: ".")) are not allowed: use an ordinary type such as text, integer, numeric, date or timestamp")
         }
+        guard walk.tables.count <= Self.maximumTableReferences else {
+            throw QueryRefusal("too_costly", "the query names tables \(walk.tables.count) times; at most \(Self.maximumTableReferences)")
+        }
+        let mentioned = Set(walk.columns.map { $0.lowercased() })
+        var excludedByObject: [String: Set<String>] = [:]
         var projections: [SQLTableProjection] = []
         for table in walk.tables {
             let object = try resolve(table)
-            for column in walk.columns where options.excludes(schema: object.schema, table: object.name, column: column) {
-                throw QueryRefusal("object_not_allowed", "the column \(column) is excluded for this connection")
+            let excluded: Set<String>
+            if let known = excludedByObject[object.qualifiedName] {
+                excluded = known
+            } else {
+                excluded = options.excludedColumnNames(schema: object.schema, table: object.name)
+                if let column = excluded.first(where: mentioned.contains) {
+                    throw QueryRefusal("object_not_allowed", "the column \(column) is excluded for this connection")
+                }
+                excludedByObject[object.qualifiedName] = excluded
             }
-            guard mayHideColumns(object) else { continue }
-            let readable = object.columns.map(\.name).filter { !options.excludes(schema: object.schema, table: object.name, column: $0) }
+            // Columns may be hidden: some were left out when it was indexed, or an exclusion
+            // names one now (a bare name names one in every table, even one added since).
+            guard object.excludedColumnCount > 0 || !excluded.isEmpty else { continue }
+            let readable = object.columns.map(\.name).filter { !excluded.contains($0.lowercased()) }
             guard !readable.isEmpty else {
                 throw QueryRefusal("object_not_allowed", "every column of \(table.display) is excluded for this connection")
             }
@@ -90,6 +110,10 @@ package struct SQLGuard: Sendable {
     private static func select(in sql: String) throws(QueryRefusal) -> JSONValue {
         // The parser reads a C string: a NUL would hide what follows it.
         guard !sql.utf8.contains(0) else { throw QueryRefusal("syntax_error", "the query holds a NUL character") }
+        let tokens = (try? PostgresScanner.tokens(in: sql).count) ?? 0
+        guard tokens <= maximumTokens else {
+            throw QueryRefusal("too_costly", "the query has \(tokens) tokens; at most \(maximumTokens) can be checked")
+        }
         let tree: JSONValue
         do {
             tree = try PostgresParser.parse(sql)
@@ -121,20 +145,6 @@ package struct SQLGuard: Sendable {
             throw QueryRefusal("object_not_allowed", "\(table.display) is not a table of this connection's index: use the tables listed")
         }
         return object
-    }
-
-    /// Whether the table may have columns the owner excluded: some were left out when it was
-    /// indexed, or an exclusion could name one of its columns now (a bare column name names one in
-    /// every table, even a column added since).
-    private func mayHideColumns(_ object: SchemaObject) -> Bool {
-        object.excludedColumnCount > 0 || options.excludedColumns.contains { entry in
-            let parts = entry.lowercased().split(separator: ".").map(String.init)
-            switch parts.count {
-            case 1: return true
-            case 2: return parts[0] == object.name.lowercased()
-            default: return parts[0] == object.schema.lowercased() && parts[1] == object.name.lowercased()
-            }
-        }
     }
 
     private func isAllowed(_ function: SQLTreeWalk.Function) -> Bool {

@@ -1,7 +1,8 @@
 import PostgresSyntax
 
 /// Puts a projection of its readable columns where a table with excluded columns is named:
-/// `customer c` becomes `(SELECT "id", "name" FROM "public"."customer") c`, spliced into the
+/// `customer c` becomes `(SELECT askdb_source."id", askdb_source."name" FROM "public"."customer"
+/// AS askdb_source) c`, spliced into the
 /// text at the token the parse tree points at. Everything that reads the table (whole-row values,
 /// `*`, NATURAL joins, alias column lists) then sees only those columns.
 struct SQLTableProjection {
@@ -27,6 +28,10 @@ struct SQLTableProjection {
         for projection in projections.sorted(by: { $0.table.location > $1.table.location }) {
             let table = projection.table
             guard let first = tokens.firstIndex(where: { $0.start == table.location }) else { throw unplaceable(table) }
+            // libpg_query's scanner gives U&"…" names a wrong end: such a name is not placed.
+            guard !(first...(first + (table.schema == nil ? 0 : 2))).contains(where: { index in
+                tokens.indices.contains(index) && original[tokens[index].start...].prefix(2).map { $0 | 0x20 } == Array("u&".utf8)
+            }) else { throw unplaceable(table) }
             let last = first + (table.schema == nil ? 0 : 2)
             guard table.schema == nil || word(first + 1) == "." else { throw unplaceable(table) }
             var (start, end) = (first, last)
@@ -45,9 +50,13 @@ struct SQLTableProjection {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The alias the projection reads its table under: its columns are qualified with it, so a
+    /// column gone since the index is an error, never the table's whole row under that name.
+    static let sourceAlias = "askdb_source"
+
     private var text: String {
-        let source = (table.only ? "ONLY " : "") + Self.quoted(schema) + "." + Self.quoted(table.name)
-        return "(SELECT " + columns.map(Self.quoted).joined(separator: ", ") + " FROM " + source + ")"
+        let source = (table.only ? "ONLY " : "") + Self.quoted(schema) + "." + Self.quoted(table.name) + " AS " + Self.sourceAlias
+        return "(SELECT " + columns.map { Self.sourceAlias + "." + Self.quoted($0) }.joined(separator: ", ") + " FROM " + source + ")"
             + (table.hasAlias ? "" : " AS " + Self.quoted(table.name))
     }
 

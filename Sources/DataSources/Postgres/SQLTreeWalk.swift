@@ -66,7 +66,10 @@ struct SQLTreeWalk {
             if let (location, columns) = Self.projection(child) { projections[location] = columns }
         case "FuncCall":
             let names = Self.names(child["funcname"])
-            if let name = names.last { functions.insert(Function(schema: names.count > 1 ? names[names.count - 2] : nil, name: name)) }
+            if let name = names.last {
+                functions.insert(Function(schema: names.count > 1 ? names[names.count - 2] : nil, name: name))
+                if let problem = Self.unboundedSize(name, arguments: child["args"]?.array ?? []) { refuse("function_not_allowed", problem) }
+            }
         case "typeName", "TypeName":
             if child["pct_type"] != nil { refuse("type_not_allowed", "%TYPE references are not allowed") }
             types.append(Self.names(child["names"]))
@@ -74,8 +77,10 @@ struct SQLTreeWalk {
             if let op = child["op"]?.string, !Self.timeFunctions.contains(op) {
                 refuse("function_not_allowed", "\(Self.keyword(op)) tells who is connected; questions' queries may not ask")
             }
-        case "A_Expr":
-            if Self.names(child["name"]).count > 1 {
+        case "A_Expr", "SubLink":
+            // An operator qualified with a schema can be anyone's function (`= ANY` keeps its
+            // operator in the SubLink).
+            if Self.names(child["name"] ?? child["operName"]).count > 1 {
                 refuse("operator_not_allowed", "OPERATOR(schema.op) is not allowed: write the operator itself")
             }
         case "SortBy":
@@ -130,23 +135,47 @@ struct SQLTreeWalk {
         refusals.append(QueryRefusal(code, message))
     }
 
-    /// `(SELECT a, b FROM schema.t)` and nothing more: its table's location and the columns.
+    /// `(SELECT s.a, s.b FROM schema.t AS s)` and nothing more, the columns qualified with the
+    /// table's alias (a bare name that is no column would be the whole row): its table's
+    /// location and the columns.
     private static func projection(_ subselect: JSONValue) -> (Int, [String])? {
         guard let select = subselect["subquery"]?["SelectStmt"]?.objectValue,
               Set(select.keys).isSubset(of: ["targetList", "fromClause", "limitOption", "op"]),
               select["op"]?.string == "SETOP_NONE", select["limitOption"]?.string == "LIMIT_OPTION_DEFAULT",
               let from = select["fromClause"]?.array, from.count == 1, let table = from[0]["RangeVar"],
-              table["schemaname"] != nil, table["alias"] == nil, let location = table["location"]?.int,
-              let targets = select["targetList"]?.array, !targets.isEmpty
+              table["schemaname"] != nil, let alias = table["alias"]?["aliasname"]?.string, table["alias"]?["colnames"] == nil,
+              let location = table["location"]?.int, let targets = select["targetList"]?.array, !targets.isEmpty
         else { return nil }
         var columns: [String] = []
         for target in targets {
             guard let target = target["ResTarget"], target["name"] == nil, let fields = target["val"]?["ColumnRef"]?["fields"]?.array,
-                  fields.count == 1, let column = fields[0]["String"]?["sval"]?.string
+                  fields.count == 2, fields[0]["String"]?["sval"]?.string == alias, let column = fields[1]["String"]?["sval"]?.string
             else { return nil }
             columns.append(column)
         }
         return (Int(location), columns)
+    }
+
+    /// The largest count or width a string function may be given: PostgreSQL folds a call on
+    /// constants while planning, so `repeat('x', 1000000000)` would take a gigabyte before any
+    /// cost check or timeout.
+    static let maximumSize = 10_000
+
+    /// Why a call could build an unbounded value: `repeat`, `lpad` and `rpad` need a literal
+    /// count up to ``maximumSize``; `format` a literal template whose widths stay under it.
+    private static func unboundedSize(_ function: String, arguments: [JSONValue]) -> String? {
+        switch function {
+        case "repeat", "lpad", "rpad":
+            let count = arguments.count > 1 ? arguments[1]["A_Const"].map { $0["ival"]?["ival"]?.int ?? 0 } : nil
+            guard let count, count <= maximumSize else { return "\(function) needs a literal count of at most \(maximumSize)" }
+        case "format":
+            guard let template = arguments.first?["A_Const"]?["sval"]?["sval"]?.string,
+                  !template.contains("*"), !template.split(separator: "%", omittingEmptySubsequences: false).dropFirst().contains(where: { $0.prefix(while: { $0.isNumber || $0 == "-" || $0 == "$" }).filter(\.isNumber).count > 4 })
+            else { return "format needs a literal template without * and with widths under \(maximumSize)" }
+        default:
+            break
+        }
+        return nil
     }
 
     private static func names(_ list: JSONValue?) -> [String] {
