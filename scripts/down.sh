@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 STATE="${ASKDB_STATE_DIR:-$ASKDB_ROOT/.askdb}"
 [ -d "$STATE" ] || { log "nothing to stop: $STATE does not exist"; exit 0; }
 
-for pidfile in "$STATE"/run/indexer-*.pid "$STATE/run/api.pid" "$STATE/run/llm.pid"; do
+for pidfile in "$STATE"/run/indexer-*.pid "$STATE"/run/api*.pid "$STATE/run/llm.pid" "$STATE/run/scripted-model.pid"; do
     [ -e "$pidfile" ] || continue
     log "stopping $(basename "$pidfile" .pid)"
     stop_pidfile "$pidfile" 20

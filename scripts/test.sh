@@ -147,6 +147,7 @@ smoke_index_chinook() {
         422) log "smoke: the bundled model wrote no usable query: $(json '["error"]["message"]' <"$WORK/answer.json")" ;;
         *) die "smoke: asking Chinook gave HTTP $status: $(cat "$WORK/answer.json")" ;;
     esac
+    SMOKE_TOKEN="$token" SMOKE_CONNECTION="$connection"
 }
 
 # The stack the smoke and oracle phases share, started once.
@@ -168,9 +169,53 @@ start_stack() {
     STACK_API="$api_url"
 }
 
+# A second API process on the shared stack whose language model is scripted
+# (scripts/lib/scripted_model.py, rules in $SCRIPTED_RULES): the suites that check what an
+# answer holds (MCP, metrics, the browser) ask through it, so none depends on what a real
+# model writes, while the API's own client code talks to the model over HTTP. Started once;
+# its processes' pid files sit in the stack's run folder, where scripts/down.sh stops them.
+start_scripted_api() {
+    start_stack
+    [ -n "${SCRIPTED_API:-}" ] && return 0
+    local model_port api_port
+    model_port="$(free_port)"
+    SCRIPTED_RULES="$WORK/scripted-rules.json"
+    [ -f "$SCRIPTED_RULES" ] || echo '[]' >"$SCRIPTED_RULES"
+    nohup python3 "$ASKDB_ROOT/scripts/lib/scripted_model.py" "$model_port" "$SCRIPTED_RULES" \
+        >>"$SMOKE_STATE/logs/scripted-model.log" 2>&1 </dev/null &
+    echo $! >"$SMOKE_STATE/run/scripted-model.pid"
+    wait_for_url "http://127.0.0.1:$model_port/v1/models" "$SMOKE_STATE/run/scripted-model.pid" 10 \
+        || die "the scripted model did not start: see $SMOKE_STATE/logs/scripted-model.log"
+    api_port="$(free_port)"
+    (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
+     export ASKDB_HOST=127.0.0.1 ASKDB_PORT="$api_port" ASKDB_LOG_FORMAT=json
+     export ASKDB_LLM_URL="http://127.0.0.1:$model_port" ASKDB_LLM_API=openai ASKDB_LLM_MODEL=scripted ASKDB_LLM_GRAMMAR=false
+     unset ASKDB_LLM_MODELS
+     nohup "$ASKDB_ROOT/.build/debug/askdb-api" serve >>"$SMOKE_STATE/logs/api-scripted.log" 2>&1 </dev/null &
+     echo $! >"$SMOKE_STATE/run/api-scripted.pid")
+    SCRIPTED_API="http://127.0.0.1:$api_port"
+    wait_for_url "$SCRIPTED_API/ready" "$SMOKE_STATE/run/api-scripted.pid" 30 \
+        || die "the scripted model's API did not become ready: see $SMOKE_STATE/logs/api-scripted.log"
+    log "scripted-model API on $SCRIPTED_API (model on 127.0.0.1:$model_port)"
+}
+
 phase_smoke() {
     start_stack
     smoke_index_chinook "$STACK_API" "$SMOKE_STATE/stack.env"
+    # The same connection through the second API process, whose model is scripted: one API's
+    # token and index serve the other, and the answer holds the rows the query gives.
+    start_scripted_api
+    python3 - "$SCRIPTED_RULES" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+rules.append({"contains": "three artists first in the alphabet", "reply": "SELECT name FROM artist ORDER BY name LIMIT 3"})
+json.dump(rules, open(sys.argv[1], "w"))
+PY
+    curl -fsS -m 60 "$SCRIPTED_API/api/query" -H "authorization: Bearer $SMOKE_TOKEN" -H 'content-type: application/json' \
+        -d "{\"connection_id\": \"$SMOKE_CONNECTION\", \"question\": \"Which three artists first in the alphabet?\"}" >"$WORK/scripted.json" \
+        || die "smoke: the scripted-model API did not answer"
+    [ "$(json '["row_count"]' <"$WORK/scripted.json")" = 3 ] || die "smoke: the scripted answer's rows are wrong: $(cat "$WORK/scripted.json")"
+    log "smoke: the scripted-model API answered from Chinook's rows"
     log "smoke run passed: up.sh, /ready, Chinook indexed and asked through the API"
 }
 
