@@ -243,6 +243,8 @@ let package = Package(
             name: "Evaluation",
             dependencies: [
                 "DataSources",
+                "Embedding",
+                "Query",
                 "Support"
             ]
         ),

@@ -8,8 +8,8 @@ import SchemaModel
 /// embed almost alike. So besides a similarity at or over ``threshold``, the two questions must
 /// have the same ``Signature``: the same numbers (digits or number words), quoted literals and
 /// capitalised names, the same words of the connection's vocabulary (its tables', columns' and
-/// sampled values' words: what a filter or a grouping names), and the same direction words
-/// (most/least, average). Anything else makes the example a few-shot pair only.
+/// sampled values' words: what a filter or a grouping names), the same direction words
+/// (most/least, average) and the same periods (per month, yearly). Anything else makes the example a few-shot pair only.
 package struct DirectMatch: Sendable {
     /// The similarity a direct answer needs, chosen on paraphrases and near-misses
     /// (docs/benchmarks.md, "Direct answers").
@@ -69,6 +69,8 @@ package struct DirectMatch: Sendable {
         package var names: Set<String>
         package var schemaWords: Set<String>
         package var directions: Set<Direction>
+        /// Periods a question groups or filters by ("per month", "yearly").
+        package var periods: Set<String>
 
         package enum Direction: Sendable, Hashable {
             case most, least, average
@@ -83,6 +85,7 @@ package struct DirectMatch: Sendable {
             let lowered = words.map { $0.lowercased() }
             schemaWords = Set(lowered.map(Self.singular).filter(vocabulary.words.contains))
             directions = Set(lowered.compactMap { Self.directionWords[$0] })
+            periods = Set(lowered.compactMap { Self.periodWords[$0] })
         }
 
         /// Literals in double quotes (straight or curly), and in single quotes that open a word
@@ -187,6 +190,12 @@ package struct DirectMatch: Sendable {
             "least": .least, "fewest": .least, "lowest": .least, "smallest": .least, "minimum": .least, "min": .least, "worst": .least,
             "shortest": .least, "less": .least, "fewer": .least, "bottom": .least, "oldest": .least, "earliest": .least, "cheapest": .least,
             "average": .average, "avg": .average, "mean": .average,
+        ]
+
+        static let periodWords: [String: String] = [
+            "hour": "hour", "hours": "hour", "hourly": "hour", "day": "day", "days": "day", "daily": "day", "week": "week", "weeks": "week",
+            "weekly": "week", "month": "month", "months": "month", "monthly": "month", "quarter": "quarter", "quarters": "quarter",
+            "quarterly": "quarter", "year": "year", "years": "year", "yearly": "year", "annual": "year", "annually": "year",
         ]
 
         /// Words a schema's names share with every question ("name", "id" would match anything).
