@@ -1,5 +1,6 @@
 import Embedding
 import Foundation
+import Support
 import Query
 
 /// Measures ``DirectMatch`` on pairs of questions that must match (paraphrases of an example)
@@ -43,7 +44,7 @@ package enum DirectMatchCalibration {
     /// The pairs of a CSV file with the columns `question`, `example`, `expected` (`match` or
     /// `miss`) and `kind`.
     package static func pairs(csv text: String) throws -> [Pair] {
-        let records = try ExampleCSV.records(text)
+        let records = try CSV.records(text)
         guard let header = records.first?.fields,
               let question = header.firstIndex(of: "question"), let example = header.firstIndex(of: "example"),
               let expected = header.firstIndex(of: "expected"), let kind = header.firstIndex(of: "kind") else {

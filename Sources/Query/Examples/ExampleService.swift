@@ -107,9 +107,9 @@ package struct ExampleService: Sendable {
     /// left out, so importing the same file twice adds nothing the second time.
     package func importCSV(ownerID: UUID, connectionID: UUID, text: String) async throws -> ImportOutcome {
         let record = try await indexed.record(id: connectionID, ownerID: ownerID)
-        let records: [ExampleCSV.Record]
+        let records: [CSV.Record]
         do {
-            records = try ExampleCSV.records(text)
+            records = try CSV.records(text)
         } catch {
             throw AskDBError.invalid("invalid_csv", "line \(error.line): \(error.message)")
         }

@@ -1,5 +1,6 @@
 @testable import API
 import Foundation
+import Support
 import HummingbirdTesting
 import PostgresNIO
 @testable import Query
@@ -60,7 +61,7 @@ import Testing
 
                 let exported = try await client.call(.get, examples + ".csv", token: token)
                 #expect(exported.headers[.contentType]?.hasPrefix("text/csv") == true)
-                let records = try ExampleCSV.records(String(decoding: exported.body, as: UTF8.self))
+                let records = try CSV.records(String(decoding: exported.body, as: UTF8.self))
                 #expect(records.dropFirst().map(\.fields) == [["How many albums are there?", "SELECT count(*) AS albums FROM album"],
                                                               ["Which genres, by name?", "SELECT name\nFROM genre ORDER BY name"]])
 

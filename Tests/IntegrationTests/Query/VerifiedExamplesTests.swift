@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func theDemosExamplesPassTheGuardAndAnswerFromChinook() async throws {
-        let records = try ExampleCSV.records(try String(contentsOf: Self.examplesFile, encoding: .utf8))
+        let records = try CSV.records(try String(contentsOf: Self.examplesFile, encoding: .utf8))
         #expect(records.first?.fields == ["question", "query"])
         let examples = records.dropFirst().map { (question: $0.fields[0], query: $0.fields[1]) }
         #expect(examples.count >= 30)
