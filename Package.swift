@@ -396,6 +396,7 @@ let package = Package(
             name: "EvaluationTests",
             dependencies: [
                 "DataSources",
+                "Embedding",
                 "Evaluation"
             ]
         ),

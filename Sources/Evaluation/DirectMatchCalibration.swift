@@ -62,7 +62,7 @@ package enum DirectMatchCalibration {
     package static func score(_ pairs: [Pair], embedder: any Embedder, vocabulary: DirectMatch.Vocabulary) async throws -> [Scored] {
         let questions = try await embedder.embed(pairs.map(\.question)), examples = try await embedder.embed(pairs.map(\.example))
         return zip(pairs, zip(questions, examples)).map { pair, vectors in
-            Scored(pair: pair, similarity: Double(WorkedExamples.cosine(vectors.0, vectors.1)),
+            Scored(pair: pair, similarity: Double(ExamplePool.cosine(vectors.0, vectors.1)),
                    sameSignature: DirectMatch.Signature(pair.question, vocabulary: vocabulary) == DirectMatch.Signature(pair.example, vocabulary: vocabulary))
         }
     }
