@@ -36,7 +36,9 @@ package struct DirectMatch: Sendable {
             self.words = Set(words.flatMap(Signature.words).map(Signature.singular).filter { $0.count >= 3 && !Signature.stopWords.contains($0) })
         }
 
-        /// The snapshot's object and column names and their categorical values and examples.
+        /// The snapshot's object and column names and their categorical values: the words a
+        /// filter or a grouping names. Sampled free text (track titles) is left out: its words
+        /// are everyday English ("show", "love") and would tell paraphrases apart.
         package init(_ snapshot: SchemaSnapshot) {
             var words: [String] = []
             for object in snapshot.objects {
@@ -44,7 +46,6 @@ package struct DirectMatch: Sendable {
                 for column in object.columns {
                     words.append(column.name)
                     words += column.profile?.values ?? []
-                    words += column.profile?.examples ?? []
                 }
             }
             self.init(words: words.map(Self.splitCamelCase))
@@ -198,7 +199,11 @@ package struct DirectMatch: Sendable {
             "quarterly": "quarter", "year": "year", "years": "year", "yearly": "year", "annual": "year", "annually": "year",
         ]
 
-        /// Words a schema's names share with every question ("name", "id" would match anything).
-        static let stopWords: Set<String> = ["the", "and", "for", "with", "from", "that", "this", "are", "was", "has", "have", "all", "per", "each", "which"]
+        /// Words a schema's names or values share with every question: the asking itself ("show",
+        /// "list", a playlist called "TV Shows" notwithstanding) and names too common to tell
+        /// anything ("name", "id").
+        static let stopWords: Set<String> = ["the", "and", "for", "with", "from", "that", "this", "are", "was", "has", "have", "all", "per", "each",
+                                             "which", "what", "how", "show", "list", "give", "tell", "find", "display", "get", "return", "name",
+                                             "number", "count"]
     }
 }
