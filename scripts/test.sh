@@ -234,9 +234,10 @@ PY
 phase_oracle() {
     start_stack
     local run set examples
-    # The tuning set also goes with worked examples in its prompts (--examples), which must not
-    # change which question the reply is for.
-    for run in defog/questions_dev.csv:0 askdb/questions_tune.csv:2 askdb/questions_holdout.csv:0; do
+    # The tuning set goes once more with worked examples in its prompts (--examples: half its
+    # questions as examples, the other half asked), which must not change which question the
+    # reply is for, and where a question asks what an example asks, the example must answer it.
+    for run in defog/questions_dev.csv:0 askdb/questions_tune.csv:0 askdb/questions_holdout.csv:0 askdb/questions_tune.csv:2; do
         set="${run%:*}" examples="${run##*:}"
         log "oracle: $set (examples: $examples)"
         (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
