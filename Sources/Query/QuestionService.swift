@@ -32,10 +32,10 @@ package struct QuestionService: Sendable {
     private let connections: ConnectionService
     private let activeJobs: any ActiveJobLookup
     private let store: any VectorStore
-    private let snapshots: SchemaSnapshotStore
-    private let embedder: EmbedderSlot
+    let snapshots: SchemaSnapshotStore
+    let embedder: EmbedderSlot
     private let models: ModelCatalog?
-    private let accounts: AccountService
+    let accounts: AccountService
     private let history: HistoryService
     private let rates: RateLimiter
     private let concurrency: ConcurrencyLimiter
@@ -90,10 +90,7 @@ package struct QuestionService: Sendable {
     /// Everything that can refuse a question before it runs: input, ownership, a finished index,
     /// a configured model, the rate limit, the host policy.
     package func prepare(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> Prepared {
-        let question = request.question.trimmed()
-        guard !question.isEmpty, question.unicodeScalars.count <= 2000 else {
-            throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
-        }
+        let question = try Self.checked(question: request.question)
         let record = try await indexedConnection(id: request.connectionID, ownerID: ownerID)
         guard let models else {
             throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
@@ -184,7 +181,7 @@ package struct QuestionService: Sendable {
 
     /// The owner's connection, which must have a finished index: a question's context and the
     /// guard's view of the schema both come from it.
-    private func indexedConnection(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
+    func indexedConnection(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
         let record = try await connections.connection(id: id, ownerID: ownerID)
         guard record.indexVersion > 0 else {
             let job = try await activeJobs.activeJob(of: record.id)
@@ -193,6 +190,15 @@ package struct QuestionService: Sendable {
             } ?? "this connection has no finished index yet: POST /api/connections/\(record.id.lowercasedString)/index first")
         }
         return record
+    }
+
+    /// `question` trimmed, if it is one a question may be: 1 to 2000 characters.
+    static func checked(question: String) throws -> String {
+        let question = question.trimmed()
+        guard !question.isEmpty, question.unicodeScalars.count <= 2000 else {
+            throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
+        }
+        return question
     }
 
     /// The connection's database behind its dialect's guard, under its current options, with
