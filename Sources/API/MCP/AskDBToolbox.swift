@@ -29,7 +29,7 @@ struct AskDBToolbox: MCPHandler {
         case AskDBTools.listConnections.name: return try await listConnections()
         case AskDBTools.describeSchema.name: return try await describeSchema(MCPArguments.decode(MCPArguments.SchemaTables.self, from: arguments))
         case AskDBTools.findTables.name: return try await findTables(MCPArguments.decode(MCPArguments.TableSearch.self, from: arguments))
-        case AskDBTools.ask.name: return try await ask(MCPArguments.decode(MCPArguments.Question.self, from: arguments))
+        case AskDBTools.ask.name: return try await ask(MCPArguments.decode(QueryRoutes.Question.self, from: arguments))
         case AskDBTools.runQuery.name: return try await runQuery(MCPArguments.decode(MCPArguments.WrittenQuery.self, from: arguments))
         default: throw JSONRPCError.invalidParams("unknown tool: \(name)")
         }
@@ -41,7 +41,7 @@ struct AskDBToolbox: MCPHandler {
     }
 
     private func describeSchema(_ arguments: MCPArguments.SchemaTables) async throws -> MCPToolResult {
-        let schema = try await questions.schema(ownerID: ownerID, connectionID: try MCPArguments.id(arguments.connectionID, what: "connection"))
+        let schema = try await questions.schema(ownerID: ownerID, connectionID: arguments.connectionID)
         var objects = schema.snapshot.objects
         var unknown: [String] = []
         if let tables = arguments.tables {
@@ -70,7 +70,7 @@ struct AskDBToolbox: MCPHandler {
     private func findTables(_ arguments: MCPArguments.TableSearch) async throws -> MCPToolResult {
         let limit = arguments.limit ?? 10
         guard (1...50).contains(limit) else { throw AskDBError.invalid("validation_failed", "`limit` must be from 1 to 50") }
-        let retrieval = try await questions.findTables(ownerID: ownerID, connectionID: try MCPArguments.id(arguments.connectionID, what: "connection"),
+        let retrieval = try await questions.findTables(ownerID: ownerID, connectionID: arguments.connectionID,
                                                        question: arguments.question)
         let found = retrieval.ranking.prefix(limit).compactMap { retrieval.snapshot.object($0) }
         let tables: [JSONValue] = found.map { object in
@@ -82,11 +82,8 @@ struct AskDBToolbox: MCPHandler {
         return MCPToolResult(text: text, structured: ["tables": .array(tables), "context": .string(retrieval.context.text)])
     }
 
-    private func ask(_ arguments: MCPArguments.Question) async throws -> MCPToolResult {
-        let request = QuestionRequest(connectionID: try MCPArguments.id(arguments.connectionID, what: "connection"), question: arguments.question,
-                                      mode: arguments.mode)
-        let conversation = try arguments.conversationID.map { try MCPArguments.id($0, what: "conversation") }
-        let reply = try await questions.answer(try await questions.prepare(ownerID: ownerID, request, conversationID: conversation))
+    private func ask(_ arguments: QueryRoutes.Question) async throws -> MCPToolResult {
+        let reply = try await questions.answer(try await questions.prepare(ownerID: ownerID, arguments.request, conversationID: arguments.conversationID))
         var fields = try JSONValue(parsing: String(decoding: reply.json, as: UTF8.self)).objectValue ?? [:]
         // Until answers say whether a verified example gave them.
         if fields["verified"] == nil { fields["verified"] = .bool(false) }
@@ -94,7 +91,7 @@ struct AskDBToolbox: MCPHandler {
     }
 
     private func runQuery(_ arguments: MCPArguments.WrittenQuery) async throws -> MCPToolResult {
-        let run = try await questions.runQuery(ownerID: ownerID, connectionID: try MCPArguments.id(arguments.connectionID, what: "connection"),
+        let run = try await questions.runQuery(ownerID: ownerID, connectionID: arguments.connectionID,
                                                query: arguments.query)
         let fields = try MCPRendering.json(run).objectValue ?? [:]
         return MCPToolResult(text: MCPRendering.result(fields), structured: fields)

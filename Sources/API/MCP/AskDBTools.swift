@@ -25,7 +25,7 @@ enum AskDBTools {
             """,
         inputSchema: schema("""
             {"type": "object", "required": ["connection_id"], "additionalProperties": false, "properties": {
-              "connection_id": {"type": "string", "description": "The connection's id, from list_connections."},
+              "connection_id": {"type": "string", "format": "uuid", "description": "The connection's id, from list_connections."},
               "tables": {"type": "array", "maxItems": 100, "items": {"type": "string"},
                          "description": "Only these tables or collections: `schema.table` or a bare name (case-insensitive)."}
             }}
@@ -42,7 +42,7 @@ enum AskDBTools {
             """,
         inputSchema: schema("""
             {"type": "object", "required": ["connection_id", "question"], "additionalProperties": false, "properties": {
-              "connection_id": {"type": "string", "description": "The connection's id, from list_connections."},
+              "connection_id": {"type": "string", "format": "uuid", "description": "The connection's id, from list_connections."},
               "question": {"type": "string", "minLength": 1, "maxLength": 2000, "description": "The question, in plain language."},
               "limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10, "description": "How many table names to return at most."}
             }}
@@ -61,10 +61,10 @@ enum AskDBTools {
             """,
         inputSchema: schema("""
             {"type": "object", "required": ["connection_id", "question"], "additionalProperties": false, "properties": {
-              "connection_id": {"type": "string", "description": "The connection's id, from list_connections."},
+              "connection_id": {"type": "string", "format": "uuid", "description": "The connection's id, from list_connections."},
               "question": {"type": "string", "minLength": 1, "maxLength": 2000, "description": "The question, in plain language."},
               "mode": {"type": "string", "enum": ["answer", "sql_only"], "description": "sql_only: the query and its rows, no answer in words."},
-              "conversation_id": {"type": "string", "description": "Continue this conversation (from an earlier ask): its last turns inform the query."}
+              "conversation_id": {"type": "string", "format": "uuid", "description": "Continue this conversation (from an earlier ask): its last turns inform the query."}
             }}
             """)
     )
@@ -81,7 +81,7 @@ enum AskDBTools {
             """,
         inputSchema: schema("""
             {"type": "object", "required": ["connection_id", "query"], "additionalProperties": false, "properties": {
-              "connection_id": {"type": "string", "description": "The connection's id, from list_connections."},
+              "connection_id": {"type": "string", "format": "uuid", "description": "The connection's id, from list_connections."},
               "query": {"type": "string", "minLength": 1, "maxLength": 100000, "description": "One read-only SQL statement, or a MongoDB {collection, pipeline} JSON text."}
             }}
             """)
