@@ -65,3 +65,21 @@ import Testing
         #expect(MCPBridge.requestID(in: #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#) == nil)
     }
 }
+
+/// The text a tool result carries beside its structured content.
+@Suite struct MCPRenderingTests {
+    @Test func aResultShowsTheAnswerTheQueryAndTheFirstRows() {
+        let rows = (1...25).map { JSONValue.array([.int(Int64($0)), $0 == 1 ? .null : .string(String(repeating: "x", count: 80))]) }
+        let text = MCPRendering.result(["answer": .string("Twenty-five."), "query": .string("SELECT id, name FROM t"),
+                                        "columns": .array([.string("id"), .string("name")]), "rows": .array(rows), "truncated": .bool(true)])
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "Twenty-five.")
+        #expect(lines.contains("SELECT id, name FROM t"))
+        #expect(lines.contains("id | name"))
+        #expect(lines.contains("1 | NULL"))
+        #expect(lines.contains("2 | " + String(repeating: "x", count: MCPRendering.shownValue) + "…"))
+        #expect(!lines.contains { $0.hasPrefix("21 |") })
+        #expect(text.contains("25 rows, the first 20 shown") && text.contains("truncated"))
+        #expect(MCPRendering.table(columns: [.object(["name": .string("n")])], rows: [], truncated: false) == "n\n(no rows)")
+    }
+}
