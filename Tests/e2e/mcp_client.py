@@ -5,8 +5,9 @@ whose model is scripted. scripts/test.sh's `mcp` phase runs it:
 
     mcp_client.py CONFIG.json
 
-CONFIG.json: {"api": URL, "askdb_api": path of askdb-api, "owner_key": API key, "other_key":
-API key of a second user, "connection_id": the owner's indexed Chinook connection}. The
+CONFIG.json: {"api": URL, "second_api": URL of another API process on the same stack,
+"askdb_api": path of askdb-api, "owner_key": API key, "other_key": API key of a second user,
+"connection_id": the owner's indexed Chinook connection}. The
 scripted model must answer the question below with SELECT count(*) AS albums FROM album.
 Exits non-zero with the failed check's message.
 """
@@ -117,8 +118,32 @@ async def over_stdio(config, key, checks):
             await checks(session, config)
 
 
+async def across_processes(config):
+    """No session: a client initialised by one API process goes on with another, as behind a
+    load balancer, and what it posts is answered without any Mcp-Session-Id."""
+    headers = {"Authorization": f"Bearer {config['owner_key']}", "Accept": "application/json, text/event-stream"}
+    async with create_mcp_http_client(headers=headers) as client:
+        def message(id, method, params):
+            return {"jsonrpc": "2.0", "id": id, "method": method, "params": params}
+        first = await client.post(config["second_api"] + "/mcp", json=message(1, "initialize", {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}))
+        check(first.status_code == 200 and "mcp-session-id" not in first.headers, f"initialize: {first.status_code} {first.headers}")
+        version = first.json()["result"]["protocolVersion"]
+        accepted = await client.post(config["api"] + "/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"},
+                                     headers={"MCP-Protocol-Version": version})
+        check(accepted.status_code == 202, f"notifications/initialized: {accepted.status_code}")
+        listed = await client.post(config["api"] + "/mcp", json=message(2, "tools/call", {"name": "list_connections", "arguments": {}}),
+                                   headers={"MCP-Protocol-Version": version})
+        ids = [c["id"] for c in listed.json()["result"]["structuredContent"]["connections"]]
+        check(config["connection_id"] in ids, f"list_connections on the other process: {listed.text[:300]}")
+        streamless = await client.get(config["api"] + "/mcp")
+        check(streamless.status_code == 405, f"GET /mcp: {streamless.status_code}")
+
+
 async def main():
     config = json.load(open(sys.argv[1]))
+    await asyncio.wait_for(across_processes(config), timeout=30)
+    print("mcp: initialised on one API process, served by another", flush=True)
     for transport, run in [("http", over_http), ("stdio", over_stdio)]:
         for who, key, checks in [("owner", config["owner_key"], owner_checks), ("other user", config["other_key"], other_user_checks)]:
             started = time.monotonic()
