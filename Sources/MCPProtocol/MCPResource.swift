@@ -2,10 +2,15 @@ import Support
 
 /// A resource as `resources/list` names it.
 package struct MCPResource: Sendable, Equatable {
+    /// What `resources/read` names it by.
     package var uri: String
+    /// A short programmatic name.
     package var name: String
+    /// For people.
     package var title: String
+    /// What it holds, for the client's model.
     package var description: String
+    /// The type of its text, e.g. `text/plain`.
     package var mimeType: String
 
     package init(uri: String, name: String, title: String, description: String, mimeType: String) {
@@ -24,6 +29,7 @@ package struct MCPResource: Sendable, Equatable {
 
 /// A URI template for resources a client may read without listing them first.
 package struct MCPResourceTemplate: Sendable, Equatable {
+    /// An RFC 6570 template, e.g. `askdb://connections/{connection_id}/schema`.
     package var uriTemplate: String
     package var name: String
     package var description: String
@@ -44,8 +50,11 @@ package struct MCPResourceTemplate: Sendable, Equatable {
 
 /// A resource's text, as `resources/read` answers it.
 package struct MCPResourceContents: Sendable, Equatable {
+    /// The URI that was read.
     package var uri: String
+    /// The type of `text`.
     package var mimeType: String
+    /// The resource itself.
     package var text: String
 
     package init(uri: String, mimeType: String, text: String) {

@@ -41,11 +41,13 @@ struct AskDBToolbox: MCPHandler {
     }
 
     private func describeSchema(_ arguments: MCPArguments.SchemaTables) async throws -> MCPToolResult {
+        if let tables = arguments.tables, tables.count > 100 {
+            throw AskDBError.invalid("validation_failed", "`tables` names at most 100 tables")
+        }
         let schema = try await questions.schema(ownerID: ownerID, connectionID: arguments.connectionID)
         var objects = schema.snapshot.objects
         var unknown: [String] = []
         if let tables = arguments.tables {
-            guard tables.count <= 100 else { throw AskDBError.invalid("validation_failed", "`tables` names at most 100 tables") }
             let wanted = tables.map { $0.lowercased() }
             objects = objects.filter { wanted.contains($0.qualifiedName.lowercased()) || wanted.contains($0.name.lowercased()) }
             unknown = tables.filter { name in !objects.contains { [$0.qualifiedName.lowercased(), $0.name.lowercased()].contains(name.lowercased()) } }
