@@ -251,6 +251,8 @@ let package = Package(
             name: "Evaluation",
             dependencies: [
                 "DataSources",
+                "Embedding",
+                "Query",
                 "Support"
             ]
         ),

@@ -120,6 +120,11 @@ register_and_login() {
     curl -fsS "$api/api/auth/login" -H 'content-type: application/json' -d "$credentials" | json '["token"]'
 }
 
+# Prints a new API key named $3 of the user whose access token is $2, through the API at $1.
+make_api_key() {
+    curl -fsS "$1/api/keys" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "{\"name\": \"$3\"}" | json '["secret"]'
+}
+
 # Registers $3 through the API at $1, connects Chinook for it (stack.env $2) and indexes it,
 # polling the job until it succeeds: sets CHINOOK_TOKEN (an access token), CHINOOK_CONNECTION
 # and CHINOOK_JOB (the finished job).
@@ -149,11 +154,22 @@ smoke_index_chinook() {
     [ "$(printf '%s' "$body" | json '["result"]["objects"]')" = 11 ] || die "smoke: indexing Chinook found other than 11 tables: $body"
     log "smoke: Chinook indexed through the API ($(printf '%s' "$body" | json '["result"]["documents"]') documents)"
 
-    # A question to the bundled model, offline. What a 135M model writes is not tested, only
-    # that the path holds: an answer, or a clear refusal after the repairs.
+    # The demo's verified examples, imported as a user would; its first question is then
+    # answered by one of them, without the model.
+    curl -fsS "$api/api/connections/$connection/examples.csv" -H "authorization: Bearer $token" -H 'content-type: text/csv' \
+        --data-binary "@$ASKDB_ROOT/datasets/chinook/examples.csv" >"$WORK/imported.json" || die "smoke: importing the demo's examples failed"
+    [ "$(json '["errors"]' <"$WORK/imported.json")" = "[]" ] || die "smoke: the demo's examples did not all import: $(cat "$WORK/imported.json")"
+    curl -fsS -m 120 "$api/api/query" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+        -d "{\"connection_id\": \"$connection\", \"question\": \"Which 5 artists have the most tracks?\", \"mode\": \"sql_only\"}" >"$WORK/verified.json" \
+        || die "smoke: the demo's first question failed"
+    [ "$(json '["verified"]' <"$WORK/verified.json")" = True ] || die "smoke: no verified example answered the demo's first question: $(cat "$WORK/verified.json")"
+    log "smoke: $(json '["imported"]' <"$WORK/imported.json") examples imported; the first question answered by one: $(json '["rows"][0]' <"$WORK/verified.json")"
+
+    # A question to the bundled model, offline, shown the examples most like it. What a 135M
+    # model writes is not tested, only that the path holds: an answer, or a clear refusal.
     local status
     status="$(curl -sS -m 300 -o "$WORK/answer.json" -w '%{http_code}' "$api/api/query" -H "authorization: Bearer $token" \
-        -H 'content-type: application/json' -d "{\"connection_id\": \"$connection\", \"question\": \"Which 5 artists have the most tracks?\"}")"
+        -H 'content-type: application/json' -d "{\"connection_id\": \"$connection\", \"question\": \"Which media types are there?\"}")"
     case "$status" in
         200) log "smoke: the bundled model answered with: $(json '["query"]' <"$WORK/answer.json")" ;;
         422) log "smoke: the bundled model wrote no usable query: $(json '["error"]["message"]' <"$WORK/answer.json")" ;;
@@ -247,26 +263,18 @@ phase_oracle() {
     done
 }
 
-# Prints a new API key of the user whose access token is $2, through the API at $1.
-make_api_key() {
-    curl -fsS "$1/api/keys" -H "authorization: Bearer $2" -H 'content-type: application/json' -d '{"name": "mcp"}' | json '["secret"]'
-}
-
 # The MCP server held to the official Python SDK (Tests/e2e/mcp_client.py) through the
 # scripted-model API: over Streamable HTTP and over the stdio bridge, every tool as the owner of
 # an indexed Chinook, the same tools as a second user who must find nothing, and writes refused;
 # and a client initialised by the stack's first API process served by the second (no session).
-# Reuses the smoke's connection when the smoke ran.
 phase_mcp() {
     start_scripted_api
     ensure_mcp_client "$STATE"
     local owner_token connection other_token
-    if [ -n "${SMOKE_TOKEN:-}" ]; then
-        owner_token="$SMOKE_TOKEN" connection="$SMOKE_CONNECTION"
-    else
-        connect_chinook "$SCRIPTED_API" "$SMOKE_STATE/stack.env" mcp-owner@example.com
-        owner_token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION"
-    fi
+    # A connection of its own even after the smoke: the smoke's has the demo's verified
+    # examples, which would answer some questions without the scripted model.
+    connect_chinook "$SCRIPTED_API" "$SMOKE_STATE/stack.env" mcp-owner@example.com
+    owner_token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION"
     other_token="$(register_and_login "$SCRIPTED_API" mcp-other@example.com "another horse battery staple")"
     python3 - "$SCRIPTED_RULES" <<'PY'
 import json, sys
@@ -276,7 +284,7 @@ json.dump(rules, open(sys.argv[1], "w"))
 PY
     # The keys reach the client in a file only it reads, never on a command line.
     (umask 077
-     OWNER_KEY="$(make_api_key "$SCRIPTED_API" "$owner_token")" OTHER_KEY="$(make_api_key "$SCRIPTED_API" "$other_token")" \
+     OWNER_KEY="$(make_api_key "$SCRIPTED_API" "$owner_token" mcp)" OTHER_KEY="$(make_api_key "$SCRIPTED_API" "$other_token" mcp)" \
          python3 - "$WORK/mcp.json" "$SCRIPTED_API" "$STACK_API" "$ASKDB_ROOT/.build/debug/askdb-api" "$connection" <<'PY'
 import json, os, sys
 path, api, second_api, askdb_api, connection = sys.argv[1:]
@@ -301,8 +309,7 @@ phase_fuzz() {
     token="$(register_and_login "$api" "$email" "quiet meadow lantern 17")"
     (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
      cd "$WORK" && "$ASKDB_ROOT/.build/debug/askdb-api" create-admin --email "$email" >/dev/null) || die "fuzz: create-admin failed"
-    key="$(curl -fsS "$api/api/keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-        -d '{"name": "fuzz"}' | json '["secret"]')"
+    key="$(make_api_key "$api" "$token" fuzz)"
     log "fuzz: schemathesis $SCHEMATHESIS_VERSION against $api/openapi.json"
     local served started=$SECONDS status=0
     served="$(grep -c '"message":"Request"' "$SMOKE_STATE/logs/api.log")"

@@ -24,7 +24,7 @@ extension QuestionService {
     /// question's prompt would get, best first, and that context's text. Nothing runs against
     /// the user's database.
     package func findTables(ownerID: UUID, connectionID: UUID, question: String) async throws -> SchemaRetriever.Retrieval {
-        let question = try Self.checked(question: question)
+        let question = try QuestionInput.question(question)
         let record = try await indexedConnection(id: connectionID, ownerID: ownerID)
         let settings = try await accounts.effectiveSettings(userID: ownerID)
         return try await retriever(embedder: try await embedder.get(), contextTokens: settings.contextTokens)

@@ -59,6 +59,9 @@ struct APIConfig: Sendable {
         questionLimits.query.maxCost = Double(try environment.integer("ASKDB_MAX_QUERY_COST", default: Int(QueryLimits.defaultMaxCost), in: 1000...1_000_000_000_000))
         questionLimits.query.maxCellBytes = try environment.integer("ASKDB_MAX_CELL_BYTES", default: 64 * 1024, in: 256...(16 << 20))
         questionLimits.query.maxResultBytes = try environment.integer("ASKDB_MAX_RESULT_BYTES", default: 8 << 20, in: 1024...(256 << 20))
+        // "off": verified examples are worked examples only, never the answer by themselves.
+        questionLimits.directMatch = environment.optional("ASKDB_EXAMPLE_MATCH_THRESHOLD")?.lowercased() == "off" ? nil
+            : DirectMatch(threshold: try environment.decimal("ASKDB_EXAMPLE_MATCH_THRESHOLD", default: DirectMatch.defaultThreshold, in: 0.5...1))
         maxConnectionsPerUser = try environment.integer("ASKDB_MAX_CONNECTIONS_PER_USER", default: ConnectionService.defaultMaxPerUser, in: 1...100_000)
         eventStreams = StreamLimits(
             perUser: try environment.integer("ASKDB_MAX_EVENT_STREAMS_PER_USER", default: StreamLimits().perUser, in: 1...1000),

@@ -39,6 +39,7 @@ func buildRouter(services: APIServices, trustedProxies: TrustedProxies = Trusted
     AdminQueueRoutes(jobs: services.jobs, workers: services.workers).register(on: authenticated)
     QueryRoutes(questions: services.questions).register(on: authenticated)
     HistoryRoutes(history: services.history).register(on: authenticated)
+    ExampleRoutes(examples: services.examples, history: services.history).register(on: authenticated)
     MCPRoutes(questions: services.questions, connections: services.connections)
         .register(on: router.group("mcp").add(middleware: AuthenticationMiddleware(accounts: services.accounts)))
     // Last, so it sees the whole table and wraps only the not-found answer.

@@ -62,9 +62,3 @@ struct EvaluationDatabases {
         return try await ProcessServices.withRunning([client], logger: logger) { try await body(client) }
     }
 }
-
-/// An evaluation that cannot go on, said in one line.
-struct EvaluationError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

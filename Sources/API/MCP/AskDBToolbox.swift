@@ -86,9 +86,7 @@ struct AskDBToolbox: MCPHandler {
 
     private func ask(_ arguments: QueryRoutes.Question) async throws -> MCPToolResult {
         let reply = try await questions.answer(try await questions.prepare(ownerID: ownerID, arguments.request, conversationID: arguments.conversationID))
-        var fields = try JSONValue(parsing: String(decoding: reply.json, as: UTF8.self)).objectValue ?? [:]
-        // Until answers say whether a verified example gave them.
-        if fields["verified"] == nil { fields["verified"] = .bool(false) }
+        let fields = try JSONValue(parsing: String(decoding: reply.json, as: UTF8.self)).objectValue ?? [:]
         return MCPToolResult(text: MCPRendering.result(fields), structured: fields)
     }
 

@@ -12,10 +12,12 @@ package struct HistoryEntry: Sendable, Codable, Equatable {
     package var answer: String?
     package var rowCount: Int?
     package var model: String?
+    /// Why no query answered it, for a question that failed.
+    package var error: String?
     package var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, question, query, answer, model
+        case id, question, query, answer, model, error
         case connectionID = "connection_id"
         case rowCount = "row_count"
         case createdAt = "created_at"
@@ -26,7 +28,7 @@ package struct HistoryEntry: Sendable, Codable, Equatable {
 package struct HistoryStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
-    private static let columns = "id, connection_id, question, query, answer, row_count, model, created_at"
+    private static let columns = "id, connection_id, question, query, answer, row_count, model, error, created_at"
 
     /// Entries being written, group-committed: a busy API inserts them a batch at a time.
     private let inserts: GroupCommit<Insert, Result<Void, any Error>>
@@ -80,9 +82,9 @@ package struct HistoryStore: Sendable {
     struct InsertEntries: PostgresPreparedStatement {
         // clock_timestamp(): entries of one batch keep the order they were asked in.
         static let sql = """
-            INSERT INTO query_history (id, user_id, connection_id, conversation_id, question, query, answer, row_count, model, timings, created_at)
+            INSERT INTO query_history (id, user_id, connection_id, conversation_id, question, query, answer, row_count, model, timings, error, created_at)
             SELECT id, user_id, connection_id, conversation_id, question, s->>'query', s->>'answer', (s->>'row_count')::int4,
-                   s->>'model', coalesce(s->'timings', '{}'), clock_timestamp()
+                   s->>'model', coalesce(s->'timings', '{}'), s->>'error', clock_timestamp()
             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]::jsonb[])
                  AS entry(id, user_id, connection_id, conversation_id, question, s)
             """
@@ -114,7 +116,7 @@ package struct HistoryStore: Sendable {
             """
             SELECT question, query FROM (
                 SELECT question, query, created_at, id FROM query_history
-                WHERE user_id = \(ownerID) AND connection_id = \(connectionID) AND conversation_id = \(conversationID) AND query IS NOT NULL
+                WHERE user_id = \(ownerID) AND connection_id = \(connectionID) AND conversation_id = \(conversationID) AND query IS NOT NULL AND error IS NULL
                 ORDER BY created_at DESC, id DESC LIMIT \(limit)
             ) recent ORDER BY created_at, id
             """,
@@ -183,10 +185,10 @@ package struct HistoryStore: Sendable {
 
     private static func entries(_ rows: PostgresRowSequence) async throws -> [HistoryEntry] {
         var entries: [HistoryEntry] = []
-        for try await (id, connectionID, question, query, answer, rowCount, model, createdAt)
-            in rows.decode((UUID, UUID, String, String?, String?, Int?, String?, Date).self) {
+        for try await (id, connectionID, question, query, answer, rowCount, model, error, createdAt)
+            in rows.decode((UUID, UUID, String, String?, String?, Int?, String?, String?, Date).self) {
             entries.append(HistoryEntry(id: id, connectionID: connectionID, question: question, query: query, answer: answer,
-                                        rowCount: rowCount, model: model, createdAt: createdAt))
+                                        rowCount: rowCount, model: model, error: error, createdAt: createdAt))
         }
         return entries
     }
