@@ -266,7 +266,8 @@ phase_oracle() {
 # The MCP server held to the official Python SDK (Tests/e2e/mcp_client.py) through the
 # scripted-model API: over Streamable HTTP and over the stdio bridge, every tool as the owner of
 # an indexed Chinook, the same tools as a second user who must find nothing, and writes refused;
-# and a client initialised by the stack's first API process served by the second (no session).
+# a client initialised by the stack's first API process served by the second (no session); a
+# wrong key refused through the bridge; and no API key in any log of the stack.
 phase_mcp() {
     start_scripted_api
     ensure_mcp_client "$STATE"
@@ -285,10 +286,10 @@ PY
     # The keys reach the client in a file only it reads, never on a command line.
     (umask 077
      OWNER_KEY="$(make_api_key "$SCRIPTED_API" "$owner_token" mcp)" OTHER_KEY="$(make_api_key "$SCRIPTED_API" "$other_token" mcp)" \
-         python3 - "$WORK/mcp.json" "$SCRIPTED_API" "$STACK_API" "$ASKDB_ROOT/.build/debug/askdb-api" "$connection" <<'PY'
+         python3 - "$WORK/mcp.json" "$SCRIPTED_API" "$STACK_API" "$ASKDB_ROOT/.build/debug/askdb-api" "$connection" "$SMOKE_STATE/logs" <<'PY'
 import json, os, sys
-path, api, second_api, askdb_api, connection = sys.argv[1:]
-json.dump({"api": api, "second_api": second_api, "askdb_api": askdb_api, "connection_id": connection,
+path, api, second_api, askdb_api, connection, logs = sys.argv[1:]
+json.dump({"api": api, "second_api": second_api, "askdb_api": askdb_api, "connection_id": connection, "logs": logs,
            "owner_key": os.environ["OWNER_KEY"], "other_key": os.environ["OTHER_KEY"]}, open(path, "w"))
 PY
     ) || die "mcp: making the users' API keys failed"

@@ -7,16 +7,18 @@ whose model is scripted. scripts/test.sh's `mcp` phase runs it:
 
 CONFIG.json: {"api": URL, "second_api": URL of another API process on the same stack,
 "askdb_api": path of askdb-api, "owner_key": API key, "other_key": API key of a second user,
-"connection_id": the owner's indexed Chinook connection}. The
+"connection_id": the owner's indexed Chinook connection, "logs": the stack's log folder}. The
 scripted model must answer the question below with SELECT count(*) AS albums FROM album.
 Exits non-zero with the failed check's message.
 """
 import asyncio
+import glob
 import json
+import os
 import sys
 import time
 
-from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp import ClientSession, MCPError, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
@@ -140,8 +142,31 @@ async def across_processes(config):
         check(streamless.status_code == 405, f"GET /mcp: {streamless.status_code}")
 
 
+async def refused_key(config):
+    """A wrong key through the bridge is a JSON-RPC error the client shows, not a hang."""
+    server = StdioServerParameters(command=config["askdb_api"], args=["mcp", "--url", config["api"]],
+                                   env={"ASKDB_API_KEY": "askdb_not-a-real-key"})
+    async with stdio_client(server) as (read, write):
+        async with ClientSession(read, write) as session:
+            try:
+                await session.initialize()
+            except MCPError as error:
+                check((error.error.data or {}).get("status") == 401, f"a wrong key: {error.error}")
+                return
+            check(False, "a wrong key initialised a session")
+
+
+def keys_never_logged(config):
+    for path in glob.glob(os.path.join(config["logs"], "*.log")):
+        text = open(path, encoding="utf-8", errors="replace").read()
+        for name in ["owner_key", "other_key"]:
+            check(config[name] not in text, f"{path} holds the {name}")
+
+
 async def main():
     config = json.load(open(sys.argv[1]))
+    await asyncio.wait_for(refused_key(config), timeout=30)
+    print("mcp: a wrong key through the bridge is refused as the REST API refuses it (401)", flush=True)
     await asyncio.wait_for(across_processes(config), timeout=30)
     print("mcp: initialised on one API process, served by another", flush=True)
     for transport, run in [("http", over_http), ("stdio", over_stdio)]:
@@ -149,6 +174,8 @@ async def main():
             started = time.monotonic()
             await asyncio.wait_for(run(config, key, checks), timeout=120)
             print(f"mcp: {transport}, {who}: passed in {time.monotonic() - started:.1f} s", flush=True)
+    keys_never_logged(config)
+    print("mcp: no log line of the stack holds an API key", flush=True)
 
 
 if __name__ == "__main__":
