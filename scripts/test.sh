@@ -6,6 +6,8 @@
 #   smoke   scripts/up.sh --debug, then Chinook indexed and asked through the API
 #   oracle  askdb-api eval --oracle on the smoke stack: every gold query of the dev set and of
 #           the project's own questions through the real path; any miss fails
+#   mcp     the official MCP Python SDK against the scripted-model API's /mcp, over HTTP and
+#           over the stdio bridge (askdb-api mcp): every tool, two users, a refused write
 #   fuzz    schemathesis holds that stack's API to its OpenAPI document (/openapi.json); last,
 #           since it leaves random users and connections behind
 #
@@ -15,7 +17,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-PHASES=(swift smoke oracle fuzz)
+PHASES=(swift smoke oracle mcp fuzz)
 SWIFT_TEST_ARGS=()
 if [ "${1:-}" = --phase ]; then
     [ -n "${2:-}" ] || die "--phase needs a name: ${PHASES[*]}"
@@ -118,12 +120,18 @@ register_and_login() {
     curl -fsS "$api/api/auth/login" -H 'content-type: application/json' -d "$credentials" | json '["token"]'
 }
 
-# Through the running stack's API, as a user would: register, connect Chinook, index it, and
-# poll the job until it succeeds with all 11 tables.
-smoke_index_chinook() {
-    local api="$1" demo_url token connection job state="" body=""
+# Prints a new API key named $3 of the user whose access token is $2, through the API at $1.
+make_api_key() {
+    curl -fsS "$1/api/keys" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "{\"name\": \"$3\"}" | json '["secret"]'
+}
+
+# Registers $3 through the API at $1, connects Chinook for it (stack.env $2) and indexes it,
+# polling the job until it succeeds: sets CHINOOK_TOKEN (an access token), CHINOOK_CONNECTION
+# and CHINOOK_JOB (the finished job).
+connect_chinook() {
+    local api="$1" email="$3" demo_url token connection job state="" body=""
     demo_url="$(sed -n 's/^DEMO_DATABASE_URL=//p' "$2")"
-    token="$(register_and_login "$api" smoke@example.com "correct horse battery staple")"
+    token="$(register_and_login "$api" "$email" "correct horse battery staple")"
     connection="$(curl -fsS "$api/api/connections" -H "authorization: Bearer $token" -H 'content-type: application/json' \
         -d "{\"name\": \"chinook\", \"kind\": \"postgres\", \"url\": \"$demo_url\"}" | json '["connection"]["id"]')"
     job="$(curl -fsS -X POST "$api/api/connections/$connection/index" -H "authorization: Bearer $token" | json '["job"]["id"]')"
@@ -133,7 +141,16 @@ smoke_index_chinook() {
         case "$state" in succeeded|failed|dead|cancelled) break ;; esac
         sleep 0.5
     done
-    [ "$state" = succeeded ] || die "smoke: indexing Chinook ended $state: $body"
+    [ "$state" = succeeded ] || die "indexing Chinook for $email ended $state: $body"
+    CHINOOK_TOKEN="$token" CHINOOK_CONNECTION="$connection" CHINOOK_JOB="$body"
+}
+
+# Through the running stack's API, as a user would: register, connect Chinook, index it, and
+# poll the job until it succeeds with all 11 tables.
+smoke_index_chinook() {
+    local api="$1" token connection body
+    connect_chinook "$api" "$2" smoke@example.com
+    token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION" body="$CHINOOK_JOB"
     [ "$(printf '%s' "$body" | json '["result"]["objects"]')" = 11 ] || die "smoke: indexing Chinook found other than 11 tables: $body"
     log "smoke: Chinook indexed through the API ($(printf '%s' "$body" | json '["result"]["documents"]') documents)"
 
@@ -247,6 +264,41 @@ phase_oracle() {
     done
 }
 
+# The MCP server held to the official Python SDK (Tests/e2e/mcp_client.py) through the
+# scripted-model API: over Streamable HTTP and over the stdio bridge, every tool as the owner of
+# an indexed Chinook, the same tools as a second user who must find nothing, and writes refused;
+# a client initialised by the stack's first API process served by the second (no session); a
+# wrong key refused through the bridge; and no API key in any log of the stack.
+phase_mcp() {
+    start_scripted_api
+    ensure_mcp_client "$STATE"
+    local owner_token connection other_token
+    # A connection of its own even after the smoke: the smoke's has the demo's verified
+    # examples, which would answer some questions without the scripted model.
+    connect_chinook "$SCRIPTED_API" "$SMOKE_STATE/stack.env" mcp-owner@example.com
+    owner_token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION"
+    other_token="$(register_and_login "$SCRIPTED_API" mcp-other@example.com "another horse battery staple")"
+    python3 - "$SCRIPTED_RULES" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+rules.append({"contains": "albums does the mcp store hold", "reply": "SELECT count(*) AS albums FROM album"})
+json.dump(rules, open(sys.argv[1], "w"))
+PY
+    # The keys reach the client in a file only it reads, never on a command line.
+    (umask 077
+     OWNER_KEY="$(make_api_key "$SCRIPTED_API" "$owner_token" mcp)" OTHER_KEY="$(make_api_key "$SCRIPTED_API" "$other_token" mcp)" \
+         python3 - "$WORK/mcp.json" "$SCRIPTED_API" "$STACK_API" "$ASKDB_ROOT/.build/debug/askdb-api" "$connection" "$SMOKE_STATE/logs" <<'PY'
+import json, os, sys
+path, api, second_api, askdb_api, connection, logs = sys.argv[1:]
+json.dump({"api": api, "second_api": second_api, "askdb_api": askdb_api, "connection_id": connection, "logs": logs,
+           "owner_key": os.environ["OWNER_KEY"], "other_key": os.environ["OTHER_KEY"]}, open(path, "w"))
+PY
+    ) || die "mcp: making the users' API keys failed"
+    "$STATE/venv/bin/python" "$ASKDB_ROOT/Tests/e2e/mcp_client.py" "$WORK/mcp.json" \
+        || die "mcp: the MCP Python SDK $MCP_CLIENT_VERSION found the server wrong (the check above says how)"
+    log "mcp: the MCP Python SDK $MCP_CLIENT_VERSION passed over HTTP and over the stdio bridge"
+}
+
 # The API held to its OpenAPI document: schemathesis (scripts/schemathesis.toml, every check)
 # with 25 examples an operation, then the stateful phase along the document's links (create a
 # connection, read, index, delete it), as a user of its own made admin so the admin routes are
@@ -259,8 +311,7 @@ phase_fuzz() {
     token="$(register_and_login "$api" "$email" "quiet meadow lantern 17")"
     (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
      cd "$WORK" && "$ASKDB_ROOT/.build/debug/askdb-api" create-admin --email "$email" >/dev/null) || die "fuzz: create-admin failed"
-    key="$(curl -fsS "$api/api/keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-        -d '{"name": "fuzz"}' | json '["secret"]')"
+    key="$(make_api_key "$api" "$token" fuzz)"
     log "fuzz: schemathesis $SCHEMATHESIS_VERSION against $api/openapi.json"
     local served started=$SECONDS status=0
     served="$(grep -c '"message":"Request"' "$SMOKE_STATE/logs/api.log")"
