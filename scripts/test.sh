@@ -129,11 +129,19 @@ make_api_key() {
 # polling the job until it succeeds: sets CHINOOK_TOKEN (an access token), CHINOOK_CONNECTION
 # and CHINOOK_JOB (the finished job).
 connect_chinook() {
-    local api="$1" email="$3" demo_url token connection job state="" body=""
+    local api="$1" email="$3" demo_url token connection
     demo_url="$(sed -n 's/^DEMO_DATABASE_URL=//p' "$2")"
     token="$(register_and_login "$api" "$email" "correct horse battery staple")"
     connection="$(curl -fsS "$api/api/connections" -H "authorization: Bearer $token" -H 'content-type: application/json' \
         -d "{\"name\": \"chinook\", \"kind\": \"postgres\", \"url\": \"$demo_url\"}" | json '["connection"]["id"]')"
+    index_and_wait "$api" "$token" "$connection"
+    CHINOOK_TOKEN="$token" CHINOOK_CONNECTION="$connection" CHINOOK_JOB="$INDEX_JOB"
+}
+
+# Indexes connection $3 through the API at $1 with token $2 and waits until the job succeeds;
+# INDEX_JOB holds the finished job.
+index_and_wait() {
+    local api="$1" token="$2" connection="$3" job state="" body=""
     job="$(curl -fsS -X POST "$api/api/connections/$connection/index" -H "authorization: Bearer $token" | json '["job"]["id"]')"
     for _ in $(seq 1 120); do
         body="$(curl -fsS "$api/api/jobs/$job" -H "authorization: Bearer $token")"
@@ -141,8 +149,8 @@ connect_chinook() {
         case "$state" in succeeded|failed|dead|cancelled) break ;; esac
         sleep 0.5
     done
-    [ "$state" = succeeded ] || die "indexing Chinook for $email ended $state: $body"
-    CHINOOK_TOKEN="$token" CHINOOK_CONNECTION="$connection" CHINOOK_JOB="$body"
+    [ "$state" = succeeded ] || die "indexing connection $connection ended $state: $body"
+    INDEX_JOB="$body"
 }
 
 # Through the running stack's API, as a user would: register, connect Chinook, index it, and
@@ -164,6 +172,10 @@ smoke_index_chinook() {
         || die "smoke: the demo's first question failed"
     [ "$(json '["verified"]' <"$WORK/verified.json")" = True ] || die "smoke: no verified example answered the demo's first question: $(cat "$WORK/verified.json")"
     log "smoke: $(json '["imported"]' <"$WORK/imported.json") examples imported; the first question answered by one: $(json '["rows"][0]' <"$WORK/verified.json")"
+    # A re-index checks every example again.
+    index_and_wait "$api" "$token" "$connection"
+    [ "$(printf '%s' "$INDEX_JOB" | json '["result"]["examples"]["checked"]')" = 39 ] && [ "$(printf '%s' "$INDEX_JOB" | json '["result"]["examples"]["stale"]')" = 0 ] \
+        || die "smoke: the re-index did not check the 39 examples: $INDEX_JOB"
 
     # A question to the bundled model, offline, shown the examples most like it. What a 135M
     # model writes is not tested, only that the path holds: an answer, or a clear refusal.
