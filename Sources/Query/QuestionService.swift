@@ -40,13 +40,15 @@ package struct QuestionService: Sendable {
     private let rates: RateLimiter
     private let concurrency: ConcurrencyLimiter
     private let cache: AnswerCache?
+    private let tokens: TokenBudget?
     private let limits: QuestionLimits
     private let logger: Logger
 
     package init(connections: ConnectionService, activeJobs: any ActiveJobLookup, history: HistoryService, store: any VectorStore, snapshots: SchemaSnapshotStore,
                 embedder: EmbedderSlot, models: ModelCatalog?, accounts: AccountService, rates: RateLimiter, concurrency: ConcurrencyLimiter,
-                cache: AnswerCache?, limits: QuestionLimits = QuestionLimits(), logger: Logger) {
+                cache: AnswerCache?, tokens: TokenBudget? = nil, limits: QuestionLimits = QuestionLimits(), logger: Logger) {
         self.cache = cache
+        self.tokens = tokens
         self.accounts = accounts
         self.history = history
         self.rates = rates
@@ -95,6 +97,7 @@ package struct QuestionService: Sendable {
             throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
         }
         let record = try await indexedConnection(id: request.connectionID, ownerID: ownerID)
+        try await tokens?.check(userID: ownerID)
         guard let models else {
             throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
         }
@@ -126,24 +129,37 @@ package struct QuestionService: Sendable {
     }
 
     /// Runs a prepared question (from the caches when they have it), telling `events` as it goes,
-    /// and records it in the user's history.
+    /// and records it in the user's history; counts its outcome (``QuestionOutcome``).
     package func answer(_ prepared: Prepared, events: QuestionEvents? = nil) async throws -> QuestionReply {
+        do {
+            let (reply, outcome) = try await run(prepared, events: events)
+            outcome.record()
+            return reply
+        } catch {
+            QuestionOutcome(error: error).record()
+            throw error
+        }
+    }
+
+    private func run(_ prepared: Prepared, events: QuestionEvents?) async throws -> (QuestionReply, QuestionOutcome) {
         let record = prepared.record, request = prepared.request, key = prepared.cacheKey
-        let reply: ReplyTemplate, summary: AnswerSummary, fresh: QuestionAnswer?
+        let reply: ReplyTemplate, summary: AnswerSummary, fresh: QuestionAnswer?, outcome: QuestionOutcome
         switch prepared.work {
         case .cached(let cached):
-            (reply, summary, fresh) = (cached.reply, cached.summary, nil)
+            (reply, summary, fresh, outcome) = (cached.reply, cached.summary, nil, .cached)
         case .run(let source, let pipeline):
-            let answer = try await withSlots(ownerID: prepared.ownerID, connectionID: record.id) {
+            let (answer, rerun) = try await withSlots(ownerID: prepared.ownerID, connectionID: record.id) {
                 if let query = await cache?.query(for: key),
                    let answer = try await pipeline.rerun(query, for: request, version: record.indexVersion, source: source, events: events) {
-                    return answer
+                    return (answer, true)
                 }
-                return try await pipeline.ask(request, version: record.indexVersion, source: source, events: events)
+                return (try await pipeline.ask(request, version: record.indexVersion, source: source, events: events), false)
             }
+            if let used = answer.tokens { await tokens?.spend(used, userID: prepared.ownerID) }
             summary = try AnswerSummary(answer)
             reply = try ReplyTemplate(answer)
             fresh = answer
+            outcome = rerun ? .cached : .answered
         }
         let historyID: UUID
         do {
@@ -155,8 +171,8 @@ package struct QuestionService: Sendable {
         }
         // Cached only once history took it: a connection deleted meanwhile is not cached anew.
         // Nor is an answer cut short by its size: it would fill Redis for everyone.
-        if let fresh, fresh.truncatedBy != .bytes { await cache?.store(fresh, summary: summary, for: key) }
-        return reply.filled(historyID: historyID, conversationID: prepared.conversationID)
+        if let fresh, fresh.truncatedBy != .bytes { await cache?.store(fresh, for: key) }
+        return (reply.filled(historyID: historyID, conversationID: prepared.conversationID), outcome)
     }
 
     /// Runs a query the caller wrote (or one AskDB stored) on the owner's connection: the path
@@ -199,7 +215,8 @@ package struct QuestionService: Sendable {
     /// every query audited.
     private func guardedSource(of record: ConnectionRecord, ownerID: UUID) async throws -> GuardedSource {
         let url = try await connections.sourceURL(ownerID: ownerID, id: record.id)
-        let connector = AuditedConnector(inner: try await connections.connector(for: url, connectionID: record.id), userID: ownerID, connectionID: record.id, history: history)
+        let connector = AuditedConnector(inner: try await connections.connector(for: url, connectionID: record.id), userID: ownerID, connectionID: record.id,
+                                         kind: record.kind.rawValue, history: history)
         var source = GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: url.database)
         source.limits = limits.query
         return source
@@ -225,11 +242,14 @@ package struct QuestionService: Sendable {
     }
 }
 
-/// Records every query run against a user's database in the append-only audit log.
+/// Records every query run against a user's database in the append-only audit log, and its
+/// latency and errors in the metrics (``SourceQueryMetrics``).
 struct AuditedConnector: SourceConnector {
     let inner: any SourceConnector
     let userID: UUID
     let connectionID: UUID
+    /// The connection's kind, the metrics' label.
+    let kind: String
     let history: HistoryService
 
     func test() async throws -> SourceProbe { try await inner.test() }
@@ -239,11 +259,16 @@ struct AuditedConnector: SourceConnector {
     }
 
     func run(_ query: GuardedQuery, limits: QueryLimits) async throws -> QueryResult {
+        let started = ContinuousClock.now
+        var ran = false
         do {
             let result = try await inner.run(query, limits: limits)
+            ran = true
+            SourceQueryMetrics.record(kind: kind, elapsed: ContinuousClock.now - started, failed: false)
             try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "ok", rows: result.rows.count, error: nil)
             return result
         } catch {
+            if !ran { SourceQueryMetrics.record(kind: kind, elapsed: ContinuousClock.now - started, failed: true) }
             // The database's message may quote a value of a row: the audit log keeps none.
             try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "error", rows: nil,
                                           error: LogRedaction.redact("\(error)"))

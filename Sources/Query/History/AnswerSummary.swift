@@ -12,10 +12,13 @@ struct AnswerSummary: Sendable, Equatable {
         var row_count: Int
         var model: String
         var timings: QuestionAnswer.Timings
+        var prompt_tokens: Int?
+        var completion_tokens: Int?
     }
 
     init(_ answer: QuestionAnswer) throws {
-        let fields = Fields(query: answer.query, answer: answer.answer, row_count: answer.rowCount, model: answer.model, timings: answer.timings)
+        let fields = Fields(query: answer.query, answer: answer.answer, row_count: answer.rowCount, model: answer.model, timings: answer.timings,
+                            prompt_tokens: answer.tokens?.prompt, completion_tokens: answer.tokens?.completion)
         json = String(decoding: try ResponseJSON.encoder.encode(fields), as: UTF8.self)
     }
 

@@ -73,6 +73,8 @@ package struct QuestionAnswer: Sendable, Codable {
     package var attempts: Int
     /// Served from the answer cache.
     package var cached = false
+    /// What the model's calls for this answer read and wrote; nil when the server reports no usage.
+    package var tokens: TokenUsage?
 
     package init(answer: String?, query: String, columns: [String], rows: [[JSONValue]], truncatedBy: QueryResult.Truncation?, rowCount: Int,
                  documentsUsed: [DocumentUsed], timings: Timings, model: String, attempts: Int, cached: Bool = false) {
@@ -91,7 +93,7 @@ package struct QuestionAnswer: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case answer, query, columns, rows, truncated, timings, model, attempts, cached
+        case answer, query, columns, rows, truncated, timings, model, attempts, cached, tokens
         case rowCount = "row_count"
         case truncatedBy = "truncated_by"
         case documentsUsed = "documents_used"
@@ -156,6 +158,7 @@ package struct QueryPipeline: Sendable {
         let started = clock.now
         var timings = QuestionAnswer.Timings()
         let dialect = source.dialect
+        let tally = TokenTally()
 
         var mark = clock.now
         let retrieval = try await retriever.retrieve(request.question, connectionID: request.connectionID, version: version, kind: dialect.kind,
@@ -177,7 +180,7 @@ package struct QueryPipeline: Sendable {
         while attempts <= repairs {
             attempts += 1
             mark = clock.now
-            let reply = try await model.complete(messages, options: GenerationOptions(maxTokens: 400, grammar: grammar))
+            let reply = try await model.complete(messages, options: GenerationOptions(maxTokens: 400, grammar: grammar, tally: tally))
             timings.generate += Self.milliseconds(clock.now - mark)
 
             mark = clock.now
@@ -197,13 +200,15 @@ package struct QueryPipeline: Sendable {
                     timings.execute += Self.milliseconds(clock.now - mark)
                     await events?(.rows(result))
                     mark = clock.now
-                    let answer = try await words(for: request, query: query.text, result: result, events: events)
+                    let answer = try await words(for: request, query: query.text, result: result, events: events, tally: tally)
                     timings.answer = Self.milliseconds(clock.now - mark)
                     timings.total = Self.milliseconds(clock.now - started)
-                    return QuestionAnswer(
+                    var reply = QuestionAnswer(
                         answer: answer, query: query.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
                         rowCount: result.rows.count, documentsUsed: documentsUsed, timings: timings, model: model.name, attempts: attempts
                     )
+                    reply.tokens = Self.reported(tally)
+                    return reply
                 } catch let error as QueryExecutionError {
                     timings.execute += Self.milliseconds(clock.now - mark)
                     problem = "\(dialect.serverName) refused it: \(error.message)"
@@ -240,12 +245,14 @@ package struct QueryPipeline: Sendable {
         timings.execute = Self.milliseconds(clock.now - started)
         await events?(.query(guardedQuery.text, attempt: 0))
         await events?(.rows(result))
-        let mark = clock.now
-        let answer = try await words(for: request, query: guardedQuery.text, result: result, events: events)
+        let mark = clock.now, tally = TokenTally()
+        let answer = try await words(for: request, query: guardedQuery.text, result: result, events: events, tally: tally)
         timings.answer = Self.milliseconds(clock.now - mark)
         timings.total = Self.milliseconds(clock.now - started)
-        return QuestionAnswer(answer: answer, query: guardedQuery.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
-                              rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
+        var reply = QuestionAnswer(answer: answer, query: guardedQuery.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
+                                   rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
+        reply.tokens = Self.reported(tally)
+        return reply
     }
 
     /// The reply's query through the guard; a reply without one is refused with the dialect's hint.
@@ -255,15 +262,21 @@ package struct QueryPipeline: Sendable {
     }
 
     /// The answer in words (mode "answer"), streamed to `events` as the model writes it.
-    private func words(for request: QuestionRequest, query: String, result: QueryResult, events: QuestionEvents?) async throws -> String? {
+    private func words(for request: QuestionRequest, query: String, result: QueryResult, events: QuestionEvents?, tally: TokenTally) async throws -> String? {
         guard (request.mode ?? .answer) == .answer else { return nil }
         let messages = QueryPrompt.answerMessages(question: request.question, query: query, result: result, rows: rowsForAnswer)
         var text = ""
-        for try await piece in model.stream(messages, options: GenerationOptions(maxTokens: 200)) {
+        for try await piece in model.stream(messages, options: GenerationOptions(maxTokens: 200, tally: tally)) {
             text += piece
             await events?(.answerToken(piece))
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The tally's count, or nil when the server reported none.
+    private static func reported(_ tally: TokenTally) -> TokenUsage? {
+        let usage = tally.total
+        return usage.total > 0 ? usage : nil
     }
 
     package static func milliseconds(_ duration: Duration) -> Double {
