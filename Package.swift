@@ -498,6 +498,8 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "TestSupport",
                 "Runtime",
                 "Support"

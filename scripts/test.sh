@@ -6,6 +6,9 @@
 #   smoke   scripts/up.sh --debug, then Chinook indexed and asked through the API
 #   oracle  askdb-api eval --oracle on the smoke stack: every gold query of the dev set and of
 #           the project's own questions through the real path; any miss fails
+#   metrics a real Prometheus scrapes the stack (both APIs, both indexers), answers PromQL for
+#           questions just asked, and evaluates every expression of deploy/'s alert rules and
+#           dashboard; promtool checks the rules
 #   fuzz    schemathesis holds that stack's API to its OpenAPI document (/openapi.json); last,
 #           since it leaves random users and connections behind
 #
@@ -15,7 +18,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-PHASES=(swift smoke oracle fuzz)
+PHASES=(swift smoke oracle metrics fuzz)
 SWIFT_TEST_ARGS=()
 if [ "${1:-}" = --phase ]; then
     [ -n "${2:-}" ] || die "--phase needs a name: ${PHASES[*]}"
@@ -31,6 +34,8 @@ mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
 # Debian's PostgreSQL 15 has OpenSSL (the embedded 18 does not): it is the TLS test server.
 APT_RUNTIME_PACKAGES+=(postgresql-15 openssl)
+# The metrics phase's Prometheus and promtool (Debian's; no Grafana is packaged for bookworm).
+APT_RUNTIME_PACKAGES+=(prometheus)
 ensure_apt_packages
 ensure_venv "$STATE"
 ensure_secantus "$STATE"
@@ -50,6 +55,7 @@ cleanup() {
     pg_stop "$WORK/pg15-tls" "$PG15_BIN"
     stop_pidfile "$WORK/redis/redis.pid" 5
     stop_pidfile "$WORK/secantus.pid" 5
+    stop_pidfile "$WORK/prometheus.pid" 5
     if [ -n "${SMOKE_STATE:-}" ]; then
         ASKDB_STATE_DIR="$SMOKE_STATE" "$ASKDB_ROOT/scripts/down.sh" >/dev/null 2>&1 || true
     fi
@@ -118,12 +124,13 @@ register_and_login() {
     curl -fsS "$api/api/auth/login" -H 'content-type: application/json' -d "$credentials" | json '["token"]'
 }
 
-# Through the running stack's API, as a user would: register, connect Chinook, index it, and
-# poll the job until it succeeds with all 11 tables.
-smoke_index_chinook() {
+# Through the running stack's API at $1, as user $3 would: register, connect Chinook (stack.env
+# $2), index it, and poll the job until it succeeds with all 11 tables. Sets CHINOOK_TOKEN and
+# CHINOOK_CONNECTION.
+index_chinook() {
     local api="$1" demo_url token connection job state="" body=""
     demo_url="$(sed -n 's/^DEMO_DATABASE_URL=//p' "$2")"
-    token="$(register_and_login "$api" smoke@example.com "correct horse battery staple")"
+    token="$(register_and_login "$api" "$3" "correct horse battery staple")"
     connection="$(curl -fsS "$api/api/connections" -H "authorization: Bearer $token" -H 'content-type: application/json' \
         -d "{\"name\": \"chinook\", \"kind\": \"postgres\", \"url\": \"$demo_url\"}" | json '["connection"]["id"]')"
     job="$(curl -fsS -X POST "$api/api/connections/$connection/index" -H "authorization: Bearer $token" | json '["job"]["id"]')"
@@ -133,9 +140,17 @@ smoke_index_chinook() {
         case "$state" in succeeded|failed|dead|cancelled) break ;; esac
         sleep 0.5
     done
-    [ "$state" = succeeded ] || die "smoke: indexing Chinook ended $state: $body"
-    [ "$(printf '%s' "$body" | json '["result"]["objects"]')" = 11 ] || die "smoke: indexing Chinook found other than 11 tables: $body"
-    log "smoke: Chinook indexed through the API ($(printf '%s' "$body" | json '["result"]["documents"]') documents)"
+    [ "$state" = succeeded ] || die "indexing Chinook for $3 ended $state: $body"
+    [ "$(printf '%s' "$body" | json '["result"]["objects"]')" = 11 ] || die "indexing Chinook for $3 found other than 11 tables: $body"
+    log "Chinook indexed through the API for $3 ($(printf '%s' "$body" | json '["result"]["documents"]') documents)"
+    CHINOOK_TOKEN="$token" CHINOOK_CONNECTION="$connection"
+}
+
+# The smoke user's Chinook, indexed, and a question to the bundled model.
+smoke_index_chinook() {
+    local api="$1" token connection
+    index_chinook "$api" "$2" smoke@example.com
+    token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION"
 
     # A question to the bundled model, offline. What a 135M model writes is not tested, only
     # that the path holds: an answer, or a clear refusal after the repairs.
@@ -158,11 +173,12 @@ start_stack() {
     mkdir -p "$SMOKE_STATE"
     ln -s "$STATE/venv" "$SMOKE_STATE/venv"
     smoke_port="$(free_port)"
+    STACK_INDEXER_PORT_BASE="$(free_port)"
     # User databases on loopback only: the fuzz phase's random URLs name any host, and the API
     # refuses other addresses before it connects.
     api_url="$(ASKDB_STATE_DIR="$SMOKE_STATE" ASKDB_PORT="$smoke_port" ASKDB_ALLOWED_HOSTS="localhost,127.0.0.0/8" \
         ASKDB_PG_PORT="$(free_port)" ASKDB_REDIS_PORT="$(free_port)" \
-        ASKDB_INDEXER_PORT_BASE="$(free_port)" ASKDB_LLM_PORT="$(free_port)" \
+        ASKDB_INDEXER_PORT_BASE="$STACK_INDEXER_PORT_BASE" ASKDB_LLM_PORT="$(free_port)" \
         "$ASKDB_ROOT/scripts/up.sh" --debug)"
     curl -fsS "$api_url/ready" >/dev/null || die "smoke: $api_url/ready did not answer 200"
     grep -q '^DEMO_DATABASE_URL=' "$SMOKE_STATE/stack.env" || die "smoke: stack.env is incomplete"
@@ -233,6 +249,124 @@ phase_oracle() {
             --questions "$ASKDB_ROOT/datasets/$set" --datasets "$ASKDB_ROOT/datasets/defog" --report "$WORK/oracle.json") \
             || die "oracle: a gold query of $set missed (the lines above say which and why)"
     done
+}
+
+# Asks the scripted-model API the question $1, scripting $2 as the model's reply, on the
+# metrics user's Chinook; prints the HTTP status (the body is in $WORK/metrics-answer.json).
+metrics_ask() {
+    python3 - "$SCRIPTED_RULES" "$1" "$2" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+if not any(rule["contains"] == sys.argv[2] for rule in rules):
+    rules.append({"contains": sys.argv[2], "reply": sys.argv[3]})
+json.dump(rules, open(sys.argv[1], "w"))
+PY
+    curl -sS -m 60 -o "$WORK/metrics-answer.json" -w '%{http_code}' "$SCRIPTED_API/api/query" -H "authorization: Bearer $CHINOOK_TOKEN" \
+        -H 'content-type: application/json' -d "{\"connection_id\": \"$CHINOOK_CONNECTION\", \"question\": \"$1\"}"
+}
+
+# The value of the PromQL query $1 on the phase's Prometheus (its first series), or nothing.
+promql_value() {
+    curl -sS -m 10 --get "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" --data-urlencode "query=$1" \
+        | python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null || true
+}
+
+# A real Prometheus scrapes the stack, both API processes and both indexers' health ports, every
+# second: the questions just asked through the scripted-model API must show in its answers to
+# PromQL; every expression of deploy/'s alert rules and dashboard must evaluate without error,
+# and promtool must pass the rules. Also: the API's JSON log lines carry request ids, and write
+# connection ids as the API does.
+phase_metrics() {
+    start_scripted_api
+    ensure_schemathesis "$STATE"  # its virtualenv has PyYAML, to read the rule file
+    local rules="$ASKDB_ROOT/deploy/prometheus/askdb-alerts.yml" dashboard="$ASKDB_ROOT/deploy/grafana/askdb-dashboard.json"
+    promtool check rules "$rules" >&2 || die "metrics: promtool check rules failed on $rules"
+
+    index_chinook "$STACK_API" "$SMOKE_STATE/stack.env" metrics@example.com
+    local answered=0 status question
+    for question in "the two artists first by name" "the three artists first by name"; do
+        status="$(metrics_ask "$question" "SELECT name FROM artist ORDER BY name LIMIT $((answered + 2))")"
+        [ "$status" = 200 ] || die "metrics: asking \"$question\" gave HTTP $status: $(cat "$WORK/metrics-answer.json")"
+        answered=$((answered + 1))
+    done
+    # Asked again: the answer cache serves it.
+    status="$(metrics_ask "the two artists first by name" "SELECT name FROM artist ORDER BY name LIMIT 2")"
+    [ "$status" = 200 ] && [ "$(json '["cached"]' <"$WORK/metrics-answer.json")" = True ] \
+        || die "metrics: the repeated question was not served from the cache: $status $(cat "$WORK/metrics-answer.json")"
+    # A reply the guard refuses at every attempt.
+    status="$(metrics_ask "drop the artists please" "DROP TABLE artist")"
+    [ "$status" = 422 ] || die "metrics: a refused question gave HTTP $status: $(cat "$WORK/metrics-answer.json")"
+
+    PROMETHEUS_PORT="$(free_port)"
+    local api_targets indexer_targets
+    api_targets="\"${STACK_API#http://}\", \"${SCRIPTED_API#http://}\""
+    indexer_targets="\"127.0.0.1:$STACK_INDEXER_PORT_BASE\", \"127.0.0.1:$((STACK_INDEXER_PORT_BASE + 1))\""
+    mkdir -p "$WORK/prometheus"
+    printf '%s\n' "global:" "  scrape_interval: 1s" "  evaluation_interval: 1s" "rule_files:" "  - $rules" "scrape_configs:" \
+        "  - job_name: askdb-api" "    static_configs:" "      - targets: [$api_targets]" \
+        "  - job_name: askdb-indexer" "    static_configs:" "      - targets: [$indexer_targets]" >"$WORK/prometheus/prometheus.yml"
+    prometheus --config.file="$WORK/prometheus/prometheus.yml" --storage.tsdb.path="$WORK/prometheus/data" \
+        --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$WORK/prometheus/prometheus.log" 2>&1 </dev/null &
+    echo $! >"$WORK/prometheus.pid"
+    wait_for_url "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" "$WORK/prometheus.pid" 30 \
+        || die "metrics: Prometheus did not start: $(tail -5 "$WORK/prometheus/prometheus.log")"
+    log "metrics: Prometheus on 127.0.0.1:$PROMETHEUS_PORT scrapes $api_targets and $indexer_targets"
+
+    # Until every target is up and the questions are in a scrape.
+    local got="" up=""
+    for _ in $(seq 1 60); do
+        up="$(promql_value 'sum(up{job=~"askdb-api|askdb-indexer"})')"
+        got="$(promql_value 'sum(askdb_questions_total{job="askdb-api",outcome="answered"})')"
+        [ "$up" = 4 ] && [ "$got" = "$answered" ] && break
+        sleep 1
+    done
+    [ "$up" = 4 ] || die "metrics: not all four targets are up in Prometheus (sum of up: ${up:-none}); see its page /targets"
+    [ "$got" = "$answered" ] || die "metrics: Prometheus counts ${got:-no} answered questions, not $answered"
+    local cached refused routed memory queue
+    cached="$(promql_value 'sum(askdb_questions_total{outcome="cached"})')"
+    refused="$(promql_value 'sum(askdb_questions_total{outcome="refused"})')"
+    routed="$(promql_value 'sum(askdb_http_request_duration_seconds_count{route="/api/query",method="POST",status="200"})')"
+    memory="$(promql_value 'min(process_resident_memory_bytes{job=~"askdb-api|askdb-indexer"}) > 0')"
+    queue="$(promql_value 'count(askdb_queue_jobs{job="askdb-indexer",state="waiting"})')"
+    [ "$cached" = 1 ] && [ "$refused" = 1 ] && [ "$routed" = $((answered + 1)) ] && [ -n "$memory" ] && [ "$queue" = 2 ] \
+        || die "metrics: Prometheus says cached ${cached:-none}, refused ${refused:-none}, POST /api/query 200s ${routed:-none}, memory ${memory:-none}, queue series ${queue:-none} (want 1, 1, $((answered + 1)), > 0, 2)"
+    log "metrics: Prometheus answers $answered answered, $cached cached, $refused refused, $routed POST /api/query 200s; 4 targets up"
+
+    # Every expression of the rules and the dashboard, evaluated by this Prometheus.
+    "$STATE/venv/bin/python" - "$rules" "$dashboard" "http://127.0.0.1:$PROMETHEUS_PORT" <<'PY' || die "metrics: an expression of deploy/ does not evaluate"
+import json, sys, urllib.error, urllib.parse, urllib.request
+import yaml
+rules, dashboard, base = sys.argv[1:]
+expressions = [(rule.get("alert") or rule.get("record"), rule["expr"])
+               for group in yaml.safe_load(open(rules))["groups"] for rule in group["rules"]]
+for panel in json.load(open(dashboard))["panels"]:
+    expressions += [(f'panel "{panel["title"]}"', target["expr"]) for target in panel.get("targets", [])]
+failed = 0
+for name, expression in expressions:
+    url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": expression})
+    try:
+        answer = json.load(urllib.request.urlopen(url, timeout=10))
+    except urllib.error.HTTPError as error:
+        answer = json.load(error)
+    if answer.get("status") != "success":
+        failed += 1
+        print(f"{name}: {answer.get('error')}: {expression}", file=sys.stderr)
+print(f"==> metrics: {len(expressions) - failed} of {len(expressions)} expressions of the rules and the dashboard evaluate", file=sys.stderr)
+sys.exit(1 if failed else 0)
+PY
+    # The rules Prometheus loaded evaluate too: a failing one shows health "err".
+    local unhealthy
+    unhealthy="$(curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/rules" | python3 -c '
+import json, sys
+print(" ".join(r["name"] for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"] if r.get("health") == "err"))')"
+    [ -z "$unhealthy" ] || die "metrics: Prometheus could not evaluate the rules $unhealthy"
+
+    # The JSON log names each request's id on its lines and writes connection ids as the API does.
+    local log_file="$SMOKE_STATE/logs/api-scripted.log" upper
+    upper="$(printf '%s' "$CHINOOK_CONNECTION" | tr 'a-f' 'A-F')"
+    grep -q '"hb.request.id"' "$log_file" || die "metrics: no line of $log_file carries a request id"
+    if grep -q "$upper" "$log_file"; then die "metrics: $log_file writes the connection id in upper case"; fi
+    stop_pidfile "$WORK/prometheus.pid" 5
 }
 
 # The API held to its OpenAPI document: schemathesis (scripts/schemathesis.toml, every check)

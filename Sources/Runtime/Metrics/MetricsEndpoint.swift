@@ -27,10 +27,15 @@ package struct MetricsEndpoint: Sendable {
             return Response(status: .forbidden, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: body)))
         }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: exposition())))
+    }
+
+    /// Every series of the registry in Prometheus's text format.
+    package func exposition() -> [UInt8] {
         var text: [UInt8] = []
         text.reserveCapacity(16 * 1024)
         registry.emit(into: &text)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        return text
     }
 }

@@ -26,11 +26,7 @@ package struct JSONLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        var lineMetadata = metadataProvider?.get() ?? [:]
-        lineMetadata.merge(metadata) { _, new in new }
-        lineMetadata.merge(event.metadata ?? [:]) { _, new in new }
-        var line = Self.line(time: Date(), level: event.level, label: label, message: Self.clean(event.message.description),
-                             metadata: lineMetadata)
+        var line = rendered(event)
         line.append(0x0A)
         // One write per line, so lines from several threads do not interleave.
         line.withUnsafeBytes { bytes in
@@ -42,6 +38,14 @@ package struct JSONLogHandler: LogHandler {
                 offset += written
             }
         }
+    }
+
+    /// The event's line (without its newline): the provider's metadata, then the logger's, then the event's own.
+    package func rendered(_ event: LogEvent, at time: Date = Date()) -> [UInt8] {
+        var lineMetadata = metadataProvider?.get() ?? [:]
+        lineMetadata.merge(metadata) { _, new in new }
+        lineMetadata.merge(event.metadata ?? [:]) { _, new in new }
+        return Self.line(time: time, level: event.level, label: label, message: Self.clean(event.message.description), metadata: lineMetadata)
     }
 
     private static let fixedKeys: Set = ["label", "level", "message", "time"]
