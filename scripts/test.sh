@@ -251,10 +251,11 @@ phase_oracle() {
     done
 }
 
-# Asks the scripted-model API the question $1, scripting $2 as the model's reply, on the
-# metrics user's Chinook; prints the HTTP status (the body is in $WORK/metrics-answer.json).
+# Asks the scripted-model API the question $1, scripting $2 as the model's reply to every
+# prompt holding $3 (default: the question), on the metrics user's Chinook; prints the HTTP
+# status (the body is in $WORK/metrics-answer.json).
 metrics_ask() {
-    python3 - "$SCRIPTED_RULES" "$1" "$2" <<'PY'
+    python3 - "$SCRIPTED_RULES" "${3:-$1}" "$2" <<'PY'
 import json, sys
 rules = json.load(open(sys.argv[1]))
 if not any(rule["contains"] == sys.argv[2] for rule in rules):
@@ -293,8 +294,8 @@ phase_metrics() {
     status="$(metrics_ask "the two artists first by name" "SELECT name FROM artist ORDER BY name LIMIT 2")"
     [ "$status" = 200 ] && [ "$(json '["cached"]' <"$WORK/metrics-answer.json")" = True ] \
         || die "metrics: the repeated question was not served from the cache: $status $(cat "$WORK/metrics-answer.json")"
-    # A reply the guard refuses at every attempt.
-    status="$(metrics_ask "drop the artists please" "DROP TABLE artist")"
+    # A reply the guard refuses at every attempt: the repairs' prompts name the table too.
+    status="$(metrics_ask "list the metrics_refusal_probe rows" "SELECT * FROM metrics_refusal_probe" metrics_refusal_probe)"
     [ "$status" = 422 ] || die "metrics: a refused question gave HTTP $status: $(cat "$WORK/metrics-answer.json")"
 
     PROMETHEUS_PORT="$(free_port)"
