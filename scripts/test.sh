@@ -178,7 +178,7 @@ start_stack() {
     # refuses other addresses before it connects.
     api_url="$(ASKDB_STATE_DIR="$SMOKE_STATE" ASKDB_PORT="$smoke_port" ASKDB_ALLOWED_HOSTS="localhost,127.0.0.0/8" \
         ASKDB_PG_PORT="$(free_port)" ASKDB_REDIS_PORT="$(free_port)" \
-        ASKDB_INDEXER_PORT_BASE="$STACK_INDEXER_PORT_BASE" ASKDB_LLM_PORT="$(free_port)" \
+        ASKDB_INDEXER_PORT_BASE="$STACK_INDEXER_PORT_BASE" ASKDB_LLM_PORT="$(free_port)" ASKDB_REINDEX_CHECK_SECONDS=2 \
         "$ASKDB_ROOT/scripts/up.sh" --debug)"
     curl -fsS "$api_url/ready" >/dev/null || die "smoke: $api_url/ready did not answer 200"
     grep -q '^DEMO_DATABASE_URL=' "$SMOKE_STATE/stack.env" || die "smoke: stack.env is incomplete"
@@ -367,6 +367,31 @@ print(" ".join(r["name"] for g in json.load(sys.stdin)["data"]["groups"] for r i
     upper="$(printf '%s' "$CHINOOK_CONNECTION" | tr 'a-f' 'A-F')"
     grep -q '"hb.request.id"' "$log_file" || die "metrics: no line of $log_file carries a request id"
     if grep -q "$upper" "$log_file"; then die "metrics: $log_file writes the connection id in upper case"; fi
+
+    # A scheduled re-index with both indexers' schedulers looking every 2 s: made due now, the
+    # connection gets one job, which publishes version 2 with its schema-change report, and no
+    # second one follows.
+    local auth="authorization: Bearer $CHINOOK_TOKEN" jobs="" count=0 state="" scheduled
+    curl -fsS -X PATCH "$STACK_API/api/connections/$CHINOOK_CONNECTION" -H "$auth" -H 'content-type: application/json' \
+        -d '{"reindex_interval_seconds": 300}' >/dev/null || die "metrics: setting the re-index interval failed"
+    (set -a; source "$SMOKE_STATE/stack.env"; set +a
+     "$PG_BIN/psql" -qAt "$DATABASE_URL" -c "UPDATE connections SET next_reindex_at = now() WHERE id = '$CHINOOK_CONNECTION'" >/dev/null) \
+        || die "metrics: could not make the connection due"
+    for _ in $(seq 1 60); do
+        jobs="$(curl -fsS "$STACK_API/api/jobs?connection_id=$CHINOOK_CONNECTION" -H "$auth")"
+        count="$(printf '%s' "$jobs" | json '["items"].__len__()')"
+        state="$(printf '%s' "$jobs" | json '["items"][0]["state"]')"
+        [ "$count" -ge 2 ] && [ "$state" = succeeded ] && break
+        sleep 0.5
+    done
+    [ "$count" = 2 ] && [ "$state" = succeeded ] || die "metrics: the scheduled re-index gave $count jobs, the newest $state: $jobs"
+    [ "$(printf '%s' "$jobs" | json '["items"][0]["result"]["version"]')" = 2 ] || die "metrics: the scheduled run kept no report: $jobs"
+    sleep 5
+    count="$(curl -fsS "$STACK_API/api/jobs?connection_id=$CHINOOK_CONNECTION" -H "$auth" | json '["items"].__len__()')"
+    [ "$count" = 2 ] || die "metrics: the schedulers queued $count jobs for one due connection"
+    scheduled="$(promql_value 'sum(askdb_reindex_scheduled_total{job="askdb-indexer"})')"
+    [ "$scheduled" = 1 ] || die "metrics: Prometheus counts ${scheduled:-no} scheduled re-indexes, not 1"
+    log "metrics: the scheduled re-index ran once across both indexers, and its report is kept"
     stop_pidfile "$WORK/prometheus.pid" 5
 }
 
