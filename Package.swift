@@ -253,6 +253,8 @@ let package = Package(
             name: "Evaluation",
             dependencies: [
                 "DataSources",
+                "Embedding",
+                "Query",
                 "Support"
             ]
         ),
@@ -410,6 +412,7 @@ let package = Package(
             name: "EvaluationTests",
             dependencies: [
                 "DataSources",
+                "Embedding",
                 "Evaluation"
             ]
         ),

@@ -152,11 +152,22 @@ smoke_index_chinook() {
     index_chinook "$api" "$2" smoke@example.com
     token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION"
 
-    # A question to the bundled model, offline. What a 135M model writes is not tested, only
-    # that the path holds: an answer, or a clear refusal after the repairs.
+    # The demo's verified examples, imported as a user would; its first question is then
+    # answered by one of them, without the model.
+    curl -fsS "$api/api/connections/$connection/examples.csv" -H "authorization: Bearer $token" -H 'content-type: text/csv' \
+        --data-binary "@$ASKDB_ROOT/datasets/chinook/examples.csv" >"$WORK/imported.json" || die "smoke: importing the demo's examples failed"
+    [ "$(json '["errors"]' <"$WORK/imported.json")" = "[]" ] || die "smoke: the demo's examples did not all import: $(cat "$WORK/imported.json")"
+    curl -fsS -m 120 "$api/api/query" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+        -d "{\"connection_id\": \"$connection\", \"question\": \"Which 5 artists have the most tracks?\", \"mode\": \"sql_only\"}" >"$WORK/verified.json" \
+        || die "smoke: the demo's first question failed"
+    [ "$(json '["verified"]' <"$WORK/verified.json")" = True ] || die "smoke: no verified example answered the demo's first question: $(cat "$WORK/verified.json")"
+    log "smoke: $(json '["imported"]' <"$WORK/imported.json") examples imported; the first question answered by one: $(json '["rows"][0]' <"$WORK/verified.json")"
+
+    # A question to the bundled model, offline, shown the examples most like it. What a 135M
+    # model writes is not tested, only that the path holds: an answer, or a clear refusal.
     local status
     status="$(curl -sS -m 300 -o "$WORK/answer.json" -w '%{http_code}' "$api/api/query" -H "authorization: Bearer $token" \
-        -H 'content-type: application/json' -d "{\"connection_id\": \"$connection\", \"question\": \"Which 5 artists have the most tracks?\"}")"
+        -H 'content-type: application/json' -d "{\"connection_id\": \"$connection\", \"question\": \"Which media types are there?\"}")"
     case "$status" in
         200) log "smoke: the bundled model answered with: $(json '["query"]' <"$WORK/answer.json")" ;;
         422) log "smoke: the bundled model wrote no usable query: $(json '["error"]["message"]' <"$WORK/answer.json")" ;;
@@ -297,6 +308,13 @@ phase_metrics() {
     # A reply the guard refuses at every attempt: the repairs' prompts name the table too.
     status="$(metrics_ask "list the metrics_refusal_probe rows" "SELECT * FROM metrics_refusal_probe" metrics_refusal_probe)"
     [ "$status" = 422 ] || die "metrics: a refused question gave HTTP $status: $(cat "$WORK/metrics-answer.json")"
+    # With the demo's verified examples, its first question is answered by one of them.
+    curl -fsS "$SCRIPTED_API/api/connections/$CHINOOK_CONNECTION/examples.csv" -H "authorization: Bearer $CHINOOK_TOKEN" \
+        -H 'content-type: text/csv' --data-binary "@$ASKDB_ROOT/datasets/chinook/examples.csv" >/dev/null || die "metrics: importing the examples failed"
+    curl -fsS -m 60 "$SCRIPTED_API/api/query" -H "authorization: Bearer $CHINOOK_TOKEN" -H 'content-type: application/json' \
+        -d "{\"connection_id\": \"$CHINOOK_CONNECTION\", \"question\": \"Which 5 artists have the most tracks?\", \"mode\": \"sql_only\"}" \
+        >"$WORK/metrics-answer.json" || die "metrics: the verified question failed"
+    [ "$(json '["verified"]' <"$WORK/metrics-answer.json")" = True ] || die "metrics: no example answered: $(cat "$WORK/metrics-answer.json")"
 
     PROMETHEUS_PORT="$(free_port)"
     local api_targets indexer_targets
@@ -323,15 +341,16 @@ phase_metrics() {
     done
     [ "$up" = 4 ] || die "metrics: not all four targets are up in Prometheus (sum of up: ${up:-none}); see its page /targets"
     [ "$got" = "$answered" ] || die "metrics: Prometheus counts ${got:-no} answered questions, not $answered"
-    local cached refused routed memory queue
+    local cached refused verified routed memory queue
     cached="$(promql_value 'sum(askdb_questions_total{outcome="cached"})')"
+    verified="$(promql_value 'sum(askdb_questions_total{outcome="verified"})')"
     refused="$(promql_value 'sum(askdb_questions_total{outcome="refused"})')"
     routed="$(promql_value 'sum(askdb_http_request_duration_seconds_count{route="/api/query",method="POST",status="200"})')"
     memory="$(promql_value 'min(process_resident_memory_bytes{job=~"askdb-api|askdb-indexer"}) > 0')"
     queue="$(promql_value 'count(askdb_queue_jobs{job="askdb-indexer",state="waiting"})')"
-    [ "$cached" = 1 ] && [ "$refused" = 1 ] && [ "$routed" = $((answered + 1)) ] && [ -n "$memory" ] && [ "$queue" = 2 ] \
-        || die "metrics: Prometheus says cached ${cached:-none}, refused ${refused:-none}, POST /api/query 200s ${routed:-none}, memory ${memory:-none}, queue series ${queue:-none} (want 1, 1, $((answered + 1)), > 0, 2)"
-    log "metrics: Prometheus answers $answered answered, $cached cached, $refused refused, $routed POST /api/query 200s; 4 targets up"
+    [ "$cached" = 1 ] && [ "$refused" = 1 ] && [ "$verified" = 1 ] && [ "$routed" = $((answered + 2)) ] && [ -n "$memory" ] && [ "$queue" = 2 ] \
+        || die "metrics: Prometheus says cached ${cached:-none}, refused ${refused:-none}, verified ${verified:-none}, POST /api/query 200s ${routed:-none}, memory ${memory:-none}, queue series ${queue:-none} (want 1, 1, 1, $((answered + 2)), > 0, 2)"
+    log "metrics: Prometheus answers $answered answered, $cached cached, $refused refused, $verified verified, $routed POST /api/query 200s; 4 targets up"
 
     # Every expression of the rules and the dashboard, evaluated by this Prometheus.
     "$STATE/venv/bin/python" - "$rules" "$dashboard" "http://127.0.0.1:$PROMETHEUS_PORT" <<'PY' || die "metrics: an expression of deploy/ does not evaluate"

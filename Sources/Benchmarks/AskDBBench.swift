@@ -9,7 +9,7 @@ struct AskDBBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "askdb-bench",
         abstract: "AskDB benchmarks: each prints its figures.",
-        subcommands: [BcryptBenchmark.self, GuardBenchmark.self, EmbeddingBenchmark.self, QueueBenchmark.self, VectorStoreBenchmark.self, SamplingBenchmark.self, RoundTripBenchmark.self, BenchWorker.self]
+        subcommands: [BcryptBenchmark.self, GuardBenchmark.self, DirectMatchBenchmark.self, EmbeddingBenchmark.self, QueueBenchmark.self, VectorStoreBenchmark.self, SamplingBenchmark.self, RoundTripBenchmark.self, BenchWorker.self]
     )
 }
 

@@ -24,6 +24,8 @@ package struct ConnectionRecord: Sendable, Codable, Equatable {
     package var reindexIntervalSeconds: Int?
     package var createdAt: Date
     package var updatedAt: Date
+    /// Moves with every change to the connection's verified examples (not sent to clients).
+    package var examplesRevision = 0
 
     enum CodingKeys: String, CodingKey {
         case id, name, kind, url, options
@@ -53,7 +55,7 @@ package struct ConnectionStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
     private let cache: RowCache<Owned>?
-    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text, ca_certificate_ciphertext IS NOT NULL, reindex_interval_seconds"
+    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text, ca_certificate_ciphertext IS NOT NULL, examples_revision, reindex_interval_seconds"
 
     /// - Parameter cache: copies of records for ``get(id:ownerID:)``, which every question reads.
     package init(postgres: PostgresClient, logger: Logger, cache: RowCache<Owned>? = nil) {
@@ -209,13 +211,14 @@ package struct ConnectionStore: Sendable {
 
     static func records(_ rows: PostgresRowSequence) async throws -> [ConnectionRecord] {
         var records: [ConnectionRecord] = []
-        for try await (id, name, kind, url, version, indexedAt, created, updated, options, hasCACertificate, interval)
-            in rows.decode((UUID, String, String, String, Int, Date?, Date, Date, String, Bool, Int?).self) {
+        for try await (id, name, kind, url, version, indexedAt, created, updated, options, hasCACertificate, examplesRevision, interval)
+            in rows.decode((UUID, String, String, String, Int, Date?, Date, Date, String, Bool, Int, Int?).self) {
             records.append(ConnectionRecord(
                 id: id, name: name, kind: ConnectionKind(rawValue: kind) ?? .postgres, url: url,
                 indexVersion: version, indexedAt: indexedAt,
                 options: (try? JSONDecoder().decode(SamplingOptions.self, from: Data(options.utf8))) ?? SamplingOptions(),
-                hasCACertificate: hasCACertificate, reindexIntervalSeconds: interval, createdAt: created, updatedAt: updated
+                hasCACertificate: hasCACertificate, reindexIntervalSeconds: interval, createdAt: created, updatedAt: updated,
+                examplesRevision: examplesRevision
             ))
         }
         return records

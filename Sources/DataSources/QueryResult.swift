@@ -45,6 +45,9 @@ package struct QueryLimits: Sendable, Equatable {
     package var maxCellBytes: Int
     /// The most all rows may take together (`ASKDB_MAX_RESULT_BYTES`); rows past it are not sent.
     package var maxResultBytes: Int
+    /// Stop once the query is planned (PostgreSQL's EXPLAIN and the cost ceiling; MongoDB's
+    /// parse and fan-out check), reading no rows: whether a stored query would still run.
+    package var planOnly = false
 
     /// 100 million: every gold query of the evaluation sets passes, and a 3-way cross join of
     /// Chinook's largest tables (about 10^9) does not.

@@ -14,6 +14,8 @@ package struct EvaluationOutcome: Sendable, Codable {
     package var query: String?
     /// A query passed the guard, planned and ran.
     package var valid: Bool
+    /// A verified example's query answered it, without the model.
+    package var verified = false
     /// Its rows were the gold query's (nil when not judged: retrieval only, or the gold failed).
     package var correct: Bool?
     package var attempts: Int
@@ -47,7 +49,7 @@ package struct EvaluationOutcome: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case database, category, question, query, valid, correct, attempts, error, timings
+        case database, category, question, query, valid, verified, correct, attempts, error, timings
         case goldTables = "gold_tables"
         case contextTables = "context_tables"
         case rankedTables = "ranked_tables"
@@ -67,6 +69,9 @@ package struct EvaluationSummary: Sendable, Codable {
     package var executionAccuracy: Double?
     package var refusals: Int
     package var repairs: Int
+    /// Questions a verified example answered, and how many of those correctly.
+    package var verified: Int
+    package var verifiedCorrect: Int
     /// p50, p90 and p99 milliseconds per step.
     package var latency: [String: [String: Double]]
 
@@ -82,6 +87,8 @@ package struct EvaluationSummary: Sendable, Codable {
         executionAccuracy = judged ? Double(scored.filter { $0 }.count) / Double(max(scored.count, 1)) : nil
         refusals = outcomes.filter { !$0.valid && $0.error != nil }.count
         repairs = outcomes.reduce(0) { $0 + max($1.attempts - 1, 0) }
+        verified = outcomes.filter(\.verified).count
+        verifiedCorrect = outcomes.filter { $0.verified && $0.correct == true }.count
         var latency: [String: [String: Double]] = [:]
         for step in Set(outcomes.flatMap(\.timings.keys)) {
             let values = outcomes.compactMap { $0.timings[step] }.sorted()
@@ -96,7 +103,8 @@ package struct EvaluationSummary: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case questions, refusals, repairs, latency
+        case questions, refusals, repairs, latency, verified
+        case verifiedCorrect = "verified_correct"
         case tableRecall = "table_recall"
         case allTablesRecalled = "all_tables_recalled"
         case allTablesAt5 = "all_tables_at_5"
@@ -137,6 +145,7 @@ package struct EvaluationReport: Sendable, Codable {
         var lines = ["category".padding(toLength: 36, withPad: " ", startingAt: 0) + header]
         for name in categories.keys.sorted() { lines.append(row(name, categories[name]!)) }
         lines.append(row("overall", overall))
+        if overall.verified > 0 { lines.append("answered by a verified example: \(overall.verified), of them correct: \(overall.verifiedCorrect)") }
         lines.append("")
         lines.append("database".padding(toLength: 36, withPad: " ", startingAt: 0) + header)
         for name in databases.keys.sorted() { lines.append(row(name, databases[name]!)) }

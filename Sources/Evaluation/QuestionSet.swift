@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One evaluation question: what to ask which database, and the query that answers it.
 package struct EvaluationQuestion: Sendable, Equatable {
@@ -18,7 +19,12 @@ package enum QuestionSet {
     }
 
     package static func parse(_ text: String) throws(FormatError) -> [EvaluationQuestion] {
-        let rows = try CSV.rows(text)
+        let rows: [[String]]
+        do {
+            rows = try CSV.records(text).map(\.fields)
+        } catch {
+            throw FormatError(message: "line \(error.line): \(error.message)")
+        }
         guard let header = rows.first else { throw FormatError(message: "the file is empty") }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         func column(_ name: String) throws(FormatError) -> Int {
@@ -34,44 +40,5 @@ package enum QuestionSet {
             return EvaluationQuestion(database: row[database], category: category.flatMap { row.indices.contains($0) ? row[$0] : nil } ?? "all",
                                       question: row[question], gold: row[query])
         }
-    }
-}
-
-/// RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks.
-enum CSV {
-    static func rows(_ text: String) throws(QuestionSet.FormatError) -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var characters = text.makeIterator()
-        var pending: Character?
-        func next() -> Character? {
-            if let character = pending { pending = nil; return character }
-            return characters.next()
-        }
-        while let character = next() {
-            if quoted {
-                if character == "\"" {
-                    let following = next()
-                    if following == "\"" { field.append("\"") } else { quoted = false; pending = following }
-                } else {
-                    field.append(character)
-                }
-                continue
-            }
-            switch character {
-            case "\"" where field.isEmpty: quoted = true
-            case ",": row.append(field); field = ""
-            case "\n", "\r\n", "\r":
-                row.append(field); field = ""
-                if row != [""] { rows.append(row) }
-                row = []
-            default: field.append(character)
-            }
-        }
-        if quoted { throw QuestionSet.FormatError(message: "a quoted field is never closed") }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
-        return rows
     }
 }

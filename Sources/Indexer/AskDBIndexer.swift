@@ -69,7 +69,10 @@ struct AskDBIndexer: AsyncParsableCommand {
         )
         let snapshots = SchemaSnapshotStore(postgres: postgres, logger: logger)
         let words = config.embedding.identifierWords()
-        let handler = IndexConnectionHandler(connections: connections, embedder: embedder, phaseDelay: settings.phaseDelay) { [logger] embedder in
+        let history = HistoryService(postgres: postgres, logger: logger)
+        let examples = ExampleService(connections: connections, activeJobs: jobs, postgres: postgres, snapshots: snapshots, embedder: embedder,
+                                      history: history, logger: logger)
+        let handler = IndexConnectionHandler(connections: connections, examples: examples, embedder: embedder, phaseDelay: settings.phaseDelay) { [logger] embedder in
             ConnectionIndexer(store: store, snapshots: snapshots, embedder: embedder, logger: logger, words: words,
                               maxObjects: settings.maxObjectsPerIndex)
         }
@@ -82,7 +85,7 @@ struct AskDBIndexer: AsyncParsableCommand {
             jobs.worker(handlers: [handler], configuration: .init(workerID: worker.id, concurrency: concurrency, lease: settings.jobLease, shutdownGrace: settings.shutdownGrace), logger: logger),
         ]
         if let keep = settings.historyRetention {
-            services.append(HistoryRetention(history: HistoryService(postgres: postgres, logger: logger), keep: keep, logger: logger))
+            services.append(HistoryRetention(history: history, keep: keep, logger: logger))
         }
         // Every indexer runs one; the advisory lock lets one act at a time.
         services.append(ReindexScheduler(postgres: postgres, jobs: jobs, interval: settings.reindexCheckInterval, logger: logger))

@@ -2,6 +2,7 @@ import Connections
 import Embedding
 import Foundation
 import Jobs
+import Query
 import Retrieval
 import Support
 
@@ -10,6 +11,8 @@ import Support
 struct IndexConnectionHandler: JobHandler {
     let kind = indexConnectionJobKind
     let connections: ConnectionService
+    /// The connection's verified examples, checked again against every new index.
+    let examples: ExampleService
     /// The process's embedder, which jobs wait for while it loads.
     let embedder: EmbedderSlot
     /// Pauses at each new phase, to watch progress and exercise failover (`ASKDB_DEBUG_PHASE_DELAY_MS`).
@@ -46,8 +49,28 @@ struct IndexConnectionHandler: JobHandler {
         } catch is JobLeaseFence.Lost {
             throw JobInterruption.leaseLost
         }
+        var result = try JSONValue(parsing: String(decoding: JSONEncoder().encode(report), as: UTF8.self))
+        if case .object(var fields) = result {
+            fields["examples"] = try await checkExamples(of: job, version: report.version, context: context)
+            result = .object(fields)
+        }
         try await context.progress(JobProgress(phase: "done", done: 1, total: 1, percent: 100, message: "version \(report.version) published"))
-        return try JSONValue(parsing: String(decoding: JSONEncoder().encode(report), as: UTF8.self))
+        return result
+    }
+
+    /// The verified examples checked against the index just published: how many, and how many
+    /// are stale now. A database that cannot be reached for the check leaves them as they
+    /// were: the index itself is done.
+    private func checkExamples(of job: JobRecord, version: Int, context: JobContext) async throws -> JSONValue {
+        do {
+            let (checked, stale) = try await examples.recheck(connectionID: job.connectionID, ownerID: job.ownerID, version: version)
+            return .object(["checked": .int(Int64(checked)), "stale": .int(Int64(stale))])
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            context.logger.warning("the verified examples could not be checked", metadata: ["job": "\(job.id.lowercasedString)", "error": "\(error)"])
+            return .object(["error": .string("the examples could not be checked: \(LogRedaction.redact("\(error)"))")])
+        }
     }
 
     private func report(_ progress: ConnectionIndexer.Progress, context: JobContext) async throws {

@@ -22,6 +22,8 @@ package struct QuestionLimits: Sendable {
     package var perConnectionAtOnce = 4
     /// What one query may cost a user's database.
     package var query = QueryLimits()
+    /// When a verified example answers by itself (`ASKDB_EXAMPLE_MATCH_THRESHOLD`); nil: never.
+    package var directMatch: DirectMatch? = DirectMatch()
 
     package init() {}
 }
@@ -30,7 +32,7 @@ package struct QuestionLimits: Sendable {
 /// pipeline, then history and the audit log.
 package struct QuestionService: Sendable {
     private let connections: ConnectionService
-    private let activeJobs: any ActiveJobLookup
+    private let indexed: IndexedConnections
     private let store: any VectorStore
     private let snapshots: SchemaSnapshotStore
     private let embedder: EmbedderSlot
@@ -40,14 +42,17 @@ package struct QuestionService: Sendable {
     private let rates: RateLimiter
     private let concurrency: ConcurrencyLimiter
     private let cache: AnswerCache?
+    private let examples: (any ExampleSearch)?
     private let tokens: TokenBudget?
     private let limits: QuestionLimits
     private let logger: Logger
 
     package init(connections: ConnectionService, activeJobs: any ActiveJobLookup, history: HistoryService, store: any VectorStore, snapshots: SchemaSnapshotStore,
                 embedder: EmbedderSlot, models: ModelCatalog?, accounts: AccountService, rates: RateLimiter, concurrency: ConcurrencyLimiter,
-                cache: AnswerCache?, tokens: TokenBudget? = nil, limits: QuestionLimits = QuestionLimits(), logger: Logger) {
+                cache: AnswerCache?, examples: (any ExampleSearch)? = nil, tokens: TokenBudget? = nil, limits: QuestionLimits = QuestionLimits(),
+                logger: Logger) {
         self.cache = cache
+        self.examples = examples
         self.tokens = tokens
         self.accounts = accounts
         self.history = history
@@ -55,7 +60,7 @@ package struct QuestionService: Sendable {
         self.concurrency = concurrency
         self.limits = limits
         self.connections = connections
-        self.activeJobs = activeJobs
+        indexed = IndexedConnections(connections: connections, activeJobs: activeJobs)
         self.store = store
         self.snapshots = snapshots
         self.embedder = embedder
@@ -92,10 +97,7 @@ package struct QuestionService: Sendable {
     /// Everything that can refuse a question before it runs: input, ownership, a finished index,
     /// a configured model, the rate limit, the host policy.
     package func prepare(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> Prepared {
-        let question = request.question.trimmed()
-        guard !question.isEmpty, question.unicodeScalars.count <= 2000 else {
-            throw AskDBError.invalid("invalid_question", "the question must have 1 to 2000 characters")
-        }
+        let question = try QuestionInput.question(request.question)
         let record = try await indexedConnection(id: request.connectionID, ownerID: ownerID)
         try await tokens?.check(userID: ownerID)
         guard let models else {
@@ -113,6 +115,7 @@ package struct QuestionService: Sendable {
         // A follow-up means something else after other turns: they are part of the key.
         let context = request.earlierTurns.map { "\($0.question)\u{1E}\($0.query)" }.joined(separator: "\u{1D}")
         let key = AnswerCache.key(ownerID: ownerID, connectionID: record.id, source: record.url, indexVersion: record.indexVersion,
+                                  examplesRevision: record.examplesRevision,
                                   question: question, conversation: context, model: model.name, contextTokens: settings.contextTokens, mode: request.mode ?? .answer, options: record.options, today: Date())
         // The answer cache is read in the rate limit's round trip.
         let lookup = cache?.answerLookup(for: key)
@@ -121,7 +124,9 @@ package struct QuestionService: Sendable {
         if let cache, let reply = replies.first, let cached = cache.cachedAnswer(from: reply) {
             work = .cached(cached)
         } else {
-            let pipeline = QueryPipeline(retriever: retriever(embedder: try await embedder.get(), contextTokens: settings.contextTokens), model: model, logger: logger)
+            var pipeline = QueryPipeline(retriever: retriever(embedder: try await embedder.get(), contextTokens: settings.contextTokens), model: model, logger: logger)
+            pipeline.examples = examples
+            pipeline.directMatch = limits.directMatch
             work = .run(source: try await guardedSource(of: record, ownerID: ownerID), pipeline: pipeline)
         }
         return Prepared(ownerID: ownerID, request: request, record: record, cacheKey: key, work: work,
@@ -148,18 +153,27 @@ package struct QuestionService: Sendable {
         case .cached(let cached):
             (reply, summary, fresh, outcome) = (cached.reply, cached.summary, nil, .cached)
         case .run(let source, let pipeline):
-            let (answer, rerun) = try await withSlots(ownerID: prepared.ownerID, connectionID: record.id) {
-                if let query = await cache?.query(for: key),
-                   let answer = try await pipeline.rerun(query, for: request, version: record.indexVersion, source: source, events: events) {
-                    return (answer, true)
+            let answer: QuestionAnswer, rerun: Bool
+            do {
+                (answer, rerun) = try await withSlots(ownerID: prepared.ownerID, connectionID: record.id) {
+                    if let query = await cache?.query(for: key),
+                       let answer = try await pipeline.rerun(query, for: request, version: record.indexVersion, source: source, events: events) {
+                        return (answer, true)
+                    }
+                    return (try await pipeline.ask(request, version: record.indexVersion, source: source, events: events), false)
                 }
-                return (try await pipeline.ask(request, version: record.indexVersion, source: source, events: events), false)
+            } catch let failure as QuestionFailure {
+                // Kept, so the owner sees what was tried and can rate it; a connection deleted
+                // meanwhile leaves nothing to keep it under.
+                _ = try? await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
+                                              question: request.question, answer: AnswerSummary(failure, model: pipeline.modelName))
+                throw failure
             }
             if let used = answer.tokens { await tokens?.spend(used, userID: prepared.ownerID) }
             summary = try AnswerSummary(answer)
             reply = try ReplyTemplate(answer)
             fresh = answer
-            outcome = rerun ? .cached : .answered
+            outcome = answer.verified ? .verified : rerun ? .cached : .answered
         }
         let historyID: UUID
         do {
@@ -180,10 +194,7 @@ package struct QuestionService: Sendable {
     /// connection's current options, read-only, capped, counted against the caller's question
     /// limits and audited like every question's query.
     package func runQuery(ownerID: UUID, connectionID: UUID, query: String) async throws -> QueryRun {
-        let query = query.trimmed()
-        guard !query.isEmpty, query.utf8.count <= 100_000 else {
-            throw AskDBError.invalid("invalid_query", "the query must have 1 to 100000 bytes")
-        }
+        let query = try QuestionInput.query(query)
         let record = try await indexedConnection(id: connectionID, ownerID: ownerID)
         try await countQuery(ownerID: ownerID)
         let source = try await guardedSource(of: record, ownerID: ownerID)
@@ -198,26 +209,16 @@ package struct QuestionService: Sendable {
                                                                             total: QueryPipeline.milliseconds(clock.now - started)))
     }
 
-    /// The owner's connection, which must have a finished index: a question's context and the
-    /// guard's view of the schema both come from it.
     private func indexedConnection(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
-        let record = try await connections.connection(id: id, ownerID: ownerID)
-        guard record.indexVersion > 0 else {
-            let job = try await activeJobs.activeJob(of: record.id)
-            throw AskDBError(.conflict, code: "not_indexed", message: job.map {
-                "this connection has no finished index yet; indexing job \($0.lowercasedString) is running"
-            } ?? "this connection has no finished index yet: POST /api/connections/\(record.id.lowercasedString)/index first")
-        }
-        return record
+        try await indexed.record(id: id, ownerID: ownerID)
     }
 
     /// The connection's database behind its dialect's guard, under its current options, with
     /// every query audited.
     private func guardedSource(of record: ConnectionRecord, ownerID: UUID) async throws -> GuardedSource {
-        let url = try await connections.sourceURL(ownerID: ownerID, id: record.id)
-        let connector = AuditedConnector(inner: try await connections.connector(for: url, connectionID: record.id), userID: ownerID, connectionID: record.id,
-                                         kind: record.kind.rawValue, history: history)
-        var source = GuardedSource(dialect: record.kind.dialect, connector: connector, options: record.options, database: url.database)
+        var source = try await indexed.guardedSource(of: record, ownerID: ownerID) { [history] connector in
+            AuditedConnector(inner: connector, userID: ownerID, connectionID: record.id, kind: record.kind.rawValue, history: history)
+        }
         source.limits = limits.query
         return source
     }

@@ -67,6 +67,9 @@ struct APIConfig: Sendable {
         } else {
             tokensPerUserPerDay = nil
         }
+        // "off": verified examples are worked examples only, never the answer by themselves.
+        questionLimits.directMatch = environment.optional("ASKDB_EXAMPLE_MATCH_THRESHOLD")?.lowercased() == "off" ? nil
+            : DirectMatch(threshold: try environment.decimal("ASKDB_EXAMPLE_MATCH_THRESHOLD", default: DirectMatch.defaultThreshold, in: 0.5...1))
         maxConnectionsPerUser = try environment.integer("ASKDB_MAX_CONNECTIONS_PER_USER", default: ConnectionService.defaultMaxPerUser, in: 1...100_000)
         eventStreams = StreamLimits(
             perUser: try environment.integer("ASKDB_MAX_EVENT_STREAMS_PER_USER", default: StreamLimits().perUser, in: 1...1000),

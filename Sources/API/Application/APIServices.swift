@@ -26,6 +26,7 @@ struct APIServices: Sendable {
     let eventHub: JobEventHub
     let workers: WorkerRegistry
     let questions: QuestionService
+    let examples: ExampleService
     let history: HistoryService
     /// Filled at start-up, once the embedder is made and checked against the store.
     let embedder: EmbedderSlot
@@ -79,16 +80,19 @@ struct APIServices: Sendable {
             logger: logger
         )
         let history = HistoryService(postgres: postgres, logger: logger)
+        let snapshots = SchemaSnapshotStore(postgres: postgres, logger: logger)
+        let examples = ExampleService(connections: connections, activeJobs: jobs, postgres: postgres, snapshots: snapshots, embedder: embedder,
+                                      history: history, logger: logger)
         let questions = QuestionService(
-            connections: connections, activeJobs: jobs, history: history, store: store, snapshots: SchemaSnapshotStore(postgres: postgres, logger: logger),
+            connections: connections, activeJobs: jobs, history: history, store: store, snapshots: snapshots,
             embedder: embedder, models: config.languageModel.makeCatalog(), accounts: accounts, rates: limiter,
             concurrency: ConcurrencyLimiter(redis: redis, keys: keys),
-            cache: cache, tokens: TokenBudget(redis: redis, keys: keys, perDay: config.tokensPerUserPerDay),
+            cache: cache, examples: examples.search, tokens: TokenBudget(redis: redis, keys: keys, perDay: config.tokensPerUserPerDay),
             limits: config.questionLimits, logger: logger
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,
-            jobs: jobs, eventHub: eventHub, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, history: history, embedder: embedder,
+            jobs: jobs, eventHub: eventHub, workers: WorkerRegistry(redis: redis, keys: keys), questions: questions, examples: examples, history: history, embedder: embedder,
             mongoClients: mongoClients, store: store,
             rowChanges: RowChangeListener(postgres: postgres, caches: [users, userSettings, connectionRecords, mongoClients], logger: logger), logger: logger
         )

@@ -50,6 +50,7 @@ func buildRouter(services: APIServices, trustedProxies: TrustedProxies = Trusted
     AdminQueueRoutes(jobs: services.jobs, workers: services.workers).register(on: authenticated)
     QueryRoutes(questions: services.questions).register(on: authenticated)
     HistoryRoutes(history: services.history).register(on: authenticated)
+    ExampleRoutes(examples: services.examples, history: services.history).register(on: authenticated)
     // Last, so it sees the whole table and wraps only the not-found answer.
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router

@@ -45,8 +45,17 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Only the first N questions of the file, in its order.")
     var limit: Int?
 
-    @Option(help: "Worked examples per question: the K other questions of its database most like it, with their gold queries, shown to the model as earlier turns (default 0: none).")
+    @Option(help: "Worked examples per question: the K examples most like it, shown to the model before the question (default 0: none). Examples come from --example-file, or else from a split of each database's questions (--split-seed, default 1): half become examples, the other half are asked.")
     var examples = 0
+
+    @Option(help: "Split each database's questions with this seed: half are examples, only the other half are asked (also with --examples 0, for a baseline over the same questions).")
+    var splitSeed: UInt64?
+
+    @Option(help: "Verified examples for every database asked (CSV with question and query columns); every question is asked.")
+    var exampleFile: String?
+
+    @Option(help: "Answer a question from an example that asks the same thing, without the model, as the API does: on or off.")
+    var directMatch: GrammarChoice = .on
 
     @Option(help: "Where the JSON report goes (default: eval-<time>.json in the current folder).")
     var report: String?
@@ -58,6 +67,8 @@ struct EvalCommand: AsyncParsableCommand {
         guard distractors >= 0, distractors <= 10_000 else { throw ValidationError("--distractors must be 0 to 10000") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard (0...20).contains(examples) else { throw ValidationError("--examples must be 0 to 20") }
+        if exampleFile != nil && splitSeed != nil { throw ValidationError("--example-file and --split-seed are two sources of examples: choose one") }
+        if directMatch == .config { throw ValidationError("--direct-match is on or off") }
         if let contextTokens, contextTokens < 100 { throw ValidationError("--context-tokens must be at least 100") }
         if oracle && retrievalOnly { throw ValidationError("--oracle judges answers; it cannot be combined with --retrieval-only") }
     }

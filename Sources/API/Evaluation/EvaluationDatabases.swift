@@ -40,7 +40,9 @@ struct EvaluationDatabases {
         if !loaded {
             say("loading \(dataset) into \(name)\(distractors > 0 ? " with \(distractors) distractor tables" : "")")
             try await withClient(target) { client in
-                for statement in try SQLStatementSplitter.split(script) {
+                // psql's meta-commands (`\\c chinook`) are not SQL: left out.
+                let sql = script.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("\\") }.joined(separator: "\n")
+                for statement in try SQLStatementSplitter.split(sql) where !Self.createsItsOwnDatabase(statement) {
                     try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 for statement in SyntheticSchema(tables: distractors, seed: 3).statements where distractors > 0 {
@@ -57,14 +59,22 @@ struct EvaluationDatabases {
         return components.string!
     }
 
+    /// A dump's own `DROP DATABASE` and `CREATE DATABASE` (Chinook's script starts so): the
+    /// evaluation loads it into a database it made itself.
+    static func createsItsOwnDatabase(_ statement: String) -> Bool {
+        var text = Substring(statement)
+        while true {
+            text = text.drop { $0.isWhitespace }
+            if text.hasPrefix("/*"), let end = text.range(of: "*/") { text = text[end.upperBound...]; continue }
+            if text.hasPrefix("--"), let end = text.firstIndex(of: "\n") { text = text[end...]; continue }
+            break
+        }
+        let start = text.prefix(16).uppercased()
+        return start.hasPrefix("DROP DATABASE") || start.hasPrefix("CREATE DATABASE")
+    }
+
     private func withClient<T: Sendable>(_ url: PostgresURL, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
         return try await ProcessServices.withRunning([client], logger: logger) { try await body(client) }
     }
-}
-
-/// An evaluation that cannot go on, said in one line.
-struct EvaluationError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

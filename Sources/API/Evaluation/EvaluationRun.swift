@@ -18,7 +18,12 @@ struct EvaluationRun {
     let services: APIServices
     let databases: EvaluationDatabases
     let retrieveOnly: Bool
+    /// Worked examples shown per question.
     let examples: Int
+    /// Where examples come from: a split of each database's questions, or a file for every database.
+    let splitSeed: UInt64?
+    let exampleFile: [(question: String, query: String)]?
+    let directMatch: DirectMatch?
     let embedder: any Embedder
     let retriever: SchemaRetriever
     let pipeline: QueryPipeline?
@@ -37,6 +42,9 @@ struct EvaluationRun {
                              maxCellBytes: config.questionLimits.query.maxCellBytes, maxResultBytes: 64 << 20)
         retrieveOnly = command.retrievalOnly
         examples = command.examples
+        splitSeed = command.splitSeed ?? (command.examples > 0 && command.exampleFile == nil ? 1 : nil)
+        exampleFile = try command.exampleFile.map(Self.examples(inFile:))
+        directMatch = command.directMatch == .on ? config.questionLimits.directMatch : nil
         let embedder = try await services.embedder.ready()
         self.embedder = embedder
         let retriever = services.questions.retriever(embedder: embedder, contextTokens: command.contextTokens ?? config.languageModel.contextTokens)
@@ -50,7 +58,10 @@ struct EvaluationRun {
         var settings = [
             "questions": command.questions, "distractors": String(command.distractors), "context_tokens": String(retriever.contextBudget),
             "embedder": embedder.identifier, "retrieval_only": String(command.retrievalOnly), "examples": String(command.examples), "date": ISO8601DateFormatter().string(from: Date()),
+            "direct_match": directMatch.map { String($0.threshold) } ?? "off",
         ]
+        if let splitSeed { settings["split_seed"] = String(splitSeed) }
+        if let file = command.exampleFile { settings["example_file"] = file }
         if command.retrievalOnly {
             pipeline = nil
         } else {
@@ -68,6 +79,7 @@ struct EvaluationRun {
     func evaluate(_ questions: [EvaluationQuestion]) async throws -> EvaluationReport {
         let owner = try await evaluationUser()
         var outcomes: [EvaluationOutcome] = []
+        var settings = self.settings
         var datasets: [String] = []
         for question in questions where !datasets.contains(question.database) { datasets.append(question.database) }
         for dataset in datasets {
@@ -76,23 +88,42 @@ struct EvaluationRun {
                                                      url: url, owner: owner)
             let source = try await services.connections.sourceURL(ownerID: owner, id: record.id)
             let connector = try await services.connections.connector(for: source, connectionID: record.id)
-            let asked = questions.filter { $0.database == dataset }
-            let vectors = examples > 0 ? try await embedder.embed(asked.map(\.question)) : []
-            for (index, question) in asked.enumerated() {
-                let turns = WorkedExamples.pick(examples, for: index, among: asked, vectors: vectors).map {
-                    ConversationTurn(question: $0.question, query: GoldQuery.variants(of: $0.gold).first ?? $0.gold)
-                }
-                let outcome = try await ask(question, examples: turns, record: record, connector: connector, database: source.database)
-                say(String(format: "%@ recall %3.0f%%%@  %@", dataset, outcome.tableRecall * 100,
+            var asked = questions.filter { $0.database == dataset }
+            var pool: [(question: String, query: String)] = exampleFile ?? []
+            if let splitSeed {
+                let split = ExampleSplit(asked, seed: splitSeed)
+                asked = split.asked
+                pool = split.examples.map { ($0.question, GoldQuery.variants(of: $0.gold).first ?? $0.gold) }
+            }
+            if splitSeed != nil || exampleFile != nil {
+                settings["split \(dataset)"] = "\(pool.count) examples, \(asked.count) asked"
+                say("\(dataset): \(pool.count) examples, \(asked.count) questions asked")
+            }
+            var pipeline = self.pipeline
+            pipeline?.examples = pool.isEmpty ? nil : try await ExamplePool(pool, embedder: embedder)
+            pipeline?.workedExamples = examples
+            pipeline?.directMatch = directMatch
+            for question in asked {
+                let outcome = try await ask(question, pipeline: pipeline, record: record, connector: connector, database: source.database)
+                say(String(format: "%@ recall %3.0f%%%@%@  %@", dataset, outcome.tableRecall * 100,
                              outcome.correct.map { $0 ? "  correct" : "  wrong" } ?? (retrieveOnly ? "" : "  " + (outcome.error ?? "no verdict")),
-                             String(question.question.prefix(70))))
+                             outcome.verified ? " (verified)" : "", String(question.question.prefix(70))))
                 outcomes.append(outcome)
             }
         }
         return EvaluationReport(settings: settings, outcomes: outcomes, judged: !retrieveOnly)
     }
 
-    private func ask(_ question: EvaluationQuestion, examples: [ConversationTurn], record: ConnectionRecord,
+    /// Question→query pairs of a CSV file with `question` and `query` columns.
+    static func examples(inFile path: String) throws -> [(question: String, query: String)] {
+        let records = try CSV.records(try String(contentsOfFile: path, encoding: .utf8))
+        guard let header = records.first?.fields, let question = header.firstIndex(of: "question"), let query = header.firstIndex(of: "query") else {
+            throw EvaluationError("\(path) needs the columns question and query")
+        }
+        return records.dropFirst().filter { $0.fields.count == header.count }.map { ($0.fields[question], $0.fields[query]) }
+    }
+
+    private func ask(_ question: EvaluationQuestion, pipeline: QueryPipeline?, record: ConnectionRecord,
                      connector: any SourceConnector, database: String?) async throws -> EvaluationOutcome {
         let variants = GoldQuery.variants(of: question.gold)
         let inspected = variants.compactMap { try? SQLGuard.inspect($0) }
@@ -111,8 +142,7 @@ struct EvaluationRun {
         source.limits = limits
         let answer: QuestionAnswer
         do {
-            answer = try await pipeline.ask(QuestionRequest(connectionID: record.id, question: question.question, mode: .sqlOnly,
-                                                            earlierTurns: examples),
+            answer = try await pipeline.ask(QuestionRequest(connectionID: record.id, question: question.question, mode: .sqlOnly),
                                              version: record.indexVersion, source: source)
         } catch let failure as QuestionFailure {
             outcome.query = failure.query
@@ -125,6 +155,7 @@ struct EvaluationRun {
             return outcome
         }
         outcome.query = answer.query
+        outcome.verified = answer.verified
         outcome.valid = true
         outcome.attempts = answer.attempts
         outcome.timings = ["retrieve": answer.timings.retrieve, "generate": answer.timings.generate, "validate": answer.timings.validate,

@@ -66,6 +66,7 @@ package struct MongoSourceConnector: SourceConnector {
         do {
             documents = try await withClient { client in
                 try await Self.checkFanOut(of: parsed, database: url.database ?? "test", client: client)
+                if limits.planOnly { return [] }
                 return try await client.aggregate(
                     database: url.database ?? "test", collection: parsed.collection,
                     pipeline: parsed.pipeline + [.object(["$limit": .int(Int64(limits.rowLimit + 1))])],

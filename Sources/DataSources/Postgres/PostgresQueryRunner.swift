@@ -60,6 +60,7 @@ struct PostgresQueryRunner {
             throw QueryExecutionError(stage: "explain", code: nil, message:
                 "the plan's estimated cost is \(Int(cost)), over this server's ceiling of \(Int(limits.maxCost)) (about \(rows) rows): narrow the query with a filter, a join condition or an aggregate", clientCode: "too_costly")
         }
+        if limits.planOnly { return QueryResult(columns: [], rows: [], truncated: false) }
         // Column names, duplicates included, from one all-NULL row; then the rows as JSON arrays,
         // positionally, so two columns called `id` stay two columns.
         let names: [String] = try await stage("execute") {

@@ -47,13 +47,13 @@ package struct AnswerCache: UserDataCache {
     /// the conversation so far, the model and its context size, the mode, the day (questions
     /// say "this year"), and the owner's options (an answer read before a column was excluded
     /// is never served after).
-    package static func key(ownerID: UUID, connectionID: UUID, source: String, indexVersion: Int, question: String, conversation: String = "",
+    package static func key(ownerID: UUID, connectionID: UUID, source: String, indexVersion: Int, examplesRevision: Int = 0, question: String, conversation: String = "",
                            model: String, contextTokens: Int, mode: QuestionRequest.Mode, options: SamplingOptions, today: Date) -> Key {
         let normalised = question.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
             .trimmed(where: { "?!. ".contains($0) })
         // The UTC day's number: a formatter per request cost more than the rest of a cached answer.
         let day = String(Int((today.timeIntervalSince1970 / 86_400).rounded(.down)))
-        let parts = [source, String(indexVersion), normalised, conversation, model, String(contextTokens), mode.rawValue, options.fingerprint, day]
+        let parts = [source, String(indexVersion) + "." + String(examplesRevision), normalised, conversation, model, String(contextTokens), mode.rawValue, options.fingerprint, day]
         return Key(ownerID: ownerID, connectionID: connectionID, hash: SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8)).hexString)
     }
 

@@ -1,16 +1,31 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Support
 
 /// The users' question history and the audit log of every query run against their databases:
 /// what the question service records, and what users (and, for the audit log, admins) read.
 package struct HistoryService: Sendable {
     private let history: HistoryStore
     private let audit: AuditLog
+    private let feedback: FeedbackStore
 
     package init(postgres: PostgresClient, logger: Logger) {
         history = HistoryStore(postgres: postgres, logger: logger)
         audit = AuditLog(postgres: postgres, logger: logger)
+        feedback = FeedbackStore(postgres: postgres, logger: logger)
+    }
+
+    /// Rates one of the owner's answers (a comment of at most 2000 characters).
+    package func rate(historyID: UUID, ownerID: UUID, rating: Feedback.Rating, comment: String?) async throws -> Feedback {
+        let comment = comment?.trimmed()
+        guard (comment?.unicodeScalars.count ?? 0) <= 2000 else { throw AskDBError.invalid("invalid_comment", "a comment may have at most 2000 characters") }
+        return try await feedback.rate(historyID: historyID, ownerID: ownerID, rating: rating, comment: comment?.isEmpty == true ? nil : comment)
+    }
+
+    /// The thumbs-downs on a connection, newest first; the caller has checked it is the owner's.
+    package func reviewList(connectionID: UUID, before: UUID?, limit: Int) async throws -> [Feedback] {
+        try await feedback.downRatings(connectionID: connectionID, before: before, limit: limit)
     }
 
     /// The owner's entries, newest first, of one connection if given; `before` is the last id seen.

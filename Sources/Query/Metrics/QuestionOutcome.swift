@@ -12,7 +12,7 @@ package enum QuestionOutcome: String, Sendable, CaseIterable {
     case failed
     /// Served from the answer cache, or from the query cache's checked query run again.
     case cached
-    /// Answered from a verified example (counted once verified examples land).
+    /// Answered by a verified example directly, without the model.
     case verified
 
     /// The outcome of a question that threw `error`.

@@ -75,9 +75,16 @@ package struct QuestionAnswer: Sendable, Codable {
     package var cached = false
     /// What the model's calls for this answer read and wrote; nil when the server reports no usage.
     package var tokens: TokenUsage?
+    /// The verified example whose query answered the question directly, without the model.
+    package var verifiedExampleID: UUID?
+    /// Whether a verified example answered it.
+    package var verified: Bool { verifiedExampleID != nil }
+    /// The verified examples the model was shown as worked examples.
+    package var examplesUsed: [UUID] = []
 
     package init(answer: String?, query: String, columns: [String], rows: [[JSONValue]], truncatedBy: QueryResult.Truncation?, rowCount: Int,
-                 documentsUsed: [DocumentUsed], timings: Timings, model: String, attempts: Int, cached: Bool = false) {
+                 documentsUsed: [DocumentUsed], timings: Timings, model: String, attempts: Int, cached: Bool = false,
+                 verifiedExampleID: UUID? = nil, examplesUsed: [UUID] = []) {
         self.answer = answer
         self.query = query
         self.columns = columns
@@ -90,13 +97,54 @@ package struct QuestionAnswer: Sendable, Codable {
         self.model = model
         self.attempts = attempts
         self.cached = cached
+        self.verifiedExampleID = verifiedExampleID
+        self.examplesUsed = examplesUsed
     }
 
     enum CodingKeys: String, CodingKey {
-        case answer, query, columns, rows, truncated, timings, model, attempts, cached, tokens
+        case answer, query, columns, rows, truncated, timings, model, attempts, cached, verified, tokens
         case rowCount = "row_count"
         case truncatedBy = "truncated_by"
         case documentsUsed = "documents_used"
+        case verifiedExampleID = "verified_example_id"
+        case examplesUsed = "examples_used"
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        answer = try container.decodeIfPresent(String.self, forKey: .answer)
+        query = try container.decode(String.self, forKey: .query)
+        columns = try container.decode([String].self, forKey: .columns)
+        rows = try container.decode([[JSONValue]].self, forKey: .rows)
+        truncated = try container.decode(Bool.self, forKey: .truncated)
+        truncatedBy = try container.decodeIfPresent(QueryResult.Truncation.self, forKey: .truncatedBy)
+        rowCount = try container.decode(Int.self, forKey: .rowCount)
+        documentsUsed = try container.decode([DocumentUsed].self, forKey: .documentsUsed)
+        timings = try container.decode(Timings.self, forKey: .timings)
+        model = try container.decode(String.self, forKey: .model)
+        attempts = try container.decode(Int.self, forKey: .attempts)
+        cached = try container.decodeIfPresent(Bool.self, forKey: .cached) ?? false
+        verifiedExampleID = try container.decodeIfPresent(UUID.self, forKey: .verifiedExampleID)
+        examplesUsed = try container.decodeIfPresent([UUID].self, forKey: .examplesUsed) ?? []
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(answer, forKey: .answer)
+        try container.encode(query, forKey: .query)
+        try container.encode(columns, forKey: .columns)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(truncated, forKey: .truncated)
+        try container.encodeIfPresent(truncatedBy, forKey: .truncatedBy)
+        try container.encode(rowCount, forKey: .rowCount)
+        try container.encode(documentsUsed, forKey: .documentsUsed)
+        try container.encode(timings, forKey: .timings)
+        try container.encode(model, forKey: .model)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(cached, forKey: .cached)
+        try container.encode(verified, forKey: .verified)
+        try container.encodeIfPresent(verifiedExampleID?.lowercasedString, forKey: .verifiedExampleID)
+        try container.encode(examplesUsed.map(\.lowercasedString), forKey: .examplesUsed)
     }
 }
 
@@ -129,8 +177,9 @@ package struct QuestionFailure: ClientFacingError, CustomStringConvertible {
     package var clientMessage: String { message }
 }
 
-/// The question pipeline: retrieve the schema context, have the model write a query, check it,
-/// run it safely, repair it from the error when it fails, and answer from the real rows.
+/// The question pipeline: find the verified examples like the question (answering from one
+/// that asks the same thing), retrieve the schema context, have the model write a query, check
+/// it, run it safely, repair it from the error when it fails, and answer from the real rows.
 package struct QueryPipeline: Sendable {
     /// Step 1: the schema context a question gets.
     package var retriever: SchemaRetriever
@@ -140,10 +189,20 @@ package struct QueryPipeline: Sendable {
     package var repairs = 2
     /// Rows shown to the model when it words the answer.
     package var rowsForAnswer = 20
+    /// The connection's verified examples; nil: none.
+    package var examples: (any ExampleSearch)?
+    /// Worked examples shown to the model, at most; they take no more than a third of the
+    /// context budget, the schema keeping the rest.
+    package var workedExamples = 3
+    /// When an example answers a question by itself; nil: never (worked examples only).
+    package var directMatch: DirectMatch? = DirectMatch()
 
     package init(store: any VectorStore, snapshots: SchemaSnapshotStore, embedder: any Embedder, model: any LanguageModel, logger: Logger) {
         self.init(retriever: SchemaRetriever(store: store, snapshots: snapshots, embedder: embedder), model: model, logger: logger)
     }
+
+    /// The model's name, as history records it.
+    package var modelName: String { model.name }
 
     package init(retriever: SchemaRetriever, model: any LanguageModel, logger: Logger) {
         self.retriever = retriever
@@ -161,8 +220,14 @@ package struct QueryPipeline: Sendable {
         let tally = TokenTally()
 
         var mark = clock.now
-        let retrieval = try await retriever.retrieve(request.question, connectionID: request.connectionID, version: version, kind: dialect.kind,
-                                                     options: source.options)
+        let embedding = try await retriever.embed(request.question)
+        let candidates = try await examples?.nearest(connectionID: request.connectionID, embedding: embedding, limit: max(workedExamples, 3)) ?? []
+        if let verified = try await directAnswer(request, candidates: candidates, version: version, source: source, events: events) {
+            return verified
+        }
+        let shown = fewShot(candidates)
+        let retrieval = try await retriever.retrieve(request.question, embedding: embedding, reservedTokens: shown.tokens, connectionID: request.connectionID,
+                                                     version: version, kind: dialect.kind, options: source.options)
         let context = retrieval.context, snapshot = retrieval.snapshot, documentsUsed = retrieval.documents
         timings.retrieve = Self.milliseconds(clock.now - mark)
         await events?(.retrieval(documentsUsed))
@@ -172,7 +237,7 @@ package struct QueryPipeline: Sendable {
         let grammar = model.acceptsGrammar ? dialect.grammar(for: context.objects.compactMap(snapshot.object)) : nil
         timings.generate += Self.milliseconds(clock.now - mark)
         let prompt = QueryPrompt.messages(question: request.question, context: context, dialect: dialect, today: Date(),
-                                          earlier: request.earlierTurns, constrained: grammar != nil)
+                                          examples: shown.turns, earlier: request.earlierTurns, constrained: grammar != nil)
         var messages = prompt
         var attempts = 0
         var lastQuery: String?
@@ -205,7 +270,8 @@ package struct QueryPipeline: Sendable {
                     timings.total = Self.milliseconds(clock.now - started)
                     var reply = QuestionAnswer(
                         answer: answer, query: query.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
-                        rowCount: result.rows.count, documentsUsed: documentsUsed, timings: timings, model: model.name, attempts: attempts
+                        rowCount: result.rows.count, documentsUsed: documentsUsed, timings: timings, model: model.name, attempts: attempts,
+                        examplesUsed: shown.ids
                     )
                     reply.tokens = Self.reported(tally)
                     return reply
@@ -215,7 +281,7 @@ package struct QueryPipeline: Sendable {
                 }
             }
             lastProblem = problem
-            logger.info("query attempt failed", metadata: ["connection": "\(request.connectionID)", "attempt": "\(attempts)", "problem": "\(problem)"])
+            logger.info("query attempt failed", metadata: ["connection": "\(request.connectionID.lowercasedString)", "attempt": "\(attempts)", "problem": "\(problem)"])
             // Only the latest attempt goes back: the prompt stays inside a small model's window
             // however many repairs there are.
             messages = prompt + [ChatMessage(.assistant, reply), ChatMessage(.user, QueryPrompt.repair(problem: problem, dialect: dialect, constrained: grammar != nil))]
@@ -229,10 +295,33 @@ package struct QueryPipeline: Sendable {
     /// retrieval and query writing. Nil when it no longer passes or no longer runs.
     package func rerun(_ query: String, for request: QuestionRequest, version: Int, source: GuardedSource,
                       events: QuestionEvents? = nil) async throws -> QuestionAnswer? {
+        let snapshot = try await retriever.snapshot(connectionID: request.connectionID, version: version, kind: source.dialect.kind)
+        return try await answer(from: query, for: request, snapshot: snapshot, source: source, events: events)
+    }
+
+    /// The answer of the verified example that asks what `request` asks, if one does and its
+    /// query still passes and runs (else the model writes one, shown the example).
+    private func directAnswer(_ request: QuestionRequest, candidates: [ExampleCandidate], version: Int, source: GuardedSource,
+                              events: QuestionEvents?) async throws -> QuestionAnswer? {
+        // A follow-up means something only with the turns before it.
+        guard let directMatch, request.earlierTurns.isEmpty, candidates.contains(where: { $0.similarity >= directMatch.threshold }) else { return nil }
+        let snapshot = try await retriever.snapshot(connectionID: request.connectionID, version: version, kind: source.dialect.kind)
+            .visible(under: source.options)
+        guard let example = directMatch.match(request.question, among: candidates, vocabulary: DirectMatch.Vocabulary(snapshot)) else { return nil }
+        guard var answer = try await answer(from: example.query, for: request, snapshot: snapshot, source: source, events: events) else {
+            logger.info("a verified example no longer runs", metadata: ["connection": "\(request.connectionID.lowercasedString)", "example": "\(example.id.lowercasedString)"])
+            return nil
+        }
+        answer.verifiedExampleID = example.id
+        return answer
+    }
+
+    /// Guards, runs and words a query AskDB stored (a cached one, a verified example's).
+    private func answer(from query: String, for request: QuestionRequest, snapshot: SchemaSnapshot, source: GuardedSource,
+                        events: QuestionEvents?) async throws -> QuestionAnswer? {
         let clock = ContinuousClock()
         let started = clock.now
         var timings = QuestionAnswer.Timings()
-        let snapshot = try await retriever.snapshot(connectionID: request.connectionID, version: version, kind: source.dialect.kind)
         let result: QueryResult, guardedQuery: GuardedQuery
         do {
             guardedQuery = try source.guarded(query, snapshot: snapshot)
@@ -253,6 +342,20 @@ package struct QueryPipeline: Sendable {
                                    rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
         reply.tokens = Self.reported(tally)
         return reply
+    }
+
+    /// The worked examples the prompt holds: the most similar first, within a third of the
+    /// context budget.
+    private func fewShot(_ candidates: [ExampleCandidate]) -> (turns: [ConversationTurn], ids: [UUID], tokens: Int) {
+        var turns: [ConversationTurn] = [], ids: [UUID] = [], tokens = 0
+        for candidate in candidates.prefix(workedExamples) {
+            let cost = retriever.tokenCount(candidate.question) + retriever.tokenCount(candidate.query) + 8
+            guard tokens + cost <= retriever.contextBudget / 3 else { break }
+            tokens += cost
+            turns.append(ConversationTurn(question: candidate.question, query: candidate.query))
+            ids.append(candidate.id)
+        }
+        return (turns, ids, tokens)
     }
 
     /// The reply's query through the guard; a reply without one is refused with the dialect's hint.

@@ -6,11 +6,14 @@ import Retrieval
 /// The words the pipeline says to the model.
 enum QueryPrompt {
     /// - Parameter constrained: a grammar holds the reply to the bare query, without a code block.
-    static func messages(question: String, context: SchemaContext, dialect: any SourceDialect, today: Date, earlier: [ConversationTurn] = [],
-                         constrained: Bool = false) -> [ChatMessage] {
+    /// - Parameters:
+    ///   - examples: verified question→query pairs, shown as turns before the conversation's own.
+    ///   - earlier: the conversation's earlier turns, oldest first.
+    static func messages(question: String, context: SchemaContext, dialect: any SourceDialect, today: Date, examples: [ConversationTurn] = [],
+                         earlier: [ConversationTurn] = [], constrained: Bool = false) -> [ChatMessage] {
         let date = ISO8601DateFormatter.string(from: today, timeZone: .gmt, formatOptions: [.withFullDate])
         let system = dialect.instructions(today: date, constrained: constrained) + "\n\n" + context.text
-        let turns = earlier.flatMap { turn in
+        let turns = (examples + earlier).flatMap { turn in
             [ChatMessage(.user, turn.question), ChatMessage(.assistant, dialect.reply(writing: turn.query, constrained: constrained))]
         }
         return [ChatMessage(.system, system)] + turns + [ChatMessage(.user, question)]

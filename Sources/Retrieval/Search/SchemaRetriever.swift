@@ -31,18 +31,31 @@ package struct SchemaRetriever: Sendable {
         package var ranking: [String]
     }
 
+    /// The question's embedding, as retrieval searches with it.
+    package func embed(_ question: String) async throws -> [Float] {
+        try await embedder.embed([question])[0]
+    }
+
+    /// The tokens `text` takes in a prompt, as the context's budget counts them.
+    package func tokenCount(_ text: String) -> Int {
+        embedder.tokenCount(text)
+    }
+
     /// The context for `question` from index `version`, cut to what `options` let a question see
     /// now: objects, columns and values excluded since that index was built are left out, and
     /// so are the documents about objects now excluded.
-    package func retrieve(_ question: String, connectionID: UUID, version: Int, kind: ConnectionKind,
-                          options: SamplingOptions) async throws -> Retrieval {
-        let embedding = try await embedder.embed([question])[0]
+    /// - Parameters:
+    ///   - embedding: the question's, when the caller has it already.
+    ///   - reservedTokens: of the budget, what the prompt spends on something else (worked examples).
+    package func retrieve(_ question: String, embedding: [Float]? = nil, reservedTokens: Int = 0, connectionID: UUID, version: Int,
+                          kind: ConnectionKind, options: SamplingOptions) async throws -> Retrieval {
+        let embedding = if let embedding { embedding } else { try await embed(question) }
         let snapshot = try await self.snapshot(connectionID: connectionID, version: version, kind: kind).visible(under: options)
         let ranked = try await store.search(DocumentSearch(connectionID: connectionID, version: version, embedding: embedding,
                                                            text: question, limit: searchLimit))
             .filter { document in document.metadata["object"]?.string.map { snapshot.object($0) != nil } ?? true }
         let embedder = self.embedder
-        let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: contextBudget, tokens: { embedder.tokenCount($0) })
+        let context = SchemaContext.build(ranked: ranked, snapshot: snapshot, budget: max(0, contextBudget - reservedTokens), tokens: { embedder.tokenCount($0) })
         return Retrieval(context: context, documents: ranked.map { UsedDocument(key: $0.key, score: $0.score) }, snapshot: snapshot,
                          ranking: SchemaContext.expanded(ranked: ranked, snapshot: snapshot))
     }

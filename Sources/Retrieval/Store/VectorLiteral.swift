@@ -3,8 +3,8 @@
 /// postgres-nio has no codec for pgvector's type (its OID differs per database), so vectors
 /// travel as text and are cast with `::vector`; Float's description is the shortest string
 /// that reads back to the same float, so nothing is lost.
-enum VectorLiteral {
-    static func text(_ vector: [Float]) -> String {
+package enum VectorLiteral {
+    package static func text(_ vector: [Float]) -> String {
         var text = "["
         text.reserveCapacity(vector.count * 12)
         for (index, value) in vector.enumerated() {

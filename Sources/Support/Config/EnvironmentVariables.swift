@@ -35,6 +35,15 @@ package struct EnvironmentVariables: Sendable {
         return value
     }
 
+    /// The value of `name` parsed as a decimal number within `range`, or `defaultValue` when unset.
+    package func decimal(_ name: String, default defaultValue: Double, in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard let raw = optional(name) else { return defaultValue }
+        guard let value = Double(raw), range.contains(value) else {
+            throw ConfigError(variable: name, reason: "must be a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
     /// The value of `name` as one of `choices`, or `defaultValue` when unset.
     package func choice<T: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: T) throws(ConfigError) -> T
     where T.RawValue == String {

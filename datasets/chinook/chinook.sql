@@ -1,0 +1,1 @@
+Chinook_PostgreSql.sql
