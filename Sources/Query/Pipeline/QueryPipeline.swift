@@ -126,6 +126,7 @@ package struct QuestionAnswer: Sendable, Codable {
         cached = try container.decodeIfPresent(Bool.self, forKey: .cached) ?? false
         verifiedExampleID = try container.decodeIfPresent(UUID.self, forKey: .verifiedExampleID)
         examplesUsed = try container.decodeIfPresent([UUID].self, forKey: .examplesUsed) ?? []
+        tokens = try container.decodeIfPresent(TokenUsage.self, forKey: .tokens)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -145,6 +146,7 @@ package struct QuestionAnswer: Sendable, Codable {
         try container.encode(verified, forKey: .verified)
         try container.encodeIfPresent(verifiedExampleID?.lowercasedString, forKey: .verifiedExampleID)
         try container.encode(examplesUsed.map(\.lowercasedString), forKey: .examplesUsed)
+        try container.encodeIfPresent(tokens, forKey: .tokens)
     }
 }
 
