@@ -163,6 +163,7 @@ package struct QuestionService: Sendable {
                     return (try await pipeline.ask(request, version: record.indexVersion, source: source, events: events), false)
                 }
             } catch let failure as QuestionFailure {
+                if let used = failure.tokens { await tokens?.spend(used, userID: prepared.ownerID) }
                 // Kept, so the owner sees what was tried and can rate it; a connection deleted
                 // meanwhile leaves nothing to keep it under.
                 _ = try? await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,

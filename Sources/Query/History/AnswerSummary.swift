@@ -25,7 +25,8 @@ struct AnswerSummary: Sendable, Equatable {
 
     /// A question that found no query: what was tried last and why it failed.
     init(_ failure: QuestionFailure, model: String) throws {
-        let fields = Fields(query: failure.query, model: model, timings: .init(), error: failure.message)
+        let fields = Fields(query: failure.query, model: model, timings: .init(), prompt_tokens: failure.tokens?.prompt,
+                            completion_tokens: failure.tokens?.completion, error: failure.message)
         json = String(decoding: try ResponseJSON.encoder.encode(fields), as: UTF8.self)
     }
 

@@ -172,6 +172,9 @@ package struct QuestionFailure: ClientFacingError, CustomStringConvertible {
     /// The last query tried, if the model wrote one.
     package var query: String?
     package var attempts: Int
+    /// What the attempts' model calls read and wrote (nil when the server reports no usage):
+    /// a question that found no query still spends the asker's tokens.
+    package var tokens: TokenUsage?
     package var description: String { message }
 
     package var clientStatus: Int { 422 }
@@ -289,7 +292,7 @@ package struct QueryPipeline: Sendable {
             messages = prompt + [ChatMessage(.assistant, reply), ChatMessage(.user, QueryPrompt.repair(problem: problem, dialect: dialect, constrained: grammar != nil))]
         }
         throw QuestionFailure(code: "no_valid_query", message: "no query could answer this after \(attempts) attempts; the last problem: \(lastProblem)",
-                              query: lastQuery, attempts: attempts)
+                              query: lastQuery, attempts: attempts, tokens: Self.reported(tally))
     }
 
     /// Answers from a query the cache kept for this question: guards it under the owner's

@@ -37,6 +37,20 @@ import Testing
         }
     }
 
+    @Test func aQuestionThatFindsNoQueryStillSpendsItsTokens() async throws {
+        // Three attempts, each a reply with no query in it.
+        try await QueryRoutesTests.withChinookAndModel(replies: ["no idea", "no idea", "no idea"]) { source, _, modelURL in
+            try await APITestHarness.withFreshApplication(settings: ["ASKDB_LLM_URL": modelURL, "ASKDB_LLM_MODEL": "scripted"]) { client, services in
+                let (token, id) = try await QueryRoutesTests.connect(source, client: client, services: services, index: true)
+                let failed = try await client.call(.post, "/api/query", token: token, body: ["connection_id": id, "question": "How many albums are there?"])
+                #expect(failed.status == .unprocessableContent && failed.errorCode == "no_valid_query", "\(failed.object)")
+                let history = try await client.call(.get, "/api/history", token: token)
+                let entry = try #require((history["items"] as? [[String: Any]])?.first)
+                #expect(entry["prompt_tokens"] as? Int == 3 * ScriptedChat.promptTokens && entry["completion_tokens"] as? Int == 3, "\(entry)")
+            }
+        }
+    }
+
     @Test func aConnectionKeepsItsReindexIntervalUntilChangedOrRemoved() async throws {
         try await APITestHarness.withFreshApplication { client, services in
             let token = try await client.signUp("scheduled@example.com")
