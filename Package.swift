@@ -88,6 +88,14 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio")
             ]
         ),
+        // MCP's JSON-RPC over one HTTP request, stateless; written here rather than taken from
+        // modelcontextprotocol/swift-sdk, whose server is a long-lived actor per connection.
+        .target(
+            name: "MCPProtocol",
+            dependencies: [
+                "Support"
+            ]
+        ),
         .target(
             name: "MatrixKernels",
             dependencies: [
@@ -271,6 +279,7 @@ let package = Package(
                 "Evaluation",
                 "Jobs",
                 "LanguageModel",
+                "MCPProtocol",
                 "PostgresSyntax",
                 "Query",
                 "RateLimits",
@@ -281,10 +290,12 @@ let package = Package(
                 "Support",
                 "UpstreamHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio")
             ],
             // The hand-written OpenAPI document, served at /openapi.json: in the binary, so no
@@ -371,6 +382,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 "API",
                 "Jobs",
+                "MCPProtocol",
                 "Redis",
                 "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -460,6 +472,13 @@ let package = Package(
                 "TestSupport",
                 "UpstreamHTTP",
                 .product(name: "Hummingbird", package: "hummingbird")
+            ]
+        ),
+        .testTarget(
+            name: "MCPProtocolTests",
+            dependencies: [
+                "MCPProtocol",
+                "Support"
             ]
         ),
         .testTarget(

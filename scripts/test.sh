@@ -6,9 +6,11 @@
 #   smoke   scripts/up.sh --debug, then Chinook indexed and asked through the API
 #   oracle  askdb-api eval --oracle on the smoke stack: every gold query of the dev set and of
 #           the project's own questions through the real path; any miss fails
+#   mcp     the official MCP Python SDK against the scripted-model API's /mcp, over HTTP and
+#           over the stdio bridge (askdb-api mcp): every tool, two users, a refused write
 #   metrics a real Prometheus scrapes the stack (both APIs, both indexers), answers PromQL for
 #           questions just asked, and evaluates every expression of deploy/'s alert rules and
-#           dashboard; promtool checks the rules
+#           dashboard; promtool checks the rules; a scheduled re-index runs once
 #   fuzz    schemathesis holds that stack's API to its OpenAPI document (/openapi.json); last,
 #           since it leaves random users and connections behind
 #
@@ -18,7 +20,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-PHASES=(swift smoke oracle metrics fuzz)
+PHASES=(swift smoke oracle mcp metrics fuzz)
 SWIFT_TEST_ARGS=()
 if [ "${1:-}" = --phase ]; then
     [ -n "${2:-}" ] || die "--phase needs a name: ${PHASES[*]}"
@@ -124,15 +126,28 @@ register_and_login() {
     curl -fsS "$api/api/auth/login" -H 'content-type: application/json' -d "$credentials" | json '["token"]'
 }
 
-# Through the running stack's API at $1, as user $3 would: register, connect Chinook (stack.env
-# $2), index it, and poll the job until it succeeds with all 11 tables. Sets CHINOOK_TOKEN and
-# CHINOOK_CONNECTION.
-index_chinook() {
-    local api="$1" demo_url token connection job state="" body=""
+# Prints a new API key named $3 of the user whose access token is $2, through the API at $1.
+make_api_key() {
+    curl -fsS "$1/api/keys" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "{\"name\": \"$3\"}" | json '["secret"]'
+}
+
+# Registers $3 through the API at $1, connects Chinook for it (stack.env $2) and indexes it,
+# polling the job until it succeeds: sets CHINOOK_TOKEN (an access token), CHINOOK_CONNECTION
+# and CHINOOK_JOB (the finished job).
+connect_chinook() {
+    local api="$1" email="$3" demo_url token connection
     demo_url="$(sed -n 's/^DEMO_DATABASE_URL=//p' "$2")"
-    token="$(register_and_login "$api" "$3" "correct horse battery staple")"
+    token="$(register_and_login "$api" "$email" "correct horse battery staple")"
     connection="$(curl -fsS "$api/api/connections" -H "authorization: Bearer $token" -H 'content-type: application/json' \
         -d "{\"name\": \"chinook\", \"kind\": \"postgres\", \"url\": \"$demo_url\"}" | json '["connection"]["id"]')"
+    index_and_wait "$api" "$token" "$connection"
+    CHINOOK_TOKEN="$token" CHINOOK_CONNECTION="$connection" CHINOOK_JOB="$INDEX_JOB"
+}
+
+# Indexes connection $3 through the API at $1 with token $2 and waits until the job succeeds;
+# INDEX_JOB holds the finished job.
+index_and_wait() {
+    local api="$1" token="$2" connection="$3" job state="" body=""
     job="$(curl -fsS -X POST "$api/api/connections/$connection/index" -H "authorization: Bearer $token" | json '["job"]["id"]')"
     for _ in $(seq 1 120); do
         body="$(curl -fsS "$api/api/jobs/$job" -H "authorization: Bearer $token")"
@@ -140,17 +155,18 @@ index_chinook() {
         case "$state" in succeeded|failed|dead|cancelled) break ;; esac
         sleep 0.5
     done
-    [ "$state" = succeeded ] || die "indexing Chinook for $3 ended $state: $body"
-    [ "$(printf '%s' "$body" | json '["result"]["objects"]')" = 11 ] || die "indexing Chinook for $3 found other than 11 tables: $body"
-    log "Chinook indexed through the API for $3 ($(printf '%s' "$body" | json '["result"]["documents"]') documents)"
-    CHINOOK_TOKEN="$token" CHINOOK_CONNECTION="$connection"
+    [ "$state" = succeeded ] || die "indexing connection $connection ended $state: $body"
+    INDEX_JOB="$body"
 }
 
-# The smoke user's Chinook, indexed, and a question to the bundled model.
+# Through the running stack's API, as a user would: register, connect Chinook, index it, and
+# poll the job until it succeeds with all 11 tables.
 smoke_index_chinook() {
-    local api="$1" token connection
-    index_chinook "$api" "$2" smoke@example.com
-    token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION"
+    local api="$1" token connection body
+    connect_chinook "$api" "$2" smoke@example.com
+    token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION" body="$CHINOOK_JOB"
+    [ "$(printf '%s' "$body" | json '["result"]["objects"]')" = 11 ] || die "smoke: indexing Chinook found other than 11 tables: $body"
+    log "smoke: Chinook indexed through the API ($(printf '%s' "$body" | json '["result"]["documents"]') documents)"
 
     # The demo's verified examples, imported as a user would; its first question is then
     # answered by one of them, without the model.
@@ -162,6 +178,10 @@ smoke_index_chinook() {
         || die "smoke: the demo's first question failed"
     [ "$(json '["verified"]' <"$WORK/verified.json")" = True ] || die "smoke: no verified example answered the demo's first question: $(cat "$WORK/verified.json")"
     log "smoke: $(json '["imported"]' <"$WORK/imported.json") examples imported; the first question answered by one: $(json '["rows"][0]' <"$WORK/verified.json")"
+    # A re-index checks every example again.
+    index_and_wait "$api" "$token" "$connection"
+    [ "$(printf '%s' "$INDEX_JOB" | json '["result"]["examples"]["checked"]')" = 39 ] && [ "$(printf '%s' "$INDEX_JOB" | json '["result"]["examples"]["stale"]')" = 0 ] \
+        || die "smoke: the re-index did not check the 39 examples: $INDEX_JOB"
 
     # A question to the bundled model, offline, shown the examples most like it. What a 135M
     # model writes is not tested, only that the path holds: an answer, or a clear refusal.
@@ -250,9 +270,10 @@ PY
 phase_oracle() {
     start_stack
     local run set examples
-    # The tuning set also goes with worked examples in its prompts (--examples), which must not
-    # change which question the reply is for.
-    for run in defog/questions_dev.csv:0 askdb/questions_tune.csv:2 askdb/questions_holdout.csv:0; do
+    # The tuning set goes once more with worked examples in its prompts (--examples: half its
+    # questions as examples, the other half asked), which must not change which question the
+    # reply is for, and where a question asks what an example asks, the example must answer it.
+    for run in defog/questions_dev.csv:0 askdb/questions_tune.csv:0 askdb/questions_holdout.csv:0 askdb/questions_tune.csv:2; do
         set="${run%:*}" examples="${run##*:}"
         log "oracle: $set (examples: $examples)"
         (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
@@ -277,6 +298,14 @@ PY
         -H 'content-type: application/json' -d "{\"connection_id\": \"$CHINOOK_CONNECTION\", \"question\": \"$1\"}"
 }
 
+# The sum, over both API processes' /metrics, of the series whose lines start with $1: what the
+# earlier phases' questions left in the counters.
+api_series_sum() {
+    { curl -fsS "$STACK_API/metrics"; curl -fsS "$SCRIPTED_API/metrics"; } | python3 -c '
+import sys
+print(int(sum(float(line.rsplit(" ", 1)[1]) for line in sys.stdin if line.startswith(sys.argv[1]))))' "$1"
+}
+
 # The value of the PromQL query $1 on the phase's Prometheus (its first series), or nothing.
 promql_value() {
     curl -sS -m 10 --get "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" --data-urlencode "query=$1" \
@@ -294,7 +323,14 @@ phase_metrics() {
     local rules="$ASKDB_ROOT/deploy/prometheus/askdb-alerts.yml" dashboard="$ASKDB_ROOT/deploy/grafana/askdb-dashboard.json"
     promtool check rules "$rules" >&2 || die "metrics: promtool check rules failed on $rules"
 
-    index_chinook "$STACK_API" "$SMOKE_STATE/stack.env" metrics@example.com
+    connect_chinook "$STACK_API" "$SMOKE_STATE/stack.env" metrics@example.com
+    # Earlier phases asked questions of these processes too: the counts are checked from here.
+    local outcome
+    declare -A before
+    for outcome in answered cached refused verified; do
+        before[$outcome]="$(api_series_sum "askdb_questions_total{outcome=\"$outcome\"}")"
+    done
+    before[routed]="$(api_series_sum 'askdb_http_request_duration_seconds_count{method="POST",route="/api/query",status="200"}')"
     local answered=0 status question
     for question in "the two artists first by name" "the three artists first by name"; do
         status="$(metrics_ask "$question" "SELECT name FROM artist ORDER BY name LIMIT $((answered + 2))")"
@@ -336,11 +372,11 @@ phase_metrics() {
     for _ in $(seq 1 60); do
         up="$(promql_value 'sum(up{job=~"askdb-api|askdb-indexer"})')"
         got="$(promql_value 'sum(askdb_questions_total{job="askdb-api",outcome="answered"})')"
-        [ "$up" = 4 ] && [ "$got" = "$answered" ] && break
+        [ "$up" = 4 ] && [ "$got" = $((before[answered] + answered)) ] && break
         sleep 1
     done
     [ "$up" = 4 ] || die "metrics: not all four targets are up in Prometheus (sum of up: ${up:-none}); see its page /targets"
-    [ "$got" = "$answered" ] || die "metrics: Prometheus counts ${got:-no} answered questions, not $answered"
+    [ "$got" = $((before[answered] + answered)) ] || die "metrics: Prometheus counts ${got:-no} answered questions, not $((before[answered] + answered))"
     local cached refused verified routed memory queue
     cached="$(promql_value 'sum(askdb_questions_total{outcome="cached"})')"
     verified="$(promql_value 'sum(askdb_questions_total{outcome="verified"})')"
@@ -348,9 +384,11 @@ phase_metrics() {
     routed="$(promql_value 'sum(askdb_http_request_duration_seconds_count{route="/api/query",method="POST",status="200"})')"
     memory="$(promql_value 'min(process_resident_memory_bytes{job=~"askdb-api|askdb-indexer"}) > 0')"
     queue="$(promql_value 'count(askdb_queue_jobs{job="askdb-indexer",state="waiting"})')"
+    cached=$((${cached:-0} - before[cached])) refused=$((${refused:-0} - before[refused])) verified=$((${verified:-0} - before[verified]))
+    routed=$((${routed:-0} - before[routed]))
     [ "$cached" = 1 ] && [ "$refused" = 1 ] && [ "$verified" = 1 ] && [ "$routed" = $((answered + 2)) ] && [ -n "$memory" ] && [ "$queue" = 2 ] \
-        || die "metrics: Prometheus says cached ${cached:-none}, refused ${refused:-none}, verified ${verified:-none}, POST /api/query 200s ${routed:-none}, memory ${memory:-none}, queue series ${queue:-none} (want 1, 1, 1, $((answered + 2)), > 0, 2)"
-    log "metrics: Prometheus answers $answered answered, $cached cached, $refused refused, $verified verified, $routed POST /api/query 200s; 4 targets up"
+        || die "metrics: Prometheus counts, past the earlier phases', cached $cached, refused $refused, verified $verified, POST /api/query 200s $routed, memory ${memory:-none}, queue series ${queue:-none} (want 1, 1, 1, $((answered + 2)), > 0, 2)"
+    log "metrics: Prometheus counts this phase's $answered answered, $cached cached, $refused refused, $verified verified, $routed POST /api/query 200s; 4 targets up"
 
     # Every expression of the rules and the dashboard, evaluated by this Prometheus.
     "$STATE/venv/bin/python" - "$rules" "$dashboard" "http://127.0.0.1:$PROMETHEUS_PORT" <<'PY' || die "metrics: an expression of deploy/ does not evaluate"
@@ -414,6 +452,41 @@ print(" ".join(r["name"] for g in json.load(sys.stdin)["data"]["groups"] for r i
     stop_pidfile "$WORK/prometheus.pid" 5
 }
 
+# The MCP server held to the official Python SDK (Tests/e2e/mcp_client.py) through the
+# scripted-model API: over Streamable HTTP and over the stdio bridge, every tool as the owner of
+# an indexed Chinook, the same tools as a second user who must find nothing, and writes refused;
+# a client initialised by the stack's first API process served by the second (no session); a
+# wrong key refused through the bridge; and no API key in any log of the stack.
+phase_mcp() {
+    start_scripted_api
+    ensure_mcp_client "$STATE"
+    local owner_token connection other_token
+    # A connection of its own even after the smoke: the smoke's has the demo's verified
+    # examples, which would answer some questions without the scripted model.
+    connect_chinook "$SCRIPTED_API" "$SMOKE_STATE/stack.env" mcp-owner@example.com
+    owner_token="$CHINOOK_TOKEN" connection="$CHINOOK_CONNECTION"
+    other_token="$(register_and_login "$SCRIPTED_API" mcp-other@example.com "another horse battery staple")"
+    python3 - "$SCRIPTED_RULES" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+rules.append({"contains": "albums does the mcp store hold", "reply": "SELECT count(*) AS albums FROM album"})
+json.dump(rules, open(sys.argv[1], "w"))
+PY
+    # The keys reach the client in a file only it reads, never on a command line.
+    (umask 077
+     OWNER_KEY="$(make_api_key "$SCRIPTED_API" "$owner_token" mcp)" OTHER_KEY="$(make_api_key "$SCRIPTED_API" "$other_token" mcp)" \
+         python3 - "$WORK/mcp.json" "$SCRIPTED_API" "$STACK_API" "$ASKDB_ROOT/.build/debug/askdb-api" "$connection" "$SMOKE_STATE/logs" <<'PY'
+import json, os, sys
+path, api, second_api, askdb_api, connection, logs = sys.argv[1:]
+json.dump({"api": api, "second_api": second_api, "askdb_api": askdb_api, "connection_id": connection, "logs": logs,
+           "owner_key": os.environ["OWNER_KEY"], "other_key": os.environ["OTHER_KEY"]}, open(path, "w"))
+PY
+    ) || die "mcp: making the users' API keys failed"
+    "$STATE/venv/bin/python" "$ASKDB_ROOT/Tests/e2e/mcp_client.py" "$WORK/mcp.json" \
+        || die "mcp: the MCP Python SDK $MCP_CLIENT_VERSION found the server wrong (the check above says how)"
+    log "mcp: the MCP Python SDK $MCP_CLIENT_VERSION passed over HTTP and over the stdio bridge"
+}
+
 # The API held to its OpenAPI document: schemathesis (scripts/schemathesis.toml, every check)
 # with 25 examples an operation, then the stateful phase along the document's links (create a
 # connection, read, index, delete it), as a user of its own made admin so the admin routes are
@@ -426,8 +499,7 @@ phase_fuzz() {
     token="$(register_and_login "$api" "$email" "quiet meadow lantern 17")"
     (set -a; source "$SMOKE_STATE/secrets.env"; source "$SMOKE_STATE/stack.env"; set +a
      cd "$WORK" && "$ASKDB_ROOT/.build/debug/askdb-api" create-admin --email "$email" >/dev/null) || die "fuzz: create-admin failed"
-    key="$(curl -fsS "$api/api/keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-        -d '{"name": "fuzz"}' | json '["secret"]')"
+    key="$(make_api_key "$api" "$token" fuzz)"
     log "fuzz: schemathesis $SCHEMATHESIS_VERSION against $api/openapi.json"
     local served started=$SECONDS status=0
     served="$(grep -c '"message":"Request"' "$SMOKE_STATE/logs/api.log")"

@@ -52,6 +52,9 @@ struct DirectMatchBenchmark: AsyncParsableCommand {
             print(String(format: "best recall at precision >= %.2f: threshold %.2f (precision %.3f, recall %.3f)", precision, chosen.threshold,
                          chosen.precision, chosen.recall))
         }
+        for lost in scored where lost.pair.shouldMatch && !lost.sameSignature {
+            print("  a paraphrase whose signature differs: \(lost.pair.question) ~ \(lost.pair.example)")
+        }
         for wrong in scored where wrong.matches(at: DirectMatch.defaultThreshold) && !wrong.pair.shouldMatch {
             print(String(format: "  answered directly at the default, wrongly (%.3f, %@): %@ ~ %@", wrong.similarity, wrong.pair.kind, wrong.pair.question, wrong.pair.example))
         }

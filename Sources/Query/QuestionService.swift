@@ -34,10 +34,10 @@ package struct QuestionService: Sendable {
     private let connections: ConnectionService
     private let indexed: IndexedConnections
     private let store: any VectorStore
-    private let snapshots: SchemaSnapshotStore
-    private let embedder: EmbedderSlot
+    let snapshots: SchemaSnapshotStore
+    let embedder: EmbedderSlot
     private let models: ModelCatalog?
-    private let accounts: AccountService
+    let accounts: AccountService
     private let history: HistoryService
     private let rates: RateLimiter
     private let concurrency: ConcurrencyLimiter
@@ -210,7 +210,7 @@ package struct QuestionService: Sendable {
                                                                             total: QueryPipeline.milliseconds(clock.now - started)))
     }
 
-    private func indexedConnection(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
+    func indexedConnection(id: UUID, ownerID: UUID) async throws -> ConnectionRecord {
         try await indexed.record(id: id, ownerID: ownerID)
     }
 

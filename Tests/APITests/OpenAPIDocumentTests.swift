@@ -18,13 +18,18 @@ import Testing
         return Set(paths.flatMap { path, item in item.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" } })
     }
 
+    /// Routes of another protocol, described by its own specification rather than this document
+    /// (whose fuzzing would hold a JSON-RPC endpoint to REST's error body): MCP's Streamable HTTP.
+    static let protocolEndpoints: Set<String> = ["POST /mcp"]
+
     @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() async throws {
         let routes = try await APITestRouter.with { router in
             // Hummingbird writes a capture as `{name}`, as OpenAPI does.
             Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
         }
         let documented = try Self.documentedOperations()
-        #expect(routes.subtracting(documented).sorted() == [], "routes missing from Sources/API/OpenAPI/openapi.json")
+        #expect(routes.isSuperset(of: Self.protocolEndpoints))
+        #expect(routes.subtracting(documented).subtracting(Self.protocolEndpoints).sorted() == [], "routes missing from Sources/API/OpenAPI/openapi.json")
         #expect(documented.subtracting(routes).sorted() == [], "documented operations the router does not have")
         #expect(routes.count > 30)
     }

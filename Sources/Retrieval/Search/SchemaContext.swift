@@ -69,7 +69,7 @@ package struct SchemaContext: Sendable, Equatable {
     }
 
     /// `CREATE TABLE`-like text with comments, keys and value hints.
-    static func describe(_ object: SchemaObject) -> String {
+    package static func describe(_ object: SchemaObject) -> String {
         let keyword = object.kind == .collection ? "COLLECTION" : (object.kind == .table || object.kind == .partitionedTable ? "TABLE" : "VIEW")
         var lines: [String] = []
         if let comment = object.comment, !comment.isEmpty { lines.append("-- \(comment)") }
