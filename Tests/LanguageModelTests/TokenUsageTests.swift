@@ -7,17 +7,23 @@ import Testing
 /// Both backends add what their server reports to the call's tally; a server that reports
 /// nothing adds nothing.
 @Suite struct TokenUsageTests {
-    @Test func anOpenAICompatibleServerAskedForUsageReportsItInItsLastChunk() async throws {
-        let chat = ScriptedChat(replies: ["SELECT 1", "fourteen chars"])
-        try await ScriptedHTTPServer.with({ chat.register(on: $0) }) { base in
+    @Test func anOpenAICompatibleServerAskedForUsageReportsItInItsLastChunkAndCallsAddUp() async throws {
+        let tally = TokenTally()
+        // One request a server: a second to the same one may have the HTTP client open a spare
+        // connection, which the server, stopping as the test ends, would be handed mid-shutdown.
+        let first = ScriptedChat(replies: ["SELECT 1"])
+        try await ScriptedHTTPServer.with({ first.register(on: $0) }) { base in
             let model = OpenAICompatibleModel(baseURL: base, model: "scripted")
-            let tally = TokenTally()
-            #expect(try await model.complete([ChatMessage(.user, "one")], options: GenerationOptions(tally: tally)) == "SELECT 1")
-            for try await _ in model.stream([ChatMessage(.user, "two")], options: GenerationOptions(tally: tally)) {}
-            // One completion token a 7-character piece: 2 for "SELECT 1", 2 for "fourteen chars".
-            #expect(tally.total == TokenUsage(prompt: 2 * ScriptedChat.promptTokens, completion: 4))
-            #expect(await chat.body(of: 0)?.contains(#""include_usage":true"#) == true)
+            let reply = try await model.complete([ChatMessage(.user, "one")], options: GenerationOptions(tally: tally))
+            #expect(reply == "SELECT 1")
+            #expect(await first.body(of: 0)?.contains(#""include_usage":true"#) == true)
         }
+        let second = ScriptedChat(replies: ["fourteen chars"])
+        try await ScriptedHTTPServer.with({ second.register(on: $0) }) { base in
+            for try await _ in OpenAICompatibleModel(baseURL: base, model: "scripted").stream([ChatMessage(.user, "two")], options: GenerationOptions(tally: tally)) {}
+        }
+        // One completion token a 7-character piece: 2 for "SELECT 1", 2 for "fourteen chars".
+        #expect(tally.total == TokenUsage(prompt: 2 * ScriptedChat.promptTokens, completion: 4))
     }
 
     @Test func ollamaReportsItsCountsOnTheLastLine() async throws {
