@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Layer 0: thin system-library targets over Debian's -dev packages.
@@ -55,6 +57,7 @@ let package = Package(
         .target(
             name: "Redis",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "Support",
                 "CHiredis",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -138,6 +141,7 @@ let package = Package(
         .target(
             name: "LanguageModel",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "Support",
                 "UpstreamHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -161,6 +165,7 @@ let package = Package(
         .target(
             name: "Jobs",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "AppDatabase",
                 "Redis",
                 "Support",
@@ -189,6 +194,7 @@ let package = Package(
         .target(
             name: "Retrieval",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "AppDatabase",
                 "DataSources",
                 "Embedding",
@@ -202,6 +208,7 @@ let package = Package(
         .target(
             name: "Connections",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "AppDatabase",
                 "DataSources",
                 "Jobs",
@@ -215,6 +222,7 @@ let package = Package(
         .target(
             name: "Query",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "Accounts",
                 "AppDatabase",
                 "Connections",
@@ -236,6 +244,8 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "AppDatabase",
                 "Embedding",
@@ -259,6 +269,8 @@ let package = Package(
         .executableTarget(
             name: "API",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "Accounts",
                 "AppDatabase",
                 "Connections",
@@ -293,6 +305,8 @@ let package = Package(
         .executableTarget(
             name: "Indexer",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "AppDatabase",
                 "Connections",
                 "DataSources",
@@ -364,6 +378,8 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "API",
                 "Jobs",
                 "MCPProtocol",
@@ -423,6 +439,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "API",
                 "Accounts",
                 "AppDatabase",
@@ -503,6 +520,8 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "TestSupport",
                 "Runtime",
                 "Support"

@@ -8,6 +8,9 @@
 #           the project's own questions through the real path; any miss fails
 #   mcp     the official MCP Python SDK against the scripted-model API's /mcp, over HTTP and
 #           over the stdio bridge (askdb-api mcp): every tool, two users, a refused write
+#   metrics a real Prometheus scrapes the stack (both APIs, both indexers), answers PromQL for
+#           questions just asked, and evaluates every expression of deploy/'s alert rules and
+#           dashboard; promtool checks the rules; a scheduled re-index runs once
 #   fuzz    schemathesis holds that stack's API to its OpenAPI document (/openapi.json); last,
 #           since it leaves random users and connections behind
 #
@@ -17,7 +20,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-PHASES=(swift smoke oracle mcp fuzz)
+PHASES=(swift smoke oracle mcp metrics fuzz)
 SWIFT_TEST_ARGS=()
 if [ "${1:-}" = --phase ]; then
     [ -n "${2:-}" ] || die "--phase needs a name: ${PHASES[*]}"
@@ -33,6 +36,8 @@ mkdir -p "$STATE"
 STATE="$(cd "$STATE" && pwd)"
 # Debian's PostgreSQL 15 has OpenSSL (the embedded 18 does not): it is the TLS test server.
 APT_RUNTIME_PACKAGES+=(postgresql-15 openssl)
+# The metrics phase's Prometheus and promtool (Debian's; no Grafana is packaged for bookworm).
+APT_RUNTIME_PACKAGES+=(prometheus)
 ensure_apt_packages
 ensure_venv "$STATE"
 ensure_secantus "$STATE"
@@ -52,6 +57,7 @@ cleanup() {
     pg_stop "$WORK/pg15-tls" "$PG15_BIN"
     stop_pidfile "$WORK/redis/redis.pid" 5
     stop_pidfile "$WORK/secantus.pid" 5
+    stop_pidfile "$WORK/prometheus.pid" 5
     if [ -n "${SMOKE_STATE:-}" ]; then
         ASKDB_STATE_DIR="$SMOKE_STATE" "$ASKDB_ROOT/scripts/down.sh" >/dev/null 2>&1 || true
     fi
@@ -198,11 +204,12 @@ start_stack() {
     mkdir -p "$SMOKE_STATE"
     ln -s "$STATE/venv" "$SMOKE_STATE/venv"
     smoke_port="$(free_port)"
+    STACK_INDEXER_PORT_BASE="$(free_port)"
     # User databases on loopback only: the fuzz phase's random URLs name any host, and the API
     # refuses other addresses before it connects.
     api_url="$(ASKDB_STATE_DIR="$SMOKE_STATE" ASKDB_PORT="$smoke_port" ASKDB_ALLOWED_HOSTS="localhost,127.0.0.0/8" \
         ASKDB_PG_PORT="$(free_port)" ASKDB_REDIS_PORT="$(free_port)" \
-        ASKDB_INDEXER_PORT_BASE="$(free_port)" ASKDB_LLM_PORT="$(free_port)" \
+        ASKDB_INDEXER_PORT_BASE="$STACK_INDEXER_PORT_BASE" ASKDB_LLM_PORT="$(free_port)" ASKDB_REINDEX_CHECK_SECONDS=2 \
         "$ASKDB_ROOT/scripts/up.sh" --debug)"
     curl -fsS "$api_url/ready" >/dev/null || die "smoke: $api_url/ready did not answer 200"
     grep -q '^DEMO_DATABASE_URL=' "$SMOKE_STATE/stack.env" || die "smoke: stack.env is incomplete"
@@ -274,6 +281,175 @@ phase_oracle() {
             --questions "$ASKDB_ROOT/datasets/$set" --datasets "$ASKDB_ROOT/datasets/defog" --report "$WORK/oracle.json") \
             || die "oracle: a gold query of $set missed (the lines above say which and why)"
     done
+}
+
+# Asks the scripted-model API the question $1, scripting $2 as the model's reply to every
+# prompt holding $3 (default: the question), on the metrics user's Chinook; prints the HTTP
+# status (the body is in $WORK/metrics-answer.json).
+metrics_ask() {
+    python3 - "$SCRIPTED_RULES" "${3:-$1}" "$2" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+if not any(rule["contains"] == sys.argv[2] for rule in rules):
+    rules.append({"contains": sys.argv[2], "reply": sys.argv[3]})
+json.dump(rules, open(sys.argv[1], "w"))
+PY
+    curl -sS -m 60 -o "$WORK/metrics-answer.json" -w '%{http_code}' "$SCRIPTED_API/api/query" -H "authorization: Bearer $CHINOOK_TOKEN" \
+        -H 'content-type: application/json' -d "{\"connection_id\": \"$CHINOOK_CONNECTION\", \"question\": \"$1\"}"
+}
+
+# The sum, over both API processes' /metrics, of the series whose lines start with $1: what the
+# earlier phases' questions left in the counters.
+api_series_sum() {
+    { curl -fsS "$STACK_API/metrics"; curl -fsS "$SCRIPTED_API/metrics"; } | python3 -c '
+import sys
+print(int(sum(float(line.rsplit(" ", 1)[1]) for line in sys.stdin if line.startswith(sys.argv[1]))))' "$1"
+}
+
+# The value of the PromQL query $1 on the phase's Prometheus (its first series), or nothing.
+promql_value() {
+    curl -sS -m 10 --get "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" --data-urlencode "query=$1" \
+        | python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null || true
+}
+
+# A real Prometheus scrapes the stack, both API processes and both indexers' health ports, every
+# second: the questions just asked through the scripted-model API must show in its answers to
+# PromQL; every expression of deploy/'s alert rules and dashboard must evaluate without error,
+# and promtool must pass the rules. Also: the API's JSON log lines carry request ids, and write
+# connection ids as the API does.
+phase_metrics() {
+    start_scripted_api
+    ensure_schemathesis "$STATE"  # its virtualenv has PyYAML, to read the rule file
+    local rules="$ASKDB_ROOT/deploy/prometheus/askdb-alerts.yml" dashboard="$ASKDB_ROOT/deploy/grafana/askdb-dashboard.json"
+    promtool check rules "$rules" >&2 || die "metrics: promtool check rules failed on $rules"
+
+    connect_chinook "$STACK_API" "$SMOKE_STATE/stack.env" metrics@example.com
+    # Earlier phases asked questions of these processes too: the counts are checked from here.
+    local outcome
+    declare -A before
+    for outcome in answered cached refused verified; do
+        before[$outcome]="$(api_series_sum "askdb_questions_total{outcome=\"$outcome\"}")"
+    done
+    before[routed]="$(api_series_sum 'askdb_http_request_duration_seconds_count{method="POST",route="/api/query",status="200"}')"
+    local answered=0 status question
+    for question in "the two artists first by name" "the three artists first by name"; do
+        status="$(metrics_ask "$question" "SELECT name FROM artist ORDER BY name LIMIT $((answered + 2))")"
+        [ "$status" = 200 ] || die "metrics: asking \"$question\" gave HTTP $status: $(cat "$WORK/metrics-answer.json")"
+        answered=$((answered + 1))
+    done
+    # Asked again: the answer cache serves it.
+    status="$(metrics_ask "the two artists first by name" "SELECT name FROM artist ORDER BY name LIMIT 2")"
+    [ "$status" = 200 ] && [ "$(json '["cached"]' <"$WORK/metrics-answer.json")" = True ] \
+        || die "metrics: the repeated question was not served from the cache: $status $(cat "$WORK/metrics-answer.json")"
+    # A reply the guard refuses at every attempt: the repairs' prompts name the table too.
+    status="$(metrics_ask "list the metrics_refusal_probe rows" "SELECT * FROM metrics_refusal_probe" metrics_refusal_probe)"
+    [ "$status" = 422 ] || die "metrics: a refused question gave HTTP $status: $(cat "$WORK/metrics-answer.json")"
+    # With the demo's verified examples, its first question is answered by one of them.
+    curl -fsS "$SCRIPTED_API/api/connections/$CHINOOK_CONNECTION/examples.csv" -H "authorization: Bearer $CHINOOK_TOKEN" \
+        -H 'content-type: text/csv' --data-binary "@$ASKDB_ROOT/datasets/chinook/examples.csv" >/dev/null || die "metrics: importing the examples failed"
+    curl -fsS -m 60 "$SCRIPTED_API/api/query" -H "authorization: Bearer $CHINOOK_TOKEN" -H 'content-type: application/json' \
+        -d "{\"connection_id\": \"$CHINOOK_CONNECTION\", \"question\": \"Which 5 artists have the most tracks?\", \"mode\": \"sql_only\"}" \
+        >"$WORK/metrics-answer.json" || die "metrics: the verified question failed"
+    [ "$(json '["verified"]' <"$WORK/metrics-answer.json")" = True ] || die "metrics: no example answered: $(cat "$WORK/metrics-answer.json")"
+
+    PROMETHEUS_PORT="$(free_port)"
+    local api_targets indexer_targets
+    api_targets="\"${STACK_API#http://}\", \"${SCRIPTED_API#http://}\""
+    indexer_targets="\"127.0.0.1:$STACK_INDEXER_PORT_BASE\", \"127.0.0.1:$((STACK_INDEXER_PORT_BASE + 1))\""
+    mkdir -p "$WORK/prometheus"
+    printf '%s\n' "global:" "  scrape_interval: 1s" "  evaluation_interval: 1s" "rule_files:" "  - $rules" "scrape_configs:" \
+        "  - job_name: askdb-api" "    static_configs:" "      - targets: [$api_targets]" \
+        "  - job_name: askdb-indexer" "    static_configs:" "      - targets: [$indexer_targets]" >"$WORK/prometheus/prometheus.yml"
+    prometheus --config.file="$WORK/prometheus/prometheus.yml" --storage.tsdb.path="$WORK/prometheus/data" \
+        --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$WORK/prometheus/prometheus.log" 2>&1 </dev/null &
+    echo $! >"$WORK/prometheus.pid"
+    wait_for_url "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" "$WORK/prometheus.pid" 30 \
+        || die "metrics: Prometheus did not start: $(tail -5 "$WORK/prometheus/prometheus.log")"
+    log "metrics: Prometheus on 127.0.0.1:$PROMETHEUS_PORT scrapes $api_targets and $indexer_targets"
+
+    # Until every target is up and the questions are in a scrape.
+    local got="" up=""
+    for _ in $(seq 1 60); do
+        up="$(promql_value 'sum(up{job=~"askdb-api|askdb-indexer"})')"
+        got="$(promql_value 'sum(askdb_questions_total{job="askdb-api",outcome="answered"})')"
+        [ "$up" = 4 ] && [ "$got" = $((before[answered] + answered)) ] && break
+        sleep 1
+    done
+    [ "$up" = 4 ] || die "metrics: not all four targets are up in Prometheus (sum of up: ${up:-none}); see its page /targets"
+    [ "$got" = $((before[answered] + answered)) ] || die "metrics: Prometheus counts ${got:-no} answered questions, not $((before[answered] + answered))"
+    local cached refused verified routed memory queue
+    cached="$(promql_value 'sum(askdb_questions_total{outcome="cached"})')"
+    verified="$(promql_value 'sum(askdb_questions_total{outcome="verified"})')"
+    refused="$(promql_value 'sum(askdb_questions_total{outcome="refused"})')"
+    routed="$(promql_value 'sum(askdb_http_request_duration_seconds_count{route="/api/query",method="POST",status="200"})')"
+    memory="$(promql_value 'min(process_resident_memory_bytes{job=~"askdb-api|askdb-indexer"}) > 0')"
+    queue="$(promql_value 'count(askdb_queue_jobs{job="askdb-indexer",state="waiting"})')"
+    cached=$((${cached:-0} - before[cached])) refused=$((${refused:-0} - before[refused])) verified=$((${verified:-0} - before[verified]))
+    routed=$((${routed:-0} - before[routed]))
+    [ "$cached" = 1 ] && [ "$refused" = 1 ] && [ "$verified" = 1 ] && [ "$routed" = $((answered + 2)) ] && [ -n "$memory" ] && [ "$queue" = 2 ] \
+        || die "metrics: Prometheus counts, past the earlier phases', cached $cached, refused $refused, verified $verified, POST /api/query 200s $routed, memory ${memory:-none}, queue series ${queue:-none} (want 1, 1, 1, $((answered + 2)), > 0, 2)"
+    log "metrics: Prometheus counts this phase's $answered answered, $cached cached, $refused refused, $verified verified, $routed POST /api/query 200s; 4 targets up"
+
+    # Every expression of the rules and the dashboard, evaluated by this Prometheus.
+    "$STATE/venv/bin/python" - "$rules" "$dashboard" "http://127.0.0.1:$PROMETHEUS_PORT" <<'PY' || die "metrics: an expression of deploy/ does not evaluate"
+import json, sys, urllib.error, urllib.parse, urllib.request
+import yaml
+rules, dashboard, base = sys.argv[1:]
+expressions = [(rule.get("alert") or rule.get("record"), rule["expr"])
+               for group in yaml.safe_load(open(rules))["groups"] for rule in group["rules"]]
+for panel in json.load(open(dashboard))["panels"]:
+    expressions += [(f'panel "{panel["title"]}"', target["expr"]) for target in panel.get("targets", [])]
+failed = 0
+for name, expression in expressions:
+    url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": expression})
+    try:
+        answer = json.load(urllib.request.urlopen(url, timeout=10))
+    except urllib.error.HTTPError as error:
+        answer = json.load(error)
+    if answer.get("status") != "success":
+        failed += 1
+        print(f"{name}: {answer.get('error')}: {expression}", file=sys.stderr)
+print(f"==> metrics: {len(expressions) - failed} of {len(expressions)} expressions of the rules and the dashboard evaluate", file=sys.stderr)
+sys.exit(1 if failed else 0)
+PY
+    # The rules Prometheus loaded evaluate too: a failing one shows health "err".
+    local unhealthy
+    unhealthy="$(curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/rules" | python3 -c '
+import json, sys
+print(" ".join(r["name"] for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"] if r.get("health") == "err"))')"
+    [ -z "$unhealthy" ] || die "metrics: Prometheus could not evaluate the rules $unhealthy"
+
+    # The JSON log names each request's id on its lines and writes connection ids as the API does.
+    local log_file="$SMOKE_STATE/logs/api-scripted.log" upper
+    upper="$(printf '%s' "$CHINOOK_CONNECTION" | tr 'a-f' 'A-F')"
+    grep -q '"hb.request.id"' "$log_file" || die "metrics: no line of $log_file carries a request id"
+    if grep -q "$upper" "$log_file"; then die "metrics: $log_file writes the connection id in upper case"; fi
+
+    # A scheduled re-index with both indexers' schedulers looking every 2 s: made due now, the
+    # connection gets one job, which publishes version 2 with its schema-change report, and no
+    # second one follows.
+    local auth="authorization: Bearer $CHINOOK_TOKEN" jobs="" count=0 state="" scheduled
+    curl -fsS -X PATCH "$STACK_API/api/connections/$CHINOOK_CONNECTION" -H "$auth" -H 'content-type: application/json' \
+        -d '{"reindex_interval_seconds": 300}' >/dev/null || die "metrics: setting the re-index interval failed"
+    (set -a; source "$SMOKE_STATE/stack.env"; set +a
+     "$PG_BIN/psql" -qAt "$DATABASE_URL" -c "UPDATE connections SET next_reindex_at = now() WHERE id = '$CHINOOK_CONNECTION'" >/dev/null) \
+        || die "metrics: could not make the connection due"
+    for _ in $(seq 1 60); do
+        jobs="$(curl -fsS "$STACK_API/api/jobs?connection_id=$CHINOOK_CONNECTION" -H "$auth")"
+        count="$(printf '%s' "$jobs" | json '["items"].__len__()')"
+        state="$(printf '%s' "$jobs" | json '["items"][0]["state"]')"
+        [ "$count" -ge 2 ] && [ "$state" = succeeded ] && break
+        sleep 0.5
+    done
+    [ "$count" = 2 ] && [ "$state" = succeeded ] || die "metrics: the scheduled re-index gave $count jobs, the newest $state: $jobs"
+    [ "$(printf '%s' "$jobs" | json '["items"][0]["result"]["version"]')" = 2 ] || die "metrics: the scheduled run kept no report: $jobs"
+    sleep 5
+    count="$(curl -fsS "$STACK_API/api/jobs?connection_id=$CHINOOK_CONNECTION" -H "$auth" | json '["items"].__len__()')"
+    [ "$count" = 2 ] || die "metrics: the schedulers queued $count jobs for one due connection"
+    scheduled="$(promql_value 'sum(askdb_reindex_scheduled_total{job="askdb-indexer"})')"
+    [ "$scheduled" = 1 ] || die "metrics: Prometheus counts ${scheduled:-no} scheduled re-indexes, not 1"
+    log "metrics: the scheduled re-index ran once across both indexers, and its report is kept"
+    stop_pidfile "$WORK/prometheus.pid" 5
 }
 
 # The MCP server held to the official Python SDK (Tests/e2e/mcp_client.py) through the

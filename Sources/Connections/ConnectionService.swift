@@ -62,17 +62,18 @@ package struct ConnectionService: Sendable {
     /// test saves nothing unless `saveUntested`; an owner with as many connections as allowed
     /// gets 409 `too_many_connections`.
     package func create(ownerID: UUID, name: String, kind: ConnectionKind, url: String, caCertificate: String? = nil, saveUntested: Bool,
-                       options: SamplingOptions = SamplingOptions()) async throws -> Outcome {
+                       options: SamplingOptions = SamplingOptions(), reindexInterval: Int? = nil) async throws -> Outcome {
         let name = try Self.validName(name)
         try Self.validate(options)
+        try Self.validate(reindexInterval: reindexInterval)
         let source = try SourceURL(kind: kind, raw: url, caCertificate: caCertificate)
         try await store.ensureRoom(ownerID: ownerID, limit: maxPerUser)
         let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
         let id = UUID()
         let sealed = try seal(source, id: id)
         let record = try await store.create(id: id, ownerID: ownerID, name: name, kind: kind, sealed: sealed, redacted: source.redacted,
-                                            options: options, limit: maxPerUser)
-        logger.info("connection created", metadata: ["connection": "\(id)", "url": "\(source.redacted)"])
+                                            options: options, reindexInterval: reindexInterval, limit: maxPerUser)
+        logger.info("connection created", metadata: ["connection": "\(id.lowercasedString)", "url": "\(source.redacted)"])
         return Outcome(connection: record, probe: probe, testFailure: failure)
     }
 
@@ -80,19 +81,31 @@ package struct ConnectionService: Sendable {
     /// like a new connection. New options apply to questions at once (the guard, retrieval and
     /// the caches' keys use the current ones) and to the index from its next run.
     /// - Parameter caCertificate: nil leaves it; `.some(nil)` removes it.
+    /// - Parameter reindexInterval: nil leaves it; `.some(nil)` removes it.
     package func update(ownerID: UUID, id: UUID, name: String?, url: String?, caCertificate: String?? = nil, saveUntested: Bool,
-                       options: SamplingOptions? = nil) async throws -> Outcome {
+                       options: SamplingOptions? = nil, reindexInterval: Int?? = nil) async throws -> Outcome {
         let current = try await store.get(id: id, ownerID: ownerID)
         let name = try name.map(Self.validName)
         if let options { try Self.validate(options) }
+        if let reindexInterval { try Self.validate(reindexInterval: reindexInterval) }
         guard url != nil || caCertificate != nil else {
-            return Outcome(connection: try await store.update(id: id, ownerID: ownerID, name: name, source: nil, options: options), probe: nil, testFailure: nil)
+            return Outcome(connection: try await store.update(id: id, ownerID: ownerID, name: name, source: nil, options: options,
+                                                              reindexInterval: reindexInterval), probe: nil, testFailure: nil)
         }
         let saved = try await sourceURL(ownerID: ownerID, id: id)
         let source = try SourceURL(kind: current.kind, raw: url ?? saved.raw, caCertificate: caCertificate ?? saved.caCertificate)
         let (probe, failure) = try await probeOrFailure(source, ownerID: ownerID, saveUntested: saveUntested)
-        let record = try await store.update(id: id, ownerID: ownerID, name: name, source: (try seal(source, id: id), source.redacted), options: options)
+        let record = try await store.update(id: id, ownerID: ownerID, name: name, source: (try seal(source, id: id), source.redacted), options: options,
+                                            reindexInterval: reindexInterval)
         return Outcome(connection: record, probe: probe, testFailure: failure)
+    }
+
+    /// Re-index intervals the scheduler takes: 5 minutes to a year (the migration's check).
+    package static let reindexIntervals = 300...31_536_000
+
+    private static func validate(reindexInterval: Int?) throws {
+        guard let reindexInterval, !reindexIntervals.contains(reindexInterval) else { return }
+        throw AskDBError.invalid("invalid_reindex_interval", "reindex_interval_seconds must be from 300 (5 minutes) to 31536000 (a year), or null")
     }
 
     private static func validate(_ options: SamplingOptions) throws {

@@ -20,6 +20,8 @@ package struct ConnectionRecord: Sendable, Codable, Equatable {
     package var options: SamplingOptions
     /// Whether the connection trusts CA certificates of its own for TLS.
     package var hasCACertificate: Bool
+    /// How often the indexers re-index it on their own, in seconds; nil: only when asked.
+    package var reindexIntervalSeconds: Int?
     package var createdAt: Date
     package var updatedAt: Date
     /// Moves with every change to the connection's verified examples (not sent to clients).
@@ -30,6 +32,7 @@ package struct ConnectionRecord: Sendable, Codable, Equatable {
         case indexVersion = "index_version"
         case indexedAt = "indexed_at"
         case hasCACertificate = "has_ca_certificate"
+        case reindexIntervalSeconds = "reindex_interval_seconds"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -52,7 +55,7 @@ package struct ConnectionStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
     private let cache: RowCache<Owned>?
-    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text, ca_certificate_ciphertext IS NOT NULL, examples_revision"
+    private static let columns = "id, name, kind, url_redacted, index_version, indexed_at, created_at, updated_at, options::text, ca_certificate_ciphertext IS NOT NULL, examples_revision, reindex_interval_seconds"
 
     /// - Parameter cache: copies of records for ``get(id:ownerID:)``, which every question reads.
     package init(postgres: PostgresClient, logger: Logger, cache: RowCache<Owned>? = nil) {
@@ -64,7 +67,7 @@ package struct ConnectionStore: Sendable {
     /// Saves a new connection, unless its owner already has `limit`: the owner's row is locked
     /// while the connections are counted, so creations at once cannot all pass the count.
     package func create(id: UUID, ownerID: UUID, name: String, kind: ConnectionKind, sealed: SealedSource, redacted: String,
-                       options: SamplingOptions = SamplingOptions(), limit: Int) async throws -> ConnectionRecord {
+                       options: SamplingOptions = SamplingOptions(), reindexInterval: Int? = nil, limit: Int) async throws -> ConnectionRecord {
         let options = try Self.json(options)
         do {
             return try await postgres.transaction(logger: logger) { connection in
@@ -72,8 +75,10 @@ package struct ConnectionStore: Sendable {
                 try await ensureRoom(ownerID: ownerID, limit: limit, on: connection)
                 return try await one(connection.query(
                     """
-                    INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, ca_certificate_ciphertext, key_id, url_redacted, options)
-                    VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.url), \(sealed.caCertificate), \(sealed.keyID), \(redacted), \(options)::jsonb)
+                    INSERT INTO connections (id, owner_id, name, kind, url_ciphertext, ca_certificate_ciphertext, key_id, url_redacted, options,
+                                             reindex_interval_seconds, next_reindex_at)
+                    VALUES (\(id), \(ownerID), \(name), \(kind.rawValue), \(sealed.url), \(sealed.caCertificate), \(sealed.keyID), \(redacted), \(options)::jsonb,
+                            \(reindexInterval)::int4, now() + make_interval(secs => \(reindexInterval)::float8))
                     RETURNING \(unescaped: Self.columns)
                     """,
                     logger: logger
@@ -128,11 +133,12 @@ package struct ConnectionStore: Sendable {
         throw AskDBError.notFound("connection")
     }
 
-    /// Renames, replaces what reaches the database (URL and CA certificate, sealed together)
-    /// and/or the options.
+    /// Renames, replaces what reaches the database (URL and CA certificate, sealed together),
+    /// the options and/or the re-index interval (`.some(nil)` removes it; a new one counts from now).
     package func update(id: UUID, ownerID: UUID, name: String?, source: (sealed: SealedSource, redacted: String)?,
-                       options: SamplingOptions? = nil) async throws -> ConnectionRecord {
+                       options: SamplingOptions? = nil, reindexInterval: Int?? = nil) async throws -> ConnectionRecord {
         let options = try options.map(Self.json)
+        let setInterval = reindexInterval != nil, interval = reindexInterval ?? nil
         defer { cache?.invalidate(id) }
         do {
             return try await one(postgres.query(
@@ -144,6 +150,8 @@ package struct ConnectionStore: Sendable {
                     key_id = coalesce(\(source?.sealed.keyID), key_id),
                     url_redacted = coalesce(\(source?.redacted), url_redacted),
                     options = coalesce(\(options)::jsonb, options),
+                    reindex_interval_seconds = CASE WHEN \(setInterval) THEN \(interval)::int4 ELSE reindex_interval_seconds END,
+                    next_reindex_at = CASE WHEN \(setInterval) THEN now() + make_interval(secs => \(interval)::float8) ELSE next_reindex_at END,
                     updated_at = now()
                 WHERE id = \(id) AND owner_id = \(ownerID)
                 RETURNING \(unescaped: Self.columns)
@@ -203,13 +211,14 @@ package struct ConnectionStore: Sendable {
 
     static func records(_ rows: PostgresRowSequence) async throws -> [ConnectionRecord] {
         var records: [ConnectionRecord] = []
-        for try await (id, name, kind, url, version, indexedAt, created, updated, options, hasCACertificate, examplesRevision)
-            in rows.decode((UUID, String, String, String, Int, Date?, Date, Date, String, Bool, Int).self) {
+        for try await (id, name, kind, url, version, indexedAt, created, updated, options, hasCACertificate, examplesRevision, interval)
+            in rows.decode((UUID, String, String, String, Int, Date?, Date, Date, String, Bool, Int, Int?).self) {
             records.append(ConnectionRecord(
                 id: id, name: name, kind: ConnectionKind(rawValue: kind) ?? .postgres, url: url,
                 indexVersion: version, indexedAt: indexedAt,
                 options: (try? JSONDecoder().decode(SamplingOptions.self, from: Data(options.utf8))) ?? SamplingOptions(),
-                hasCACertificate: hasCACertificate, createdAt: created, updatedAt: updated, examplesRevision: examplesRevision
+                hasCACertificate: hasCACertificate, reindexIntervalSeconds: interval, createdAt: created, updatedAt: updated,
+                examplesRevision: examplesRevision
             ))
         }
         return records

@@ -7,7 +7,9 @@ import Foundation
 import Hummingbird
 import Jobs
 import Logging
+import Metrics
 import PostgresNIO
+import Prometheus
 import Query
 import RateLimits
 import Redis
@@ -40,6 +42,9 @@ struct AskDBIndexer: AsyncParsableCommand {
         let settings = EnvironmentVariables.parseOrExit { try IndexerConfig(environment: $0) }
         let config = settings.app
         config.logging.bootstrap()
+        // The process's one metrics system, which the health port's /metrics renders.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(MetricsFactory.make(registry: registry))
         let worker = WorkerInfo.current(concurrency: concurrency)
         var logger = Logger(label: "askdb.indexer")
         logger[metadataKey: "worker"] = "\(worker.id)"
@@ -82,9 +87,18 @@ struct AskDBIndexer: AsyncParsableCommand {
         if let keep = settings.historyRetention {
             services.append(HistoryRetention(history: history, keep: keep, logger: logger))
         }
+        // Every indexer runs one; the advisory lock lets one act at a time.
+        services.append(ReindexScheduler(postgres: postgres, jobs: jobs, interval: settings.reindexCheckInterval, logger: logger))
+        let redisMemory = RedisMemory(redis: redis)
+        services.append(MetricsSampler(probes: [
+            ("memory", { try ProcessMemory.record() }),
+            ("queue", { try await JobMetrics.recordQueue(jobs) }),
+            ("redis", { try await redisMemory.record() }),
+        ], logger: logger))
         if let healthPort {
             let probe = ReadinessProbe(postgres: postgres, redis: redis, embedder: embedder, logger: logger)
-            services.append(HealthServer.application(probe: probe, host: settings.healthHost, port: healthPort, logger: logger))
+            let metrics = MetricsEndpoint(registry: registry, allowed: config.metricsAllow)
+            services.append(HealthServer.application(probe: probe, metrics: metrics, host: settings.healthHost, port: healthPort, logger: logger))
         }
         logger.info("indexer worker starting", metadata: ["concurrency": "\(concurrency)"])
         do {

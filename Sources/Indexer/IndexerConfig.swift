@@ -22,6 +22,9 @@ struct IndexerConfig: Sendable {
     /// Tables or collections one index run documents at most: `ASKDB_MAX_OBJECTS_PER_INDEX`,
     /// default 5,000, the first by schema and then name (the job's report says so).
     var maxObjectsPerIndex: Int
+    /// How often each indexer's re-index scheduler looks for due connections:
+    /// `ASKDB_REINDEX_CHECK_SECONDS`, default 30 (each pass a fifth early or late at random).
+    var reindexCheckInterval: Duration
 
     init(environment: EnvironmentVariables) throws(ConfigError) {
         app = try AppConfig(environment: environment)
@@ -31,6 +34,7 @@ struct IndexerConfig: Sendable {
         phaseDelay = .milliseconds(try environment.integer("ASKDB_DEBUG_PHASE_DELAY_MS", default: 0, in: 0...60_000))
         let retentionDays = try environment.integer("ASKDB_HISTORY_RETENTION_DAYS", default: 90, in: 0...36_500)
         historyRetention = retentionDays == 0 ? nil : .seconds(retentionDays * 86_400)
+        reindexCheckInterval = .seconds(try environment.integer("ASKDB_REINDEX_CHECK_SECONDS", default: 30, in: 1...3600))
         maxObjectsPerIndex = try environment.integer("ASKDB_MAX_OBJECTS_PER_INDEX", default: ObjectCap.defaultLimit, in: 1...1_000_000)
     }
 }

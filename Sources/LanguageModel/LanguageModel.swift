@@ -42,10 +42,18 @@ package struct GenerationOptions: Sendable, Equatable {
     package var maxTokens: Int
     /// A GBNF grammar the output must match, for servers that accept one.
     package var grammar: String?
+    /// Where the call adds the tokens its server reports (nil: counted in the metrics only).
+    package var tally: TokenTally?
 
-    package init(temperature: Double = 0, maxTokens: Int = 512, grammar: String? = nil) {
+    package init(temperature: Double = 0, maxTokens: Int = 512, grammar: String? = nil, tally: TokenTally? = nil) {
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.grammar = grammar
+        self.tally = tally
+    }
+
+    /// The same request; the tally is where its count goes, not part of what is asked.
+    package static func == (left: GenerationOptions, right: GenerationOptions) -> Bool {
+        left.temperature == right.temperature && left.maxTokens == right.maxTokens && left.grammar == right.grammar
     }
 }

@@ -31,14 +31,18 @@ package struct OllamaModel: LanguageModel {
         var message: Message?
         var done: Bool?
         var error: String?
+        /// Tokens read and written, on the last line.
+        var prompt_eval_count: Int?
+        var eval_count: Int?
     }
 
     package func stream(_ messages: [ChatMessage], options: GenerationOptions) -> AsyncThrowingStream<String, any Error> {
         let request = Request(model: name, messages: messages, stream: true,
                               options: .init(temperature: options.temperature, num_predict: options.maxTokens))
-        let http = self.http, endpoint = self.endpoint
+        let http = self.http, endpoint = self.endpoint, call = ModelCall(model: name, tally: options.tally)
         return AsyncThrowingStream { continuation in
             let task = Task {
+                var usage: TokenUsage?
                 do {
                     let response = try await http.stream(endpoint, body: request)
                     for try await text in LineStream(body: response.body) where !text.isEmpty {
@@ -47,10 +51,17 @@ package struct OllamaModel: LanguageModel {
                         }
                         if let error = line.error { throw http.failure(.status, error) }
                         if let piece = line.message?.content, !piece.isEmpty { continuation.yield(piece) }
-                        if line.done == true { break }
+                        if line.done == true {
+                            if line.prompt_eval_count != nil || line.eval_count != nil {
+                                usage = TokenUsage(prompt: line.prompt_eval_count ?? 0, completion: line.eval_count ?? 0)
+                            }
+                            break
+                        }
                     }
+                    call.finished(usage: usage, failed: false)
                     continuation.finish()
                 } catch {
+                    call.finished(usage: usage, failed: true)
                     continuation.finish(throwing: http.translate(error))
                 }
             }

@@ -26,7 +26,18 @@ package struct OpenAICompatibleModel: LanguageModel {
         var temperature: Double
         var max_tokens: Int
         var stream: Bool
+        /// Asks for a last chunk with the call's `usage` (llama.cpp's server, vLLM and OpenAI send it).
+        var stream_options = StreamOptions()
         var grammar: String?
+    }
+
+    private struct StreamOptions: Encodable, Sendable {
+        var include_usage = true
+    }
+
+    private struct Usage: Decodable {
+        var prompt_tokens: Int?
+        var completion_tokens: Int?
     }
 
     private struct Chunk: Decodable {
@@ -36,14 +47,16 @@ package struct OpenAICompatibleModel: LanguageModel {
             var finish_reason: String?
         }
         var choices: [Choice]
+        var usage: Usage?
     }
 
     package func stream(_ messages: [ChatMessage], options: GenerationOptions) -> AsyncThrowingStream<String, any Error> {
         let request = Request(model: name, messages: messages, temperature: options.temperature, max_tokens: options.maxTokens,
                               stream: true, grammar: acceptsGrammar ? options.grammar : nil)
-        let http = self.http, endpoint = self.endpoint
+        let http = self.http, endpoint = self.endpoint, call = ModelCall(model: name, tally: options.tally)
         return AsyncThrowingStream { continuation in
             let task = Task {
+                var usage: TokenUsage?
                 do {
                     let response = try await http.stream(endpoint, body: request)
                     for try await line in LineStream(body: response.body) {
@@ -54,9 +67,14 @@ package struct OpenAICompatibleModel: LanguageModel {
                             throw http.failure(.invalidResponse, "sent an event that is not a chat completion chunk")
                         }
                         if let piece = chunk.choices.first?.delta?.content, !piece.isEmpty { continuation.yield(piece) }
+                        if let reported = chunk.usage {
+                            usage = TokenUsage(prompt: reported.prompt_tokens ?? 0, completion: reported.completion_tokens ?? 0)
+                        }
                     }
+                    call.finished(usage: usage, failed: false)
                     continuation.finish()
                 } catch {
+                    call.finished(usage: usage, failed: true)
                     continuation.finish(throwing: http.translate(error))
                 }
             }

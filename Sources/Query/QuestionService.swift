@@ -43,14 +43,17 @@ package struct QuestionService: Sendable {
     private let concurrency: ConcurrencyLimiter
     private let cache: AnswerCache?
     private let examples: (any ExampleSearch)?
+    private let tokens: TokenBudget?
     private let limits: QuestionLimits
     private let logger: Logger
 
     package init(connections: ConnectionService, activeJobs: any ActiveJobLookup, history: HistoryService, store: any VectorStore, snapshots: SchemaSnapshotStore,
                 embedder: EmbedderSlot, models: ModelCatalog?, accounts: AccountService, rates: RateLimiter, concurrency: ConcurrencyLimiter,
-                cache: AnswerCache?, examples: (any ExampleSearch)? = nil, limits: QuestionLimits = QuestionLimits(), logger: Logger) {
+                cache: AnswerCache?, examples: (any ExampleSearch)? = nil, tokens: TokenBudget? = nil, limits: QuestionLimits = QuestionLimits(),
+                logger: Logger) {
         self.cache = cache
         self.examples = examples
+        self.tokens = tokens
         self.accounts = accounts
         self.history = history
         self.rates = rates
@@ -96,6 +99,7 @@ package struct QuestionService: Sendable {
     package func prepare(ownerID: UUID, _ request: QuestionRequest, conversationID: UUID? = nil) async throws -> Prepared {
         let question = try QuestionInput.question(request.question)
         let record = try await indexedConnection(id: request.connectionID, ownerID: ownerID)
+        try await tokens?.check(userID: ownerID)
         guard let models else {
             throw AskDBError(.unavailable, code: "llm_not_configured", message: "no language model is configured (ASKDB_LLM_URL)")
         }
@@ -130,33 +134,47 @@ package struct QuestionService: Sendable {
     }
 
     /// Runs a prepared question (from the caches when they have it), telling `events` as it goes,
-    /// and records it in the user's history.
+    /// and records it in the user's history; counts its outcome (``QuestionOutcome``).
     package func answer(_ prepared: Prepared, events: QuestionEvents? = nil) async throws -> QuestionReply {
+        do {
+            let (reply, outcome) = try await run(prepared, events: events)
+            outcome.record()
+            return reply
+        } catch {
+            QuestionOutcome(error: error).record()
+            throw error
+        }
+    }
+
+    private func run(_ prepared: Prepared, events: QuestionEvents?) async throws -> (QuestionReply, QuestionOutcome) {
         let record = prepared.record, request = prepared.request, key = prepared.cacheKey
-        let reply: ReplyTemplate, summary: AnswerSummary, fresh: QuestionAnswer?
+        let reply: ReplyTemplate, summary: AnswerSummary, fresh: QuestionAnswer?, outcome: QuestionOutcome
         switch prepared.work {
         case .cached(let cached):
-            (reply, summary, fresh) = (cached.reply, cached.summary, nil)
+            (reply, summary, fresh, outcome) = (cached.reply, cached.summary, nil, .cached)
         case .run(let source, let pipeline):
-            let answer: QuestionAnswer
+            let answer: QuestionAnswer, rerun: Bool
             do {
-                answer = try await withSlots(ownerID: prepared.ownerID, connectionID: record.id) {
+                (answer, rerun) = try await withSlots(ownerID: prepared.ownerID, connectionID: record.id) {
                     if let query = await cache?.query(for: key),
                        let answer = try await pipeline.rerun(query, for: request, version: record.indexVersion, source: source, events: events) {
-                        return answer
+                        return (answer, true)
                     }
-                    return try await pipeline.ask(request, version: record.indexVersion, source: source, events: events)
+                    return (try await pipeline.ask(request, version: record.indexVersion, source: source, events: events), false)
                 }
             } catch let failure as QuestionFailure {
+                if let used = failure.tokens { await tokens?.spend(used, userID: prepared.ownerID) }
                 // Kept, so the owner sees what was tried and can rate it; a connection deleted
                 // meanwhile leaves nothing to keep it under.
                 _ = try? await history.record(ownerID: prepared.ownerID, connectionID: record.id, conversationID: prepared.conversationID,
                                               question: request.question, answer: AnswerSummary(failure, model: pipeline.modelName))
                 throw failure
             }
+            if let used = answer.tokens { await tokens?.spend(used, userID: prepared.ownerID) }
             summary = try AnswerSummary(answer)
             reply = try ReplyTemplate(answer)
             fresh = answer
+            outcome = answer.verified ? .verified : rerun ? .cached : .answered
         }
         let historyID: UUID
         do {
@@ -168,8 +186,8 @@ package struct QuestionService: Sendable {
         }
         // Cached only once history took it: a connection deleted meanwhile is not cached anew.
         // Nor is an answer cut short by its size: it would fill Redis for everyone.
-        if let fresh, fresh.truncatedBy != .bytes { await cache?.store(fresh, summary: summary, for: key) }
-        return reply.filled(historyID: historyID, conversationID: prepared.conversationID)
+        if let fresh, fresh.truncatedBy != .bytes { await cache?.store(fresh, for: key) }
+        return (reply.filled(historyID: historyID, conversationID: prepared.conversationID), outcome)
     }
 
     /// Runs a query the caller wrote (or one AskDB stored) on the owner's connection: the path
@@ -200,7 +218,7 @@ package struct QuestionService: Sendable {
     /// every query audited.
     private func guardedSource(of record: ConnectionRecord, ownerID: UUID) async throws -> GuardedSource {
         var source = try await indexed.guardedSource(of: record, ownerID: ownerID) { [history] connector in
-            AuditedConnector(inner: connector, userID: ownerID, connectionID: record.id, history: history)
+            AuditedConnector(inner: connector, userID: ownerID, connectionID: record.id, kind: record.kind.rawValue, history: history)
         }
         source.limits = limits.query
         return source
@@ -226,11 +244,14 @@ package struct QuestionService: Sendable {
     }
 }
 
-/// Records every query run against a user's database in the append-only audit log.
+/// Records every query run against a user's database in the append-only audit log, and its
+/// latency and errors in the metrics (``SourceQueryMetrics``).
 struct AuditedConnector: SourceConnector {
     let inner: any SourceConnector
     let userID: UUID
     let connectionID: UUID
+    /// The connection's kind, the metrics' label.
+    let kind: String
     let history: HistoryService
 
     func test() async throws -> SourceProbe { try await inner.test() }
@@ -240,11 +261,16 @@ struct AuditedConnector: SourceConnector {
     }
 
     func run(_ query: GuardedQuery, limits: QueryLimits) async throws -> QueryResult {
+        let started = ContinuousClock.now
+        var ran = false
         do {
             let result = try await inner.run(query, limits: limits)
+            ran = true
+            SourceQueryMetrics.record(kind: kind, elapsed: ContinuousClock.now - started, failed: false)
             try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "ok", rows: result.rows.count, error: nil)
             return result
         } catch {
+            if !ran { SourceQueryMetrics.record(kind: kind, elapsed: ContinuousClock.now - started, failed: true) }
             // The database's message may quote a value of a row: the audit log keeps none.
             try await history.recordQuery(userID: userID, connectionID: connectionID, query: query.text, outcome: "error", rows: nil,
                                           error: LogRedaction.redact("\(error)"))

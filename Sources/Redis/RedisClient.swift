@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Support
 import Synchronization
 
@@ -155,7 +156,12 @@ package final class RedisClient: ResourceService {
         case .closed:
             throw RedisError(.clientClosed, "the Redis client was shut down")
         case .wait(let ticket):
-            switch await wait(ticket) {
+            // Only callers that found every connection lent wait: the histogram counts them alone.
+            let started = ContinuousClock.now
+            let outcome = await wait(ticket)
+            let waited = ContinuousClock.now - started
+            Timer(label: "askdb_redis_pool_wait_seconds").recordNanoseconds(waited.nanoseconds)
+            switch outcome {
             case .connection(let connection): return connection
             case .timedOut: throw RedisPoolTimeout(limit: configuration.checkoutTimeout, connections: configuration.maxConnections)
             case .closed: throw RedisError(.clientClosed, "the Redis client was shut down")

@@ -25,6 +25,8 @@ package struct AppConfig: Sendable {
     package var embedding: EmbeddingConfig
     /// Where and how logs are written.
     package var logging: LoggingConfig
+    /// Who may read `/metrics`: `ASKDB_METRICS_ALLOW`, addresses and CIDRs (default loopback).
+    package var metricsAllow: AddressAllowList
 
     /// Parses the shared settings from `environment`.
     package init(environment: EnvironmentVariables) throws(ConfigError) {
@@ -44,6 +46,11 @@ package struct AppConfig: Sendable {
         sourceConnectTimeout = .seconds(try environment.integer("ASKDB_SOURCE_CONNECT_TIMEOUT", default: 5, in: 1...120))
         embedding = try EmbeddingConfig(environment: environment)
         logging = try LoggingConfig(environment: environment)
+        if let list = environment.optional("ASKDB_METRICS_ALLOW") {
+            metricsAllow = try AddressAllowList(list: list, variable: "ASKDB_METRICS_ALLOW")
+        } else {
+            metricsAllow = .loopback
+        }
     }
 
     /// The key ring that seals stored secrets.

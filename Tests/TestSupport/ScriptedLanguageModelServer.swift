@@ -4,12 +4,17 @@ import Hummingbird
 /// A chat server that streams scripted replies, in order, and records what it was asked. It
 /// speaks both protocols AskDB's clients do, so the real client code talks to it: OpenAI's
 /// `POST /v1/chat/completions` (server-sent events) and Ollama's `POST /api/chat` (NDJSON).
+/// Each reply reports ``promptTokens`` read and one token written per piece: in a last `usage`
+/// chunk when an OpenAI request asks for it, and on Ollama's last line.
 package actor ScriptedChat {
     private var requests: [[String: Any]] = []
     private var replies: [String]
     private let delay: Duration
     /// When set, writes each reply from the request's messages, (role, content) pairs, instead of `replies`.
     private let respond: (@Sendable ([(String, String)]) -> String)?
+
+    /// The prompt tokens every reply reports.
+    package static let promptTokens = 10
 
     /// How many requests came in.
     package var requestCount: Int { requests.count }
@@ -61,29 +66,36 @@ package actor ScriptedChat {
     /// Adds `POST /v1/chat/completions` and `POST /api/chat` to `router`.
     package nonisolated func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ -> Response in
-            let pieces = try await self.reply(to: request)
+            let (pieces, wantsUsage) = try await self.reply(to: request)
             var events = ""
             for piece in pieces {
                 events += "data: \(try Self.json(["choices": [["delta": ["content": piece]]]]))\n\n"
+            }
+            if wantsUsage {
+                let usage = ["prompt_tokens": Self.promptTokens, "completion_tokens": pieces.count]
+                events += "data: \(try Self.json(["choices": [Any](), "usage": usage]))\n\n"
             }
             events += "data: [DONE]\n\n"
             return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: .init(byteBuffer: ByteBuffer(string: events)))
         }
         router.post("/api/chat") { request, _ -> Response in
-            let pieces = try await self.reply(to: request)
+            let (pieces, _) = try await self.reply(to: request)
             var lines = ""
             for piece in pieces {
                 lines += try Self.json(["model": "scripted", "message": ["role": "assistant", "content": piece], "done": false]) + "\n"
             }
-            lines += try Self.json(["model": "scripted", "message": ["role": "assistant", "content": ""], "done": true]) + "\n"
+            lines += try Self.json(["model": "scripted", "message": ["role": "assistant", "content": ""], "done": true,
+                                    "prompt_eval_count": Self.promptTokens, "eval_count": pieces.count]) + "\n"
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(string: lines)))
         }
     }
 
-    /// The next reply cut into a few pieces, as a real server streams tokens.
-    private nonisolated func reply(to request: Request) async throws -> [String] {
+    /// The next reply cut into a few pieces, as a real server streams tokens, and whether an
+    /// OpenAI request asked for its usage.
+    private nonisolated func reply(to request: Request) async throws -> (pieces: [String], wantsUsage: Bool) {
         let body = try await request.body.collect(upTo: 1 << 22)
         let json = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+        let wantsUsage = ((json["stream_options"] as? [String: Any])?["include_usage"] as? Bool) == true
         try await Task.sleep(for: delay)
         var rest = Substring(await next(json))
         var pieces: [String] = []
@@ -91,7 +103,7 @@ package actor ScriptedChat {
             pieces.append(String(rest.prefix(7)))
             rest = rest.dropFirst(7)
         }
-        return pieces
+        return (pieces, wantsUsage)
     }
 
     private static func json(_ object: [String: Any]) throws -> String {

@@ -36,6 +36,9 @@ struct APIConfig: Sendable {
     var eventStreams: StreamLimits
     /// Connections a user may have: `ASKDB_MAX_CONNECTIONS_PER_USER`, default 50.
     var maxConnectionsPerUser: Int
+    /// Model tokens a user's questions may spend a UTC day: `ASKDB_TOKENS_PER_USER_PER_DAY`;
+    /// unset (the default): no limit (they are counted all the same).
+    var tokensPerUserPerDay: Int?
 
     init(environment: EnvironmentVariables) throws(ConfigError) {
         app = try AppConfig(environment: environment)
@@ -59,6 +62,11 @@ struct APIConfig: Sendable {
         questionLimits.query.maxCost = Double(try environment.integer("ASKDB_MAX_QUERY_COST", default: Int(QueryLimits.defaultMaxCost), in: 1000...1_000_000_000_000))
         questionLimits.query.maxCellBytes = try environment.integer("ASKDB_MAX_CELL_BYTES", default: 64 * 1024, in: 256...(16 << 20))
         questionLimits.query.maxResultBytes = try environment.integer("ASKDB_MAX_RESULT_BYTES", default: 8 << 20, in: 1024...(256 << 20))
+        if environment.optional("ASKDB_TOKENS_PER_USER_PER_DAY") != nil {
+            tokensPerUserPerDay = try environment.integer("ASKDB_TOKENS_PER_USER_PER_DAY", default: 0, in: 1...1_000_000_000_000)
+        } else {
+            tokensPerUserPerDay = nil
+        }
         // "off": verified examples are worked examples only, never the answer by themselves.
         questionLimits.directMatch = environment.optional("ASKDB_EXAMPLE_MATCH_THRESHOLD")?.lowercased() == "off" ? nil
             : DirectMatch(threshold: try environment.decimal("ASKDB_EXAMPLE_MATCH_THRESHOLD", default: DirectMatch.defaultThreshold, in: 0.5...1))

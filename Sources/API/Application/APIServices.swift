@@ -87,7 +87,8 @@ struct APIServices: Sendable {
             connections: connections, activeJobs: jobs, history: history, store: store, snapshots: snapshots,
             embedder: embedder, models: config.languageModel.makeCatalog(), accounts: accounts, rates: limiter,
             concurrency: ConcurrencyLimiter(redis: redis, keys: keys),
-            cache: cache, examples: examples.search, limits: config.questionLimits, logger: logger
+            cache: cache, examples: examples.search, tokens: TokenBudget(redis: redis, keys: keys, perDay: config.tokensPerUserPerDay),
+            limits: config.questionLimits, logger: logger
         )
         return APIServices(
             postgres: postgres, redis: redis, hasher: hasher, accounts: accounts, connections: connections,

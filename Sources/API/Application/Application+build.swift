@@ -1,5 +1,7 @@
 import Hummingbird
 import Logging
+import Prometheus
+import Runtime
 import ServiceLifecycle
 import Support
 
@@ -7,9 +9,12 @@ import Support
 ///
 /// `resources` run as the application's services (the test harness runs it alone); `serve`
 /// runs the application as one service of the process's group instead.
-func buildApplication(config: APIConfig, services: APIServices, resources: [any Service] = []) -> Application<RouterResponder<AppRequestContext>> {
+/// - Parameter metrics: `/metrics` over the registry the process bootstrapped swift-metrics with.
+func buildApplication(config: APIConfig, services: APIServices, resources: [any Service] = [],
+                      metrics: MetricsEndpoint? = nil) -> Application<RouterResponder<AppRequestContext>> {
     Application(
-        router: buildRouter(services: services, trustedProxies: config.trustedProxies),
+        router: buildRouter(services: services, trustedProxies: config.trustedProxies,
+                            metrics: metrics ?? MetricsEndpoint(registry: PrometheusCollectorRegistry(), allowed: config.app.metricsAllow)),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "askdb"),
         services: resources,
         logger: services.logger
@@ -17,14 +22,20 @@ func buildApplication(config: APIConfig, services: APIServices, resources: [any 
 }
 
 /// - Parameter trustedProxies: whose `X-Forwarded-For` names the client (`ASKDB_TRUSTED_PROXIES`).
-func buildRouter(services: APIServices, trustedProxies: TrustedProxies = TrustedProxies()) -> Router<AppRequestContext> {
+/// - Parameter metrics: `/metrics`; by default over a registry of its own (which nothing records into).
+func buildRouter(services: APIServices, trustedProxies: TrustedProxies = TrustedProxies(),
+                 metrics: MetricsEndpoint = MetricsEndpoint(registry: PrometheusCollectorRegistry(), allowed: .loopback)) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ClientAddressMiddleware(proxies: trustedProxies))
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
     HealthRoutes(probe: services.readiness).register(on: router)
     OpenAPIRoutes().register(on: router)
+    // The address a trusted proxy forwarded counts, so a scrape through the load balancer from
+    // outside the allowed ranges is refused like a direct one.
+    metrics.register(on: router) { $0.clientAddress }
 
     let api = router.group("api")
     let accountRoutes = AccountRoutes(accounts: services.accounts)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
+import Metrics
 import PostgresNIO
+import Prometheus
 import Redis
 import Runtime
 import Support
@@ -12,6 +14,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let config = EnvironmentVariables.parseOrExit { try APIConfig(environment: $0) }
         config.app.logging.bootstrap()
+        // The process's one metrics system: everything recorded through swift-metrics lands in
+        // this registry, which /metrics renders.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(MetricsFactory.make(registry: registry))
         let logger = Logger(label: "askdb.api")
 
         let postgres = PostgresClient(configuration: config.app.database.clientConfiguration(), backgroundLogger: logger)
@@ -19,7 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
         let services = await APIServices.make(config: config, postgres: postgres, redis: redis, logger: logger)
         do {
             // Questions in flight get the time a load balancer's drain gives them; streams end at once.
-            try await ProcessServices.runUntilSignalled(services.resources + [buildApplication(config: config, services: services)],
+            let sampler = MetricsSampler(probes: [("memory", { try ProcessMemory.record() })], logger: logger)
+            let metrics = MetricsEndpoint(registry: registry, allowed: config.app.metricsAllow)
+            try await ProcessServices.runUntilSignalled(services.resources + [sampler, buildApplication(config: config, services: services, metrics: metrics)],
                                                         shutdownLimit: .seconds(8), logger: logger)
         } catch let error as StartupError {
             logger.critical("\(error.message)")

@@ -1,9 +1,11 @@
 import HTTPTypes
 import Hummingbird
+import Support
 
 /// Gives every request an id, logged on its lines and echoed in `X-Request-ID`: the caller's
 /// own when it sends a usable one (at most 64 of `A-Z a-z 0-9 . _ -`), else the one Hummingbird
-/// generated. Outermost, so error answers carry it too.
+/// generated. Outermost, so error answers carry it too. Every line logged while the request is
+/// served carries it (``LogContext``), whichever logger writes it.
 struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -13,7 +15,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         let id = context.id
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await LogContext.$requestID.withValue(id) { try await next(request, context) }
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }

@@ -15,11 +15,13 @@ struct ConnectionRoutes: Sendable {
         var caCertificate: String?
         var saveUntested: Bool?
         var options: SamplingOptions?
+        var reindexIntervalSeconds: Int?
 
         enum CodingKeys: String, CodingKey {
             case name, kind, url, options
             case caCertificate = "ca_certificate"
             case saveUntested = "save_untested"
+            case reindexIntervalSeconds = "reindex_interval_seconds"
         }
     }
 
@@ -30,11 +32,14 @@ struct ConnectionRoutes: Sendable {
         var caCertificate: String??
         var saveUntested: Bool?
         var options: SamplingOptions?
+        /// Absent: unchanged; null: no scheduled re-index; seconds: the new interval.
+        var reindexIntervalSeconds: Int??
 
         enum CodingKeys: String, CodingKey {
             case name, url, options
             case caCertificate = "ca_certificate"
             case saveUntested = "save_untested"
+            case reindexIntervalSeconds = "reindex_interval_seconds"
         }
 
         init(from decoder: any Decoder) throws {
@@ -44,6 +49,8 @@ struct ConnectionRoutes: Sendable {
             caCertificate = container.contains(.caCertificate) ? .some(try container.decodeIfPresent(String.self, forKey: .caCertificate)) : nil
             saveUntested = try container.decodeIfPresent(Bool.self, forKey: .saveUntested)
             options = try container.decodeIfPresent(SamplingOptions.self, forKey: .options)
+            reindexIntervalSeconds = container.contains(.reindexIntervalSeconds)
+                ? .some(try container.decodeIfPresent(Int.self, forKey: .reindexIntervalSeconds)) : nil
         }
     }
 
@@ -89,7 +96,7 @@ struct ConnectionRoutes: Sendable {
             let body = try await request.decode(as: NewConnection.self, context: context)
             let outcome = try await connections.create(
                 ownerID: owner, name: body.name, kind: body.kind, url: body.url, caCertificate: body.caCertificate, saveUntested: body.saveUntested ?? false,
-                options: body.options ?? SamplingOptions()
+                options: body.options ?? SamplingOptions(), reindexInterval: body.reindexIntervalSeconds
             )
             return EditedResponse(status: .created, response: OutcomeBody(connection: outcome.connection, test: TestBody(outcome)))
         }
@@ -105,7 +112,7 @@ struct ConnectionRoutes: Sendable {
             let body = try await request.decode(as: ConnectionChange.self, context: context)
             let outcome = try await connections.update(
                 ownerID: owner, id: id, name: body.name, url: body.url, caCertificate: body.caCertificate, saveUntested: body.saveUntested ?? false,
-                options: body.options
+                options: body.options, reindexInterval: body.reindexIntervalSeconds
             )
             return OutcomeBody(connection: outcome.connection, test: body.url == nil && body.caCertificate == nil ? nil : TestBody(outcome))
         }

@@ -10,6 +10,8 @@ package final class JobContext: Sendable {
     package let claim: JobClaim
     /// Carries the job and connection ids.
     package let logger: Logger
+    /// When this worker started the run.
+    package let started = ContinuousClock.now
     private let queue: RedisJobQueue
     private let store: JobStore
     private let state = Mutex(State())

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Support
 import Synchronization
@@ -128,7 +129,8 @@ package final class JobWorker: Service, Sendable {
             guard let job = byID[claim.jobID] else { continue }
             let context = JobContext(job: job, claim: claim, queue: queue, store: store, logger: logger)
             running.withLock { $0[job.id] = context }
-            group.addTask { await self.execute(context) }
+            // Every line logged while the job runs names it, whichever logger writes it.
+            group.addTask { await LogContext.$jobID.withValue(job.id.lowercasedString) { await self.execute(context) } }
         }
     }
 
@@ -169,8 +171,10 @@ package final class JobWorker: Service, Sendable {
         }
     }
 
-    /// Ends a run under its lease: PostgreSQL first (the authority), then the Redis entry.
+    /// Ends a run under its lease: PostgreSQL first (the authority), then the Redis entry; counts
+    /// it in `askdb_jobs_finished_total{kind, state}` and `askdb_job_duration_seconds{kind, state}`.
     private func end(_ context: JobContext, _ state: JobState, result: JSONValue? = nil, error: String? = nil) async {
+        JobMetrics.finished(kind: context.job.kind, state: state.rawValue, after: ContinuousClock.now - context.started)
         var progress = context.lastProgress
         if state == .succeeded {
             progress = JobProgress(phase: "done", done: max(progress.total, 1), total: max(progress.total, 1), message: progress.message)
@@ -182,6 +186,7 @@ package final class JobWorker: Service, Sendable {
     }
 
     private func retry(_ context: JobContext, after delay: Duration, error: String?) async {
+        JobMetrics.finished(kind: context.job.kind, state: "retried", after: ContinuousClock.now - context.started)
         let at = Date().addingTimeInterval(Double(delay.milliseconds) / 1000)
         do {
             guard try await store.requeue(id: context.job.id, token: context.claim.token, runAfter: at, error: error) else { return }

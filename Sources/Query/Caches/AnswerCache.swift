@@ -65,20 +65,26 @@ package struct AnswerCache: UserDataCache {
 
     /// The answer a reply to ``answerLookup(for:)`` holds; nil on a miss or an entry it cannot read.
     func cachedAnswer(from reply: RedisReply) -> CachedAnswer? {
-        reply.bytes.flatMap(CachedAnswer.init(stored:))
+        let cached = reply.bytes.flatMap(CachedAnswer.init(stored:))
+        CacheLookup.record(cache: "answer", hit: cached != nil)
+        return cached
     }
 
     package func query(for key: Key) async -> String? {
-        try? await redis.send("GET", key.redisKey(keys, "query")).string
+        let query = try? await redis.send("GET", key.redisKey(keys, "query")).string
+        CacheLookup.record(cache: "query", hit: query != nil)
+        return query
     }
 
     /// Keeps the answer (with its history summary) and its query; a cache that is down only costs speed.
-    func store(_ answer: QuestionAnswer, summary: AnswerSummary, for key: Key) async {
+    func store(_ answer: QuestionAnswer, for key: Key) async {
         var commands: [[RedisArgument]] = [["SET", key.redisKey(keys, "query"), RedisArgument(answer.query), "PX", RedisArgument(queryTTL.milliseconds)]]
         var served = answer
         served.cached = true
-        if answerTTL > .zero, let reply = try? ReplyTemplate(served) {
-            let stored = CachedAnswer(reply: reply, summary: summary).stored
+        // A hit spends no tokens: neither its reply nor its history entry claims the first run's.
+        served.tokens = nil
+        if answerTTL > .zero, let reply = try? ReplyTemplate(served), let servedSummary = try? AnswerSummary(served) {
+            let stored = CachedAnswer(reply: reply, summary: servedSummary).stored
             commands.append(["SET", key.redisKey(keys, "answer"), RedisArgument(bytes: stored), "PX", RedisArgument(answerTTL.milliseconds)])
         }
         _ = try? await redis.pipeline(commands)

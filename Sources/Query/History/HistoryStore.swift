@@ -14,12 +14,17 @@ package struct HistoryEntry: Sendable, Codable, Equatable {
     package var model: String?
     /// Why no query answered it, for a question that failed.
     package var error: String?
+    /// The model's tokens for the answer, when its server reported them (none for a cached answer).
+    package var promptTokens: Int?
+    package var completionTokens: Int?
     package var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, question, query, answer, model, error
         case connectionID = "connection_id"
         case rowCount = "row_count"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
         case createdAt = "created_at"
     }
 }
@@ -28,7 +33,7 @@ package struct HistoryEntry: Sendable, Codable, Equatable {
 package struct HistoryStore: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
-    private static let columns = "id, connection_id, question, query, answer, row_count, model, error, created_at"
+    private static let columns = "id, connection_id, question, query, answer, row_count, model, error, prompt_tokens, completion_tokens, created_at"
 
     /// Entries being written, group-committed: a busy API inserts them a batch at a time.
     private let inserts: GroupCommit<Insert, Result<Void, any Error>>
@@ -82,9 +87,11 @@ package struct HistoryStore: Sendable {
     struct InsertEntries: PostgresPreparedStatement {
         // clock_timestamp(): entries of one batch keep the order they were asked in.
         static let sql = """
-            INSERT INTO query_history (id, user_id, connection_id, conversation_id, question, query, answer, row_count, model, timings, error, created_at)
+            INSERT INTO query_history (id, user_id, connection_id, conversation_id, question, query, answer, row_count, model, timings, error,
+                                       prompt_tokens, completion_tokens, created_at)
             SELECT id, user_id, connection_id, conversation_id, question, s->>'query', s->>'answer', (s->>'row_count')::int4,
-                   s->>'model', coalesce(s->'timings', '{}'), s->>'error', clock_timestamp()
+                   s->>'model', coalesce(s->'timings', '{}'), s->>'error', (s->>'prompt_tokens')::int4, (s->>'completion_tokens')::int4,
+                   clock_timestamp()
             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]::jsonb[])
                  AS entry(id, user_id, connection_id, conversation_id, question, s)
             """
@@ -185,10 +192,11 @@ package struct HistoryStore: Sendable {
 
     private static func entries(_ rows: PostgresRowSequence) async throws -> [HistoryEntry] {
         var entries: [HistoryEntry] = []
-        for try await (id, connectionID, question, query, answer, rowCount, model, error, createdAt)
-            in rows.decode((UUID, UUID, String, String?, String?, Int?, String?, String?, Date).self) {
+        for try await (id, connectionID, question, query, answer, rowCount, model, error, promptTokens, completionTokens, createdAt)
+            in rows.decode((UUID, UUID, String, String?, String?, Int?, String?, String?, Int?, Int?, Date).self) {
             entries.append(HistoryEntry(id: id, connectionID: connectionID, question: question, query: query, answer: answer,
-                                        rowCount: rowCount, model: model, error: error, createdAt: createdAt))
+                                        rowCount: rowCount, model: model, error: error, promptTokens: promptTokens,
+                                        completionTokens: completionTokens, createdAt: createdAt))
         }
         return entries
     }

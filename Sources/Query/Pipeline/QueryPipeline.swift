@@ -73,6 +73,8 @@ package struct QuestionAnswer: Sendable, Codable {
     package var attempts: Int
     /// Served from the answer cache.
     package var cached = false
+    /// What the model's calls for this answer read and wrote; nil when the server reports no usage.
+    package var tokens: TokenUsage?
     /// The verified example whose query answered the question directly, without the model.
     package var verifiedExampleID: UUID?
     /// Whether a verified example answered it.
@@ -100,7 +102,7 @@ package struct QuestionAnswer: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case answer, query, columns, rows, truncated, timings, model, attempts, cached, verified
+        case answer, query, columns, rows, truncated, timings, model, attempts, cached, verified, tokens
         case rowCount = "row_count"
         case truncatedBy = "truncated_by"
         case documentsUsed = "documents_used"
@@ -124,6 +126,7 @@ package struct QuestionAnswer: Sendable, Codable {
         cached = try container.decodeIfPresent(Bool.self, forKey: .cached) ?? false
         verifiedExampleID = try container.decodeIfPresent(UUID.self, forKey: .verifiedExampleID)
         examplesUsed = try container.decodeIfPresent([UUID].self, forKey: .examplesUsed) ?? []
+        tokens = try container.decodeIfPresent(TokenUsage.self, forKey: .tokens)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -143,6 +146,7 @@ package struct QuestionAnswer: Sendable, Codable {
         try container.encode(verified, forKey: .verified)
         try container.encodeIfPresent(verifiedExampleID?.lowercasedString, forKey: .verifiedExampleID)
         try container.encode(examplesUsed.map(\.lowercasedString), forKey: .examplesUsed)
+        try container.encodeIfPresent(tokens, forKey: .tokens)
     }
 }
 
@@ -168,6 +172,9 @@ package struct QuestionFailure: ClientFacingError, CustomStringConvertible {
     /// The last query tried, if the model wrote one.
     package var query: String?
     package var attempts: Int
+    /// What the attempts' model calls read and wrote (nil when the server reports no usage):
+    /// a question that found no query still spends the asker's tokens.
+    package var tokens: TokenUsage?
     package var description: String { message }
 
     package var clientStatus: Int { 422 }
@@ -215,6 +222,7 @@ package struct QueryPipeline: Sendable {
         let started = clock.now
         var timings = QuestionAnswer.Timings()
         let dialect = source.dialect
+        let tally = TokenTally()
 
         var mark = clock.now
         let embedding = try await retriever.embed(request.question)
@@ -242,7 +250,7 @@ package struct QueryPipeline: Sendable {
         while attempts <= repairs {
             attempts += 1
             mark = clock.now
-            let reply = try await model.complete(messages, options: GenerationOptions(maxTokens: 400, grammar: grammar))
+            let reply = try await model.complete(messages, options: GenerationOptions(maxTokens: 400, grammar: grammar, tally: tally))
             timings.generate += Self.milliseconds(clock.now - mark)
 
             mark = clock.now
@@ -262,14 +270,16 @@ package struct QueryPipeline: Sendable {
                     timings.execute += Self.milliseconds(clock.now - mark)
                     await events?(.rows(result))
                     mark = clock.now
-                    let answer = try await words(for: request, query: query.text, result: result, events: events)
+                    let answer = try await words(for: request, query: query.text, result: result, events: events, tally: tally)
                     timings.answer = Self.milliseconds(clock.now - mark)
                     timings.total = Self.milliseconds(clock.now - started)
-                    return QuestionAnswer(
+                    var reply = QuestionAnswer(
                         answer: answer, query: query.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
                         rowCount: result.rows.count, documentsUsed: documentsUsed, timings: timings, model: model.name, attempts: attempts,
                         examplesUsed: shown.ids
                     )
+                    reply.tokens = Self.reported(tally)
+                    return reply
                 } catch let error as QueryExecutionError {
                     timings.execute += Self.milliseconds(clock.now - mark)
                     problem = "\(dialect.serverName) refused it: \(error.message)"
@@ -282,7 +292,7 @@ package struct QueryPipeline: Sendable {
             messages = prompt + [ChatMessage(.assistant, reply), ChatMessage(.user, QueryPrompt.repair(problem: problem, dialect: dialect, constrained: grammar != nil))]
         }
         throw QuestionFailure(code: "no_valid_query", message: "no query could answer this after \(attempts) attempts; the last problem: \(lastProblem)",
-                              query: lastQuery, attempts: attempts)
+                              query: lastQuery, attempts: attempts, tokens: Self.reported(tally))
     }
 
     /// Answers from a query the cache kept for this question: guards it under the owner's
@@ -329,12 +339,14 @@ package struct QueryPipeline: Sendable {
         timings.execute = Self.milliseconds(clock.now - started)
         await events?(.query(guardedQuery.text, attempt: 0))
         await events?(.rows(result))
-        let mark = clock.now
-        let answer = try await words(for: request, query: guardedQuery.text, result: result, events: events)
+        let mark = clock.now, tally = TokenTally()
+        let answer = try await words(for: request, query: guardedQuery.text, result: result, events: events, tally: tally)
         timings.answer = Self.milliseconds(clock.now - mark)
         timings.total = Self.milliseconds(clock.now - started)
-        return QuestionAnswer(answer: answer, query: guardedQuery.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
-                              rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
+        var reply = QuestionAnswer(answer: answer, query: guardedQuery.text, columns: result.columns, rows: result.rows, truncatedBy: result.truncation,
+                                   rowCount: result.rows.count, documentsUsed: [], timings: timings, model: model.name, attempts: 0)
+        reply.tokens = Self.reported(tally)
+        return reply
     }
 
     /// The worked examples the prompt holds: the most similar first, within a third of the
@@ -358,15 +370,21 @@ package struct QueryPipeline: Sendable {
     }
 
     /// The answer in words (mode "answer"), streamed to `events` as the model writes it.
-    private func words(for request: QuestionRequest, query: String, result: QueryResult, events: QuestionEvents?) async throws -> String? {
+    private func words(for request: QuestionRequest, query: String, result: QueryResult, events: QuestionEvents?, tally: TokenTally) async throws -> String? {
         guard (request.mode ?? .answer) == .answer else { return nil }
         let messages = QueryPrompt.answerMessages(question: request.question, query: query, result: result, rows: rowsForAnswer)
         var text = ""
-        for try await piece in model.stream(messages, options: GenerationOptions(maxTokens: 200)) {
+        for try await piece in model.stream(messages, options: GenerationOptions(maxTokens: 200, tally: tally)) {
             text += piece
             await events?(.answerToken(piece))
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The tally's count, or nil when the server reported none.
+    private static func reported(_ tally: TokenTally) -> TokenUsage? {
+        let usage = tally.total
+        return usage.total > 0 ? usage : nil
     }
 
     package static func milliseconds(_ duration: Duration) -> Double {

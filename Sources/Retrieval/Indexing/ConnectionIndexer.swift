@@ -3,7 +3,9 @@ import DataSources
 import Embedding
 import Foundation
 import Logging
+import Metrics
 import SchemaModel
+import Support
 
 /// One indexing run of a connection: sample the database, write its documents, embed only what
 /// changed, and publish the new version in one step.
@@ -81,7 +83,10 @@ package struct ConnectionIndexer: Sendable {
         try await progress(Progress(phase: "embed", done: 0, total: pending.count, message: "\(pending.count) of \(documents.count) documents to embed"))
         for start in stride(from: 0, to: pending.count, by: batchSize) {
             let batch = pending[start..<min(start + batchSize, pending.count)]
+            let embedding = ContinuousClock.now
             let vectors = try await embedder.embed(batch.map(\.0.content))
+            Timer(label: "askdb_embedding_duration_seconds").recordNanoseconds((ContinuousClock.now - embedding).nanoseconds)
+            Counter(label: "askdb_documents_embedded_total").increment(by: batch.count)
             try await store.stage(zip(batch, vectors).map { EmbeddedDocument(document: $0.0, contentHash: $0.1, embedding: $1) }, in: revision)
             try await progress(Progress(phase: "embed", done: start + batch.count, total: pending.count))
         }

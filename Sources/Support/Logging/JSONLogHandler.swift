@@ -2,19 +2,22 @@ import Foundation
 import Logging
 
 /// Writes one JSON object a line to standard error: time, level, label, message and metadata,
-/// keys sorted, every value passed through ``LogRedaction``.
+/// keys sorted, every value passed through ``LogRedaction`` and ``LogIDs``; the metadata
+/// provider's (``LogContext``: the request or job id) on every line.
 ///
 /// The line is written by hand: JSONSerialization and a date formatter per line were a third of
 /// a cached answer's cost with the request log on.
 package struct JSONLogHandler: LogHandler {
     package var metadata: Logger.Metadata = [:]
     package var logLevel: Logger.Level
+    package var metadataProvider: Logger.MetadataProvider?
     private let label: String
 
     /// Creates a handler for loggers labelled `label`.
-    package init(label: String, level: Logger.Level) {
+    package init(label: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.logLevel = level
+        self.metadataProvider = metadataProvider
     }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -23,8 +26,7 @@ package struct JSONLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        var line = Self.line(time: Date(), level: event.level, label: label, message: LogRedaction.redact(event.message.description),
-                             metadata: metadata.merging(event.metadata ?? [:]) { _, new in new })
+        var line = rendered(event)
         line.append(0x0A)
         // One write per line, so lines from several threads do not interleave.
         line.withUnsafeBytes { bytes in
@@ -36,6 +38,14 @@ package struct JSONLogHandler: LogHandler {
                 offset += written
             }
         }
+    }
+
+    /// The event's line (without its newline): the provider's metadata, then the logger's, then the event's own.
+    package func rendered(_ event: LogEvent, at time: Date = Date()) -> [UInt8] {
+        var lineMetadata = metadataProvider?.get() ?? [:]
+        lineMetadata.merge(metadata) { _, new in new }
+        lineMetadata.merge(event.metadata ?? [:]) { _, new in new }
+        return Self.line(time: time, level: event.level, label: label, message: Self.clean(event.message.description), metadata: lineMetadata)
     }
 
     private static let fixedKeys: Set = ["label", "level", "message", "time"]
@@ -67,8 +77,8 @@ package struct JSONLogHandler: LogHandler {
 
     private static func appendValue(_ value: Logger.Metadata.Value, to output: inout [UInt8]) {
         switch value {
-        case .string(let string): appendString(LogRedaction.redact(string), to: &output)
-        case .stringConvertible(let convertible): appendString(LogRedaction.redact(convertible.description), to: &output)
+        case .string(let string): appendString(clean(string), to: &output)
+        case .stringConvertible(let convertible): appendString(clean(convertible.description), to: &output)
         case .array(let values):
             output.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
@@ -79,6 +89,11 @@ package struct JSONLogHandler: LogHandler {
         case .dictionary(let values):
             appendObject(values.map { ($0.key, $0.value) }, to: &output)
         }
+    }
+
+    /// What a line's text goes through: no secrets, ids as the API writes them.
+    private static func clean(_ text: String) -> String {
+        LogIDs.lowercased(LogRedaction.redact(text))
     }
 
     private static func appendString(_ string: String, to output: inout [UInt8]) {

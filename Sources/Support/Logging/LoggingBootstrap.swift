@@ -5,14 +5,16 @@ extension LoggingConfig {
     package func bootstrap() {
         let level = self.level
         switch format {
+        // Every line inside a request or a job names it (``LogContext``).
         case .json:
-            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+            LoggingSystem.bootstrap({ label, provider in JSONLogHandler(label: label, level: level, metadataProvider: provider) },
+                                    metadataProvider: LogContext.metadataProvider)
         case .text:
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
+            LoggingSystem.bootstrap({ label, provider in
+                var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
                 handler.logLevel = level
                 return RedactingLogHandler(handler)
-            }
+            }, metadataProvider: LogContext.metadataProvider)
         }
     }
 }

@@ -1,7 +1,7 @@
 import Logging
 
 /// Wraps a log handler so what it writes has passed through ``LogRedaction``: the message and
-/// every metadata string, the handler's own metadata included.
+/// every metadata string, the handler's own metadata included (and ``LogIDs``: ids in lower case).
 package struct RedactingLogHandler<Inner: LogHandler>: LogHandler {
     private var inner: Inner
 
@@ -29,7 +29,7 @@ package struct RedactingLogHandler<Inner: LogHandler>: LogHandler {
 
     package func log(event: LogEvent) {
         var event = event
-        event.message = Logger.Message(stringLiteral: LogRedaction.redact(event.message.description))
+        event.message = Logger.Message(stringLiteral: LogIDs.lowercased(LogRedaction.redact(event.message.description)))
         event.metadata = event.metadata.map(Self.redacted)
         inner.log(event: event)
     }
@@ -40,8 +40,8 @@ package struct RedactingLogHandler<Inner: LogHandler>: LogHandler {
 
     static func redacted(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
         switch value {
-        case .string(let text): .string(LogRedaction.redact(text))
-        case .stringConvertible(let convertible): .string(LogRedaction.redact(convertible.description))
+        case .string(let text): .string(LogIDs.lowercased(LogRedaction.redact(text)))
+        case .stringConvertible(let convertible): .string(LogIDs.lowercased(LogRedaction.redact(convertible.description)))
         case .array(let values): .array(values.map(redacted))
         case .dictionary(let values): .dictionary(redacted(values))
         }
