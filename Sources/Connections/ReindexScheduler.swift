@@ -36,7 +36,7 @@ package struct ReindexScheduler: Service {
     }
 
     package func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+        await Periodically.run(every: interval, jitter: 0.8...1.2) {
             do {
                 if let queued = try await pass(), !queued.isEmpty {
                     logger.info("scheduled re-index queued", metadata: ["jobs": "\(queued.count)"])
@@ -44,8 +44,6 @@ package struct ReindexScheduler: Service {
             } catch {
                 logger.warning("scheduling re-indexes failed; trying again later", metadata: ["error": "\(error)"])
             }
-            let jittered = interval * Double.random(in: 0.8...1.2)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: jittered) }
         }
     }
 

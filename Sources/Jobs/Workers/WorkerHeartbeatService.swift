@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Support
 
 /// Renews a worker's registry entry until graceful shutdown, then removes it.
 package struct WorkerHeartbeatService: Service {
@@ -19,7 +20,7 @@ package struct WorkerHeartbeatService: Service {
 
     package func run() async throws {
         var current = worker
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await Periodically.run(every: interval) {
             current.lastHeartbeat = Date()
             do {
                 try await registry.heartbeat(current)
@@ -27,14 +28,7 @@ package struct WorkerHeartbeatService: Service {
                 // Redis may be restarting: keep trying, the entry's TTL covers short gaps.
                 logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
             }
-            try? await gracefulShutdown(for: interval)
         }
         try? await registry.remove(worker.id)
-    }
-
-    private func gracefulShutdown(for duration: Duration) async throws {
-        try await cancelWhenGracefulShutdown {
-            try await Task.sleep(for: duration)
-        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Support
 
 /// Keeps question history for `ASKDB_HISTORY_RETENTION_DAYS` and no longer: every `interval`
 /// it deletes what was asked before then.
@@ -22,8 +23,7 @@ package struct HistoryRetention: Service {
     }
 
     package func run() async throws {
-        // Cancelled (a sibling service failed) as well as shut down: the sleep ends either way.
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+        await Periodically.run(every: interval) {
             do {
                 let cutoff = Date().addingTimeInterval(-Double(keep.components.seconds))
                 let deleted = try await history.prune(askedBefore: cutoff)
@@ -31,7 +31,6 @@ package struct HistoryRetention: Service {
             } catch {
                 logger.warning("pruning history failed; trying again later", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

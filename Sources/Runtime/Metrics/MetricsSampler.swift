@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Support
 
 /// Reads the figures no code path counts as it goes (process memory, the queue's depth, Redis's
 /// memory) every `interval`, as gauges, until shutdown. A failing probe logs and waits for the
@@ -21,7 +22,7 @@ package struct MetricsSampler: Service {
     }
 
     package func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await Periodically.run(every: interval) {
             for (name, probe) in probes {
                 do {
                     try await probe()
@@ -29,7 +30,6 @@ package struct MetricsSampler: Service {
                     logger.debug("metrics probe failed", metadata: ["probe": "\(name)", "error": "\(error)"])
                 }
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }
